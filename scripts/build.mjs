@@ -1,0 +1,45 @@
+// Bundles the library entries (dist/*.js, ESM) and emits their declarations (dist/types).
+// `--watch` is not offered on purpose: `npm start` rebuilds on each start.
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const production = process.env.NODE_ENV !== 'development';
+
+rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  format: 'esm',
+  target: 'es2022',
+  sourcemap: true,
+  logLevel: 'warning',
+  define: { 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development') },
+};
+
+// Library entries: dependencies stay external, the app's bundler resolves them.
+await build({
+  ...common,
+  entryPoints: { index: 'src/client/index.ts', worker: 'src/worker/index.ts', janus: 'src/janus/index.ts' },
+  outdir: 'dist',
+  platform: 'neutral',
+  packages: 'external',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+});
+
+// Browser bundles with everything inlined: used by the e2e pages and the demo.
+await build({
+  ...common,
+  entryPoints: { 'janus.browser': 'src/janus/index.ts' },
+  outdir: 'dist/browser',
+  platform: 'browser',
+  minify: production,
+});
+
+execFileSync(process.execPath, [fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url)),
+  '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+console.log('built dist/');

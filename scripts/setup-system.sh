@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian machine lacks for janus-keeper: Debian's `janus` (the real server the
+# tests and the demo run) and `chromium` (the browser Playwright drives). Idempotent: does nothing
+# when both are there.
+set -euo pipefail
+
+missing=()
+command -v janus >/dev/null 2>&1 || missing+=(janus)
+command -v chromium >/dev/null 2>&1 || [ -x "${CHROMIUM_PATH:-/nonexistent}" ] || missing+=(chromium)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: janus and chromium are installed"
+  exit 0
+fi
+
+echo "setup: installing Debian packages: ${missing[*]}"
+if [ "$(id -u)" -eq 0 ]; then
+  as_root=()
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  as_root=(sudo -n)
+else
+  echo "setup: cannot install ${missing[*]}: not root and no password-less sudo." >&2
+  echo "setup: install them yourself: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "setup: no apt-get here; install the packages ${missing[*]} (Janus 1.x and Chromium) by hand." >&2
+  exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+if ! "${as_root[@]}" apt-get update -q >/dev/null || \
+   ! "${as_root[@]}" apt-get install -y -q "${missing[@]}" >/dev/null; then
+  echo "setup: apt-get could not install ${missing[*]}." >&2
+  exit 1
+fi
+echo "setup: installed ${missing[*]}"

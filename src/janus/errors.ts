@@ -1,0 +1,83 @@
+/** Janus core error codes (janus/apierror.h). */
+export const JanusErrorCode = {
+  Unauthorized: 403,
+  UnauthorizedPlugin: 405,
+  TransportSpecific: 450,
+  MissingRequest: 452,
+  UnknownRequest: 453,
+  InvalidJson: 454,
+  InvalidJsonObject: 455,
+  MissingMandatoryElement: 456,
+  InvalidRequestPath: 457,
+  SessionNotFound: 458,
+  HandleNotFound: 459,
+  PluginNotFound: 460,
+  PluginAttach: 461,
+  PluginMessage: 462,
+  PluginDetach: 463,
+  JsepUnknownType: 464,
+  JsepInvalidSdp: 465,
+  Unknown: 490,
+} as const;
+
+/** Base class of every error this library throws on purpose. */
+export class JanusKeeperError extends Error {
+  override name = 'JanusKeeperError';
+}
+
+/** Janus answered `{"janus":"error"}` (or a plugin reported an error). */
+export class JanusError extends JanusKeeperError {
+  override name = 'JanusError';
+  constructor(
+    readonly code: number,
+    readonly reason: string,
+  ) {
+    super(`Janus error ${code}: ${reason}`);
+  }
+}
+
+/**
+ * A `claim` that cannot succeed: Janus refused it (458, expired or unknown session) or the id
+ * is not a valid Janus session id (checked before any I/O; then `code` is 458 too and
+ * `sessionId` is undefined). The id itself never appears in the message: it is a credential.
+ */
+export class SessionReclaimException extends JanusError {
+  override name = 'SessionReclaimException';
+  constructor(
+    code: number,
+    reason: string,
+    readonly sessionId: number | undefined,
+  ) {
+    super(code, reason);
+    this.message = `Session reclaim refused (${code}): ${reason}`;
+  }
+}
+
+/** The network link to Janus failed or closed before an answer came. */
+export class TransportError extends JanusKeeperError {
+  override name = 'TransportError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** No answer within the request's deadline. The request may or may not have reached Janus. */
+export class TimeoutError extends JanusKeeperError {
+  override name = 'TimeoutError';
+  constructor(
+    message: string,
+    readonly timeoutMs: number,
+  ) {
+    super(message);
+  }
+}
+
+/** A call was given an argument it cannot use; thrown before any I/O. */
+export class InvalidArgumentError extends JanusKeeperError {
+  override name = 'InvalidArgumentError';
+}
+
+/** A call on a session or handle that was destroyed, detached or closed. */
+export class DestroyedError extends JanusKeeperError {
+  override name = 'DestroyedError';
+}

@@ -1,0 +1,128 @@
+import { DestroyedError } from './errors.js';
+import { Emitter } from './emitter.js';
+import { pluginErrorOf, type JanusMessage, type Jsep } from './protocol.js';
+
+/** What a plugin answered: its data, and the JSEP when it sent one. */
+export interface PluginResponse {
+  plugin: string;
+  data: Record<string, unknown>;
+  jsep?: Jsep;
+  /** The whole Janus frame. */
+  message: JanusMessage;
+}
+
+export interface HandleEvents {
+  /** A plugin event not consumed as the answer of `message()`. */
+  event: PluginResponse;
+  webrtcup: JanusMessage;
+  media: JanusMessage;
+  slowlink: JanusMessage;
+  hangup: JanusMessage;
+  trickle: JanusMessage;
+  /** The handle is gone: detached by this client, by Janus, or with its session. */
+  detached: JanusMessage | undefined;
+}
+
+export type TrickleCandidate = Record<string, unknown>;
+
+/** What a handle needs from its session; keeps the handle testable and the import one-way. */
+export interface HandleOwner {
+  requestForHandle(
+    handleId: number,
+    janus: string,
+    fields: Record<string, unknown>,
+    awaitEvent: boolean,
+  ): Promise<JanusMessage>;
+  forgetHandle(handleId: number): void;
+}
+
+/** One plugin handle on a session. Calls after `detach()` (or after its session ended) throw. */
+export class PluginHandle extends Emitter<HandleEvents> {
+  #detached = false;
+
+  constructor(
+    private readonly owner: HandleOwner,
+    readonly id: number,
+    readonly plugin: string,
+    readonly opaqueId?: string,
+  ) {
+    super();
+  }
+
+  get detached(): boolean {
+    return this.#detached;
+  }
+
+  /**
+   * Sends a message to the plugin. Resolves with its synchronous answer or, when Janus acks
+   * first, with the event tied to this transaction. A plugin error rejects as `JanusError`.
+   */
+  async message(body: Record<string, unknown>, jsep?: Jsep): Promise<PluginResponse> {
+    const fields: Record<string, unknown> = { body };
+    if (jsep) fields['jsep'] = jsep;
+    const answer = await this.#request('message', fields, true);
+    const error = pluginErrorOf(answer);
+    if (error) throw error;
+    return toPluginResponse(answer, this.plugin);
+  }
+
+  /** Sends one candidate, several, or `null` for "gathering completed". */
+  async trickle(candidate: TrickleCandidate | TrickleCandidate[] | null): Promise<void> {
+    const fields = candidate === null
+      ? { candidate: { completed: true } }
+      : Array.isArray(candidate) ? { candidates: candidate } : { candidate };
+    await this.#request('trickle', fields, false);
+  }
+
+  async hangup(): Promise<void> {
+    await this.#request('hangup', {}, false);
+  }
+
+  async detach(): Promise<void> {
+    if (this.#detached) return;
+    await this.#request('detach', {}, false);
+    this.markDetached(undefined);
+  }
+
+  /** Called by the session with a frame whose `sender` is this handle. */
+  receive(message: JanusMessage): void {
+    switch (message.janus) {
+      case 'event':
+        this.emit('event', toPluginResponse(message, this.plugin));
+        break;
+      case 'detached':
+        this.markDetached(message);
+        break;
+      case 'webrtcup':
+      case 'media':
+      case 'slowlink':
+      case 'hangup':
+      case 'trickle':
+        this.emit(message.janus, message);
+        break;
+    }
+  }
+
+  /** The handle no longer exists on Janus (or this client let it go). */
+  markDetached(message: JanusMessage | undefined): void {
+    if (this.#detached) return;
+    this.#detached = true;
+    this.owner.forgetHandle(this.id);
+    this.emit('detached', message);
+  }
+
+  #request(janus: string, fields: Record<string, unknown>, awaitEvent: boolean): Promise<JanusMessage> {
+    if (this.#detached) return Promise.reject(new DestroyedError(`Cannot ${janus}: the handle was detached`));
+    return this.owner.requestForHandle(this.id, janus, fields, awaitEvent);
+  }
+}
+
+export function toPluginResponse(message: JanusMessage, plugin: string): PluginResponse {
+  const response: PluginResponse = {
+    plugin: message.plugindata?.plugin ?? plugin,
+    data: message.plugindata?.data ?? {},
+    message,
+  };
+  if (message.jsep) response.jsep = message.jsep;
+  return response;
+}

@@ -1,0 +1,366 @@
+import { consoleLogger, Emitter, type Logger } from './emitter.js';
+import {
+  DestroyedError,
+  InvalidArgumentError,
+  JanusError,
+  JanusErrorCode,
+  SessionReclaimException,
+  TransportError,
+} from './errors.js';
+import { PluginHandle } from './handle.js';
+import { HttpTransport } from './http-transport.js';
+import { PendingTransactions } from './pending.js';
+import {
+  describeBadId,
+  isJanusId,
+  janusErrorOf,
+  newTransaction,
+  requireId,
+  requireNonEmptyString,
+  type JanusMessage,
+  type JanusRequest,
+} from './protocol.js';
+import {
+  transportKindOf,
+  type FetchLike,
+  type Transport,
+  type TransportKind,
+  type WebSocketConstructor,
+} from './transport.js';
+import { WebSocketTransport } from './websocket-transport.js';
+
+export interface JanusSessionOptions {
+  /** `ws://`, `wss://`, `http://` or `https://` URL of Janus (HTTP: the `/janus` base path). */
+  server: string;
+  /** Defaults to the URL's scheme. */
+  transport?: TransportKind;
+  /** Claim this existing session instead of creating one. */
+  sessionId?: number;
+  token?: string;
+  apiSecret?: string;
+  /** Keepalive period; by default a third of the server's `session-timeout` (at most 25 s). */
+  keepAliveMs?: number;
+  /** Deadline of every request (and of each keepalive's answer). Default 10 s. */
+  requestTimeoutMs?: number;
+  /** Deadline to open the link. Default: `requestTimeoutMs`. */
+  connectTimeoutMs?: number;
+  WebSocket?: WebSocketConstructor;
+  fetch?: FetchLike;
+  logger?: Logger;
+}
+
+export type SessionState = 'open' | 'disconnected' | 'lost' | 'destroyed';
+
+export interface SessionEvents {
+  /** The link is gone; the session may still live on Janus: claim it with `create({ sessionId })`. */
+  disconnected: TransportError;
+  /** Janus no longer has the session (timed out, or 458 to a request). */
+  lost: JanusError;
+  destroyed: undefined;
+  /** A frame for no known handle (e.g. for a handle this instance has not re-bound yet). */
+  event: JanusMessage;
+}
+
+export interface AttachOptions {
+  /** Re-bind to a handle that already exists on this (reclaimed) session: no request is sent. */
+  handleId?: number;
+  opaqueId?: string;
+}
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+const MAX_DEFAULT_KEEPALIVE_MS = 25_000;
+const MIN_DEFAULT_KEEPALIVE_MS = 1_000;
+
+/**
+ * One Janus session over one transport. `create()` without `sessionId` creates a session; with
+ * it, claims that session (the seed design's reclamation). Keepalives run while it is open.
+ */
+export class JanusSession extends Emitter<SessionEvents> {
+  readonly #transport: Transport;
+  readonly #handles = new Map<number, PluginHandle>();
+  readonly #events = new PendingTransactions();
+  readonly #credentials: { token?: string; apisecret?: string };
+  readonly #requestTimeoutMs: number;
+  #keepAliveTimer: ReturnType<typeof setTimeout> | undefined;
+  #state: SessionState = 'open';
+
+  private constructor(
+    transport: Transport,
+    readonly id: number,
+    /** True when this instance claimed an existing session. */
+    readonly reclaimed: boolean,
+    /** Janus's whole answer to `create` or `claim`. */
+    readonly response: JanusMessage,
+    readonly keepAliveMs: number,
+    requestTimeoutMs: number,
+    credentials: { token?: string; apisecret?: string },
+  ) {
+    super();
+    this.#transport = transport;
+    this.#requestTimeoutMs = requestTimeoutMs;
+    this.#credentials = credentials;
+    transport.on('message', (message) => this.#receive(message));
+    transport.on('close', (error) => this.#onTransportClose(error));
+    transport.listen(id);
+    this.#scheduleKeepAlive();
+  }
+
+  static async create(options: JanusSessionOptions): Promise<JanusSession> {
+    const settings = validate(options);
+    const transportOptions = {
+      connectTimeoutMs: settings.connectTimeoutMs,
+      logger: options.logger ?? consoleLogger,
+      ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    };
+    const transport = settings.kind === 'ws'
+      ? await WebSocketTransport.open(options.server, transportOptions)
+      : await HttpTransport.open(options.server, transportOptions);
+    try {
+      const request = (janus: string, fields: Record<string, unknown> = {}) =>
+        transport.send({ janus, transaction: newTransaction(), ...settings.credentials, ...fields }, settings.requestTimeoutMs);
+      const [answer, keepAliveMs] = await Promise.all([
+        settings.sessionId === undefined
+          ? request('create')
+          : request('claim', { session_id: settings.sessionId }),
+        settings.keepAliveMs ?? request('info').then(keepAliveFromInfo),
+      ]);
+      const id = settings.sessionId ?? answer.data?.id;
+      if (answer.janus === 'error') throw openingError(answer, settings.sessionId);
+      if (answer.janus !== 'success' || !isJanusId(id)) {
+        throw new JanusError(JanusErrorCode.Unknown, `unexpected answer to ${settings.sessionId ? 'claim' : 'create'}`);
+      }
+      return new JanusSession(transport, id, settings.sessionId !== undefined, answer, keepAliveMs,
+        settings.requestTimeoutMs, settings.credentials);
+    } catch (error) {
+      transport.close();
+      throw error;
+    }
+  }
+
+  get state(): SessionState {
+    return this.#state;
+  }
+
+  get transportKind(): TransportKind {
+    return this.#transport.kind;
+  }
+
+  get handles(): ReadonlyMap<number, PluginHandle> {
+    return this.#handles;
+  }
+
+  async attach(plugin: string, options: AttachOptions = {}): Promise<PluginHandle> {
+    requireNonEmptyString(plugin, 'plugin');
+    if (options.opaqueId !== undefined) requireNonEmptyString(options.opaqueId, 'opaqueId');
+    if (options.handleId !== undefined) {
+      const handleId = requireId(options.handleId, 'handleId');
+      this.#assertOpen('attach');
+      return this.#handles.get(handleId) ?? this.#bind(handleId, plugin, options.opaqueId);
+    }
+    const fields: Record<string, unknown> = { plugin };
+    if (options.opaqueId !== undefined) fields['opaque_id'] = options.opaqueId;
+    const answer = await this.#request({ janus: 'attach', ...fields }, false);
+    const handleId = answer.data?.id;
+    if (!isJanusId(handleId)) throw new JanusError(JanusErrorCode.Unknown, 'attach answered without a handle id');
+    return this.#bind(handleId, plugin, options.opaqueId);
+  }
+
+  /** Sends one keepalive now (they also run on their own every `keepAliveMs`). */
+  async keepAlive(): Promise<void> {
+    await this.#request({ janus: 'keepalive' }, false);
+  }
+
+  /** Destroys the session on Janus and closes the link. */
+  async destroy(): Promise<void> {
+    if (this.#state === 'destroyed') return;
+    try {
+      if (this.#state === 'open') await this.#request({ janus: 'destroy' }, false);
+    } catch (error) {
+      if (!(error instanceof JanusError && error.code === JanusErrorCode.SessionNotFound)) throw error;
+    }
+    this.#end('destroyed');
+    this.emit('destroyed', undefined);
+  }
+
+  /**
+   * Closes the link and stops keepalives without destroying the session: Janus keeps it for its
+   * reclaim window (WebSocket) or session timeout (HTTP), so it can be claimed again.
+   */
+  close(): void {
+    this.#transport.close(new TransportError('Session closed by the application'));
+  }
+
+  /** @internal used by PluginHandle */
+  requestForHandle(handleId: number, janus: string, fields: Record<string, unknown>, awaitEvent: boolean) {
+    return this.#request({ janus, handle_id: handleId, ...fields }, awaitEvent);
+  }
+
+  /** @internal used by PluginHandle */
+  forgetHandle(handleId: number): void {
+    this.#handles.delete(handleId);
+  }
+
+  #bind(handleId: number, plugin: string, opaqueId: string | undefined): PluginHandle {
+    const handle = new PluginHandle(this, handleId, plugin, opaqueId);
+    this.#handles.set(handleId, handle);
+    return handle;
+  }
+
+  async #request(fields: { janus: string; [key: string]: unknown }, awaitEvent: boolean): Promise<JanusMessage> {
+    this.#assertOpen(fields.janus);
+    const request: JanusRequest = {
+      ...fields,
+      transaction: newTransaction(),
+      session_id: this.id,
+      ...this.#credentials,
+    };
+    const event = awaitEvent
+      ? this.#events.wait(request.transaction, this.#requestTimeoutMs, fields.janus)
+      : undefined;
+    event?.catch(() => {}); // settled below; avoids an unhandled rejection if it fails first
+    let answer: JanusMessage;
+    try {
+      answer = await this.#transport.send(request, this.#requestTimeoutMs);
+    } catch (error) {
+      this.#events.discard(request.transaction);
+      throw error;
+    }
+    if (answer.janus === 'error') {
+      this.#events.discard(request.transaction);
+      const error = janusErrorOf(answer);
+      if (error.code === JanusErrorCode.SessionNotFound) this.#lose(error);
+      throw error;
+    }
+    if (event && answer.janus === 'ack') return event;
+    this.#events.discard(request.transaction);
+    return answer;
+  }
+
+  #assertOpen(what: string): void {
+    if (this.#state === 'open') return;
+    if (this.#state === 'disconnected') {
+      throw new TransportError(`Cannot ${what}: the session's link is closed (claim it to go on)`);
+    }
+    throw new DestroyedError(`Cannot ${what}: the session is ${this.#state}`);
+  }
+
+  #receive(message: JanusMessage): void {
+    const transaction = message.transaction;
+    if (message.janus === 'event' && typeof transaction === 'string' && this.#events.resolve(transaction, message)) return;
+    if (message.janus === 'timeout') {
+      this.#lose(new JanusError(JanusErrorCode.SessionNotFound, 'session timed out on Janus'));
+      return;
+    }
+    if (message.janus === 'error' && message.error?.code === JanusErrorCode.SessionNotFound) {
+      this.#lose(janusErrorOf(message));
+      return;
+    }
+    const handle = typeof message.sender === 'number' ? this.#handles.get(message.sender) : undefined;
+    if (handle) handle.receive(message);
+    else this.emit('event', message);
+  }
+
+  #scheduleKeepAlive(): void {
+    this.#keepAliveTimer = setTimeout(() => {
+      this.keepAlive().then(
+        () => this.#state === 'open' && this.#scheduleKeepAlive(),
+        (error: unknown) => {
+          if (this.#state !== 'open') return;
+          // A keepalive with no answer means a dead link: half-open TCP never fires `close`.
+          this.#transport.close(error instanceof TransportError ? error
+            : new TransportError('Keepalive failed: link presumed dead', { cause: error }));
+        },
+      );
+    }, this.keepAliveMs);
+  }
+
+  #onTransportClose(error: TransportError): void {
+    if (this.#state !== 'open') return;
+    this.#state = 'disconnected';
+    this.#stop(error);
+    this.emit('disconnected', error);
+  }
+
+  #lose(error: JanusError): void {
+    if (this.#state === 'lost' || this.#state === 'destroyed') return;
+    this.#end('lost');
+    this.emit('lost', error);
+  }
+
+  #end(state: 'lost' | 'destroyed'): void {
+    this.#state = state;
+    const reason = new TransportError(`The session is ${state}`);
+    this.#stop(reason);
+    this.#transport.close(reason);
+    for (const handle of [...this.#handles.values()]) handle.markDetached(undefined);
+  }
+
+  #stop(reason: TransportError): void {
+    clearTimeout(this.#keepAliveTimer);
+    this.#events.rejectAll(reason);
+  }
+}
+
+interface Settings {
+  kind: TransportKind;
+  sessionId: number | undefined;
+  keepAliveMs: number | undefined;
+  requestTimeoutMs: number;
+  connectTimeoutMs: number;
+  credentials: { token?: string; apisecret?: string };
+}
+
+/** Checks every option before any I/O. */
+function validate(options: JanusSessionOptions): Settings {
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options must be an object');
+  const server = requireNonEmptyString(options.server, 'server');
+  const schemeKind = transportKindOf(server);
+  if (!schemeKind) throw new InvalidArgumentError('server must be a ws://, wss://, http:// or https:// URL');
+  try {
+    new URL(server);
+  } catch {
+    throw new InvalidArgumentError('server is not a valid URL');
+  }
+  if (options.transport !== undefined && options.transport !== schemeKind) {
+    throw new InvalidArgumentError(`transport "${String(options.transport)}" does not match the server URL's scheme`);
+  }
+  const hasId = 'sessionId' in options && options.sessionId !== undefined;
+  if (hasId && !isJanusId(options.sessionId)) {
+    throw new SessionReclaimException(JanusErrorCode.SessionNotFound,
+      `invalid session id: must be a positive safe integer (got ${describeBadId(options.sessionId)})`, undefined);
+  }
+  const requestTimeoutMs = positiveMs(options.requestTimeoutMs, 'requestTimeoutMs') ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const credentials: Settings['credentials'] = {};
+  if (options.token !== undefined) credentials.token = requireNonEmptyString(options.token, 'token');
+  if (options.apiSecret !== undefined) credentials.apisecret = requireNonEmptyString(options.apiSecret, 'apiSecret');
+  return {
+    kind: schemeKind,
+    sessionId: hasId ? options.sessionId : undefined,
+    keepAliveMs: positiveMs(options.keepAliveMs, 'keepAliveMs'),
+    requestTimeoutMs,
+    connectTimeoutMs: positiveMs(options.connectTimeoutMs, 'connectTimeoutMs') ?? requestTimeoutMs,
+    credentials,
+  };
+}
+
+function positiveMs(value: unknown, what: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 2 ** 31 - 1) {
+    throw new InvalidArgumentError(`${what} must be a positive number of milliseconds`);
+  }
+  return value;
+}
+
+function openingError(answer: JanusMessage, claimedId: number | undefined): JanusError {
+  const error = janusErrorOf(answer);
+  const refused = error.code === JanusErrorCode.SessionNotFound || error.code === JanusErrorCode.InvalidRequestPath;
+  return claimedId !== undefined && refused ? new SessionReclaimException(error.code, error.reason, claimedId) : error;
+}
+
+function keepAliveFromInfo(info: JanusMessage): number {
+  const timeout = info['session-timeout'];
+  if (typeof timeout !== 'number' || timeout <= 0) return MAX_DEFAULT_KEEPALIVE_MS;
+  return Math.min(MAX_DEFAULT_KEEPALIVE_MS, Math.max(MIN_DEFAULT_KEEPALIVE_MS, (timeout * 1000) / 3));
+}
+

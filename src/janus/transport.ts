@@ -1,0 +1,59 @@
+import type { Emitter } from './emitter.js';
+import type { TransportError } from './errors.js';
+import type { JanusMessage, JanusRequest } from './protocol.js';
+
+export type TransportKind = 'ws' | 'http';
+
+export interface TransportEvents {
+  /** A frame that is not the answer to a pending request: plugin events, webrtcup, timeout... */
+  message: JanusMessage;
+  /** The link is gone (closed by either side, or found dead). Fired once. */
+  close: TransportError;
+}
+
+/**
+ * One link to one Janus server. Sends requests and hands out the frames that are not answers.
+ * Reconnection is not its business: a closed transport stays closed.
+ */
+export interface Transport extends Emitter<TransportEvents> {
+  readonly kind: TransportKind;
+  readonly isClosed: boolean;
+  /** Resolves with the first answer (success, error, ack) to the request's transaction. */
+  send(request: JanusRequest, timeoutMs: number): Promise<JanusMessage>;
+  /** Starts receiving the session's events (HTTP long-poll); a WebSocket receives them anyway. */
+  listen(sessionId: number): void;
+  /** Closes the link; pending requests reject with `TransportError`. Idempotent. */
+  close(reason?: TransportError): void;
+}
+
+/** The part of the WHATWG WebSocket a transport uses: the browser's, Node 22's or the `ws` package's. */
+export interface WebSocketLike {
+  readonly readyState: number;
+  readonly protocol: string;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: unknown) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+}
+
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface TransportOptions {
+  /** WebSocket implementation; defaults to `globalThis.WebSocket` (pass `ws` in Node 20). */
+  WebSocket?: WebSocketConstructor;
+  /** fetch implementation; defaults to `globalThis.fetch`. */
+  fetch?: FetchLike;
+  /** How long opening the link may take. */
+  connectTimeoutMs: number;
+  logger: { warn(message: string): void };
+}
+
+export function transportKindOf(server: string): TransportKind | undefined {
+  if (/^wss?:\/\//i.test(server)) return 'ws';
+  if (/^https?:\/\//i.test(server)) return 'http';
+  return undefined;
+}

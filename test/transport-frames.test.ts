@@ -1,0 +1,72 @@
+// Frames that a real Janus never sends (not JSON, binary, unknown transactions) come from a
+// fake in-memory socket here: the one place a fake server is needed.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { TimeoutError, TransportError } from '../src/janus/index.js';
+import type { WebSocketConstructor, WebSocketLike } from '../src/janus/transport.js';
+import { WebSocketTransport } from '../src/janus/websocket-transport.js';
+import { quietLogger } from './helpers.js';
+
+class FakeJanusSocket implements WebSocketLike {
+  static last: FakeJanusSocket | undefined;
+  readyState = 0;
+  protocol = 'janus-protocol';
+  sent: string[] = [];
+  onopen: ((event: unknown) => void) | null = null;
+  onclose: ((event: { code: number; reason: string }) => void) | null = null;
+  onerror: ((event: unknown) => void) | null = null;
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+  constructor() {
+    FakeJanusSocket.last = this;
+    queueMicrotask(() => {
+      this.readyState = 1;
+      this.onopen?.({});
+    });
+  }
+  send(data: string) {
+    this.sent.push(data);
+  }
+  close() {
+    this.readyState = 3;
+  }
+  deliver(data: unknown) {
+    this.onmessage?.({ data });
+  }
+}
+
+async function openFake() {
+  const logger = quietLogger();
+  const transport = await WebSocketTransport.open('ws://fake', {
+    WebSocket: FakeJanusSocket as unknown as WebSocketConstructor, connectTimeoutMs: 1000, logger,
+  });
+  return { transport, socket: FakeJanusSocket.last!, logger };
+}
+
+describe('WebSocket transport with frames Janus never sends (fake socket)', () => {
+  it('drops non-JSON, binary, non-object and unknown-transaction frames with a warning', async () => {
+    const { transport, socket, logger } = await openFake();
+    const events: unknown[] = [];
+    transport.on('message', (message) => events.push(message));
+    const answer = transport.send({ janus: 'keepalive', transaction: 't1', session_id: 1 }, 1000);
+    for (const junk of ['not json', '[1,2]', '42', 'null', '{"no":"janus"}', new Uint8Array([1, 2]),
+      '{"janus":"success","transaction":"unknown"}', '{"janus":"ack"}']) {
+      assert.doesNotThrow(() => socket.deliver(junk));
+    }
+    assert.equal(logger.warnings.length, 8);
+    assert.equal(events.length, 0);
+    socket.deliver('{"janus":"ack","transaction":"t1"}');
+    assert.equal((await answer).janus, 'ack');
+    socket.deliver('{"janus":"event","sender":5,"plugindata":{"plugin":"x","data":{}}}');
+    assert.equal(events.length, 1);
+    transport.close();
+  });
+
+  it('times out a request with no answer, and rejects pending ones when closed', async () => {
+    const { transport } = await openFake();
+    await assert.rejects(transport.send({ janus: 'keepalive', transaction: 'a' }, 30), TimeoutError);
+    const pending = transport.send({ janus: 'keepalive', transaction: 'b' }, 5000);
+    transport.close();
+    await assert.rejects(pending, TransportError);
+    await assert.rejects(transport.send({ janus: 'keepalive', transaction: 'c' }, 5000), TransportError);
+  });
+});
