@@ -34,7 +34,11 @@ await build({
 // Browser bundles with everything inlined: used by the e2e pages and the demo.
 await build({
   ...common,
-  entryPoints: { 'janus.browser': 'src/janus/index.ts' },
+  entryPoints: {
+    'janus.browser': 'src/janus/index.ts',
+    'janus-keeper': 'src/client/index.ts',
+    'keeper-worker': 'src/worker/shared-worker.ts',
+  },
   outdir: 'dist/browser',
   platform: 'browser',
   minify: production,

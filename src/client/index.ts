@@ -1,3 +1,24 @@
-// The page-side API (connect to the SharedWorker keeper) lands with the keeper; until then the
-// package root re-exports the session layer.
-export * from '../janus/index.js';
+export { connect, type ConnectOptions } from './connect.js';
+export { KeeperClient, type KeeperClientEvents } from './keeper-client.js';
+export type {
+  AttachRequest,
+  CreateResult,
+  HandleInfo,
+  KeeperConfig,
+  KeeperState,
+  KeeperStateName,
+  KeeperStats,
+  MessageResult,
+  TabEvent,
+} from '../bridge/api.js';
+export { registerErrorClass } from '../bridge/errors.js';
+export {
+  DestroyedError,
+  InvalidArgumentError,
+  JanusError,
+  JanusErrorCode,
+  JanusKeeperError,
+  SessionReclaimException,
+  TimeoutError,
+  TransportError,
+} from '../janus/index.js';

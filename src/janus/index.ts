@@ -1,4 +1,4 @@
-export { JanusSession } from './session.js';
+export { JanusSession, validateSessionOptions } from './session.js';
 export type { AttachOptions, JanusSessionOptions, SessionEvents, SessionState } from './session.js';
 export { PluginHandle } from './handle.js';
 export type { HandleEvents, PluginResponse, TrickleCandidate } from './handle.js';
@@ -12,7 +12,7 @@ export {
   TimeoutError,
   TransportError,
 } from './errors.js';
-export { Emitter, type Logger } from './emitter.js';
-export { isJanusId } from './protocol.js';
+export { consoleLogger, Emitter, type Logger } from './emitter.js';
+export { describeBadId, isJanusId, requireId, requireNonEmptyString } from './protocol.js';
 export type { JanusMessage, JanusRequest, Jsep } from './protocol.js';
 export type { FetchLike, Transport, TransportKind, WebSocketConstructor, WebSocketLike } from './transport.js';

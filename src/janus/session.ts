@@ -57,6 +57,8 @@ export interface SessionEvents {
   /** Janus no longer has the session (timed out, or 458 to a request). */
   lost: JanusError;
   destroyed: undefined;
+  /** A keepalive was sent (for counters). */
+  keepalive: undefined;
   /** A frame for no known handle (e.g. for a handle this instance has not re-bound yet). */
   event: JanusMessage;
 }
@@ -106,7 +108,7 @@ export class JanusSession extends Emitter<SessionEvents> {
   }
 
   static async create(options: JanusSessionOptions): Promise<JanusSession> {
-    const settings = validate(options);
+    const settings = validateSessionOptions(options);
     const transportOptions = {
       connectTimeoutMs: settings.connectTimeoutMs,
       logger: options.logger ?? consoleLogger,
@@ -168,7 +170,9 @@ export class JanusSession extends Emitter<SessionEvents> {
 
   /** Sends one keepalive now (they also run on their own every `keepAliveMs`). */
   async keepAlive(): Promise<void> {
-    await this.#request({ janus: 'keepalive' }, false);
+    const answer = this.#request({ janus: 'keepalive' }, false);
+    this.emit('keepalive', undefined);
+    await answer;
   }
 
   /** Destroys the session on Janus and closes the link. */
@@ -302,7 +306,7 @@ export class JanusSession extends Emitter<SessionEvents> {
   }
 }
 
-interface Settings {
+export interface SessionSettings {
   kind: TransportKind;
   sessionId: number | undefined;
   keepAliveMs: number | undefined;
@@ -311,8 +315,8 @@ interface Settings {
   credentials: { token?: string; apisecret?: string };
 }
 
-/** Checks every option before any I/O. */
-function validate(options: JanusSessionOptions): Settings {
+/** Checks every option before any I/O; throws what `create()` would throw for them. */
+export function validateSessionOptions(options: JanusSessionOptions): SessionSettings {
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options must be an object');
   const server = requireNonEmptyString(options.server, 'server');
   const schemeKind = transportKindOf(server);
@@ -331,7 +335,7 @@ function validate(options: JanusSessionOptions): Settings {
       `invalid session id: must be a positive safe integer (got ${describeBadId(options.sessionId)})`, undefined);
   }
   const requestTimeoutMs = positiveMs(options.requestTimeoutMs, 'requestTimeoutMs') ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  const credentials: Settings['credentials'] = {};
+  const credentials: SessionSettings['credentials'] = {};
   if (options.token !== undefined) credentials.token = requireNonEmptyString(options.token, 'token');
   if (options.apiSecret !== undefined) credentials.apisecret = requireNonEmptyString(options.apiSecret, 'apiSecret');
   return {

@@ -1,2 +1,8 @@
-// The SharedWorker keeper lands here; until then the worker entry re-exports the session layer.
-export * from '../janus/index.js';
+// For apps that build their own worker bundle, and for Node (the keeper runs there too).
+export { Keeper, type KeeperOptions } from './keeper.js';
+export { TabEndpoint, checkConfig, type KeeperLookup } from './endpoint.js';
+export { indexedDbStore, memoryStore, parseStoredSession, STORE_VERSION } from './store.js';
+export type { SessionStore, StoredHandle, StoredSession } from './store.js';
+export { retryDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+export { TabRegistry, webLocksLiveness, type LivenessWatch } from './tabs.js';
+export { installErrorTransfer } from '../bridge/errors.js';

@@ -1,0 +1,96 @@
+// Everything that crosses the page <-> worker boundary, typed once for both bundles.
+import type { Jsep, TrickleCandidate } from '../janus/index.js';
+
+export type TransportChoice = 'ws' | 'http';
+
+/** What a tab tells the keeper about the Janus server it wants. Credentials stay in worker memory. */
+export interface KeeperConfig {
+  server: string;
+  transport?: TransportChoice;
+  token?: string;
+  apiSecret?: string;
+  keepAliveMs?: number;
+  requestTimeoutMs?: number;
+}
+
+export type KeeperStateName = 'idle' | 'connecting' | 'ready' | 'reconnecting' | 'lost';
+
+export interface HandleInfo {
+  handleId: number;
+  plugin: string;
+  opaqueId?: string;
+}
+
+export interface KeeperState {
+  state: KeeperStateName;
+  /** The session this keeper holds, when it holds one. Shown by the demo; a credential. */
+  sessionId?: number;
+  server: string;
+  transport: TransportChoice;
+  /** Pages registered with this keeper now. */
+  tabs: number;
+  /** Handles owned by the asking tab. */
+  handles: HandleInfo[];
+  /** Why the state last changed. */
+  cause?: string;
+  /** When the next reconnection attempt runs (epoch ms), while reconnecting. */
+  nextRetryAt?: number;
+  stats: KeeperStats;
+}
+
+export interface KeeperStats {
+  keepalives: number;
+  creates: number;
+  claims: number;
+  /** Links to Janus opened by this keeper (one per create/claim). */
+  connections: number;
+}
+
+export interface CreateResult {
+  sessionId: number;
+  /** True when this call claimed an existing session (from the argument or from storage). */
+  reclaimed: boolean;
+}
+
+export interface AttachRequest {
+  handleId?: number;
+  opaqueId?: string;
+}
+
+export interface MessageResult {
+  data: Record<string, unknown>;
+  jsep?: Jsep;
+}
+
+export interface TabHello {
+  config: KeeperConfig;
+  /** Survives reloads of this tab (sessionStorage): handles belong to it. */
+  tabId: string;
+  /** Held by this page for its whole life; the worker learns the page is gone when it gets it. */
+  lockName: string;
+}
+
+/** The keeper as a tab sees it through Comlink: one endpoint per connected page. */
+export interface KeeperEndpoint {
+  hello(hello: TabHello, events: MessagePort): Promise<KeeperState>;
+  create(sessionId?: number): Promise<CreateResult>;
+  attach(plugin: string, options?: AttachRequest): Promise<HandleInfo>;
+  message(handleId: number, body: Record<string, unknown>, jsep?: Jsep): Promise<MessageResult>;
+  trickle(handleId: number, candidate: TrickleCandidate | TrickleCandidate[] | null): Promise<void>;
+  hangup(handleId: number): Promise<void>;
+  detach(handleId: number): Promise<void>;
+  state(): Promise<KeeperState>;
+  /** The browser regained its network: retry now instead of waiting for the backoff. */
+  online(): Promise<void>;
+  destroy(): Promise<void>;
+  /** This page leaves on purpose (its handles are detached at once). */
+  goodbye(): Promise<void>;
+}
+
+/** Events the keeper posts one-way on a tab's event port. */
+export type TabEvent =
+  | { type: 'state'; state: KeeperState }
+  | { type: 'event'; handleId: number; plugin: string; janus: string; data?: Record<string, unknown>; jsep?: Jsep }
+  | { type: 'missed-events'; handleIds: number[]; sessionId: number }
+  | { type: 'session-lost'; reason: string; code?: number }
+  | { type: 'detached'; handleId: number };

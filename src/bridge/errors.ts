@@ -1,0 +1,78 @@
+// Comlink's default error transfer keeps only message, name and stack. This registry keeps the
+// class and the fields (`code`, `reason`, `sessionId`, `timeoutMs`) of this library's errors.
+import { transferHandlers, type TransferHandler } from 'comlink';
+import {
+  DestroyedError,
+  InvalidArgumentError,
+  JanusError,
+  JanusKeeperError,
+  SessionReclaimException,
+  TimeoutError,
+  TransportError,
+} from '../janus/index.js';
+
+type ErrorClass = abstract new (...args: never[]) => Error;
+
+const errorClasses = new Map<string, ErrorClass>();
+const FIELDS = ['code', 'reason', 'sessionId', 'timeoutMs'] as const;
+
+/** Makes errors of this class cross the boundary with their class and fields (both sides). */
+export function registerErrorClass(name: string, errorClass: ErrorClass): void {
+  errorClasses.set(name, errorClass);
+}
+
+// Keys are the errors' `name`s (not `Class.name`, which a minifier renames).
+const builtIn = { JanusKeeperError, JanusError, SessionReclaimException, TransportError, TimeoutError,
+  InvalidArgumentError, DestroyedError };
+for (const [name, errorClass] of Object.entries(builtIn)) registerErrorClass(name, errorClass);
+
+interface SerializedKeeperError {
+  keeperError: true;
+  name: string;
+  message: string;
+  stack?: string;
+  fields: Record<string, unknown>;
+}
+
+export function serializeError(error: Error): SerializedKeeperError | undefined {
+  if (!errorClasses.has(error.name)) return undefined;
+  const fields: Record<string, unknown> = {};
+  for (const field of FIELDS) {
+    if (field in error) fields[field] = (error as unknown as Record<string, unknown>)[field];
+  }
+  const serialized: SerializedKeeperError = { keeperError: true, name: error.name, message: error.message, fields };
+  if (error.stack !== undefined) serialized.stack = error.stack;
+  return serialized;
+}
+
+export function deserializeError(serialized: SerializedKeeperError): Error {
+  const errorClass = errorClasses.get(serialized.name) ?? JanusKeeperError;
+  const error = Object.create(errorClass.prototype) as Error;
+  Object.assign(error, serialized.fields, { name: serialized.name, message: serialized.message });
+  if (serialized.stack !== undefined) error.stack = serialized.stack;
+  return error;
+}
+
+let installed = false;
+
+/** Replaces Comlink's "throw" handler; call it in both bundles before any call crosses. */
+export function installErrorTransfer(): void {
+  if (installed) return;
+  installed = true;
+  const original = transferHandlers.get('throw') as TransferHandler<{ value: unknown }, unknown>;
+  const handler: TransferHandler<{ value: unknown }, unknown> = {
+    canHandle: (value): value is { value: unknown } => original.canHandle(value),
+    serialize(thrown) {
+      const value = thrown.value;
+      const serialized = value instanceof Error ? serializeError(value) : undefined;
+      return serialized ? [serialized, []] : original.serialize(thrown);
+    },
+    deserialize(serialized) {
+      if (typeof serialized === 'object' && serialized !== null && 'keeperError' in serialized) {
+        throw deserializeError(serialized as SerializedKeeperError);
+      }
+      return original.deserialize(serialized);
+    },
+  };
+  transferHandlers.set('throw', handler);
+}

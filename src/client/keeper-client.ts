@@ -1,0 +1,133 @@
+import type { Remote } from 'comlink';
+import type {
+  AttachRequest,
+  CreateResult,
+  HandleInfo,
+  KeeperEndpoint,
+  KeeperState,
+  MessageResult,
+  TabEvent,
+} from '../bridge/api.js';
+import { Emitter, TimeoutError, type Jsep, type TrickleCandidate } from '../janus/index.js';
+
+type EventOf<T extends TabEvent['type']> = Omit<Extract<TabEvent, { type: T }>, 'type'>;
+
+export interface KeeperClientEvents {
+  /** The keeper's state changed (a new listener gets the current one at once). */
+  state: KeeperState;
+  /** A plugin event for a handle this tab owns. */
+  event: EventOf<'event'>;
+  /** After a claim: Janus does not replay what happened while no link owned the session. */
+  'missed-events': EventOf<'missed-events'>;
+  /** The session is gone (expired, refused claim, destroyed); its handles with it. */
+  'session-lost': EventOf<'session-lost'>;
+  /** Janus detached one of this tab's handles. */
+  detached: EventOf<'detached'>;
+}
+
+/**
+ * The page's view of the keeper: the worker's calls, each with a deadline (a Comlink call whose
+ * worker died never settles), and the keeper's events on an EventTarget.
+ */
+export class KeeperClient extends Emitter<KeeperClientEvents> {
+  #state: KeeperState;
+  #closed = false;
+
+  constructor(
+    private readonly endpoint: Remote<KeeperEndpoint>,
+    private readonly events: MessagePort,
+    initial: KeeperState,
+    private readonly callTimeoutMs: number,
+    private readonly release: () => void,
+  ) {
+    super();
+    this.#state = initial;
+    events.onmessage = (message: MessageEvent<TabEvent>) => this.#receive(message.data);
+  }
+
+  /** The last state the keeper reported. */
+  get currentState(): KeeperState {
+    return this.#state;
+  }
+
+  override on<K extends keyof KeeperClientEvents & string>(type: K, listener: (detail: KeeperClientEvents[K]) => void): () => void {
+    const off = super.on(type, listener);
+    if (type === 'state') queueMicrotask(() => (listener as (state: KeeperState) => void)(this.#state));
+    return off;
+  }
+
+  create(sessionId?: number): Promise<CreateResult> {
+    return this.#call('create', () => this.endpoint.create(sessionId));
+  }
+
+  attach(plugin: string, options?: AttachRequest): Promise<HandleInfo> {
+    return this.#call('attach', () => this.endpoint.attach(plugin, options));
+  }
+
+  message(handleId: number, body: Record<string, unknown>, jsep?: Jsep): Promise<MessageResult> {
+    return this.#call('message', () => this.endpoint.message(handleId, body, jsep));
+  }
+
+  trickle(handleId: number, candidate: TrickleCandidate | TrickleCandidate[] | null): Promise<void> {
+    return this.#call('trickle', () => this.endpoint.trickle(handleId, candidate));
+  }
+
+  hangup(handleId: number): Promise<void> {
+    return this.#call('hangup', () => this.endpoint.hangup(handleId));
+  }
+
+  detach(handleId: number): Promise<void> {
+    return this.#call('detach', () => this.endpoint.detach(handleId));
+  }
+
+  async state(): Promise<KeeperState> {
+    this.#state = await this.#call('state', () => this.endpoint.state());
+    return this.#state;
+  }
+
+  destroy(): Promise<void> {
+    return this.#call('destroy', () => this.endpoint.destroy());
+  }
+
+  /** Tells the keeper the network is back, so it retries at once. */
+  online(): Promise<void> {
+    return this.#call('online', () => this.endpoint.online());
+  }
+
+  /** Leaves the keeper: this tab's handles are detached at once. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      await this.#call('goodbye', () => this.endpoint.goodbye());
+    } finally {
+      this.events.close();
+      this.release();
+    }
+  }
+
+  #call<T>(what: string, call: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new TimeoutError(
+        `${what}: the keeper did not answer within ${this.callTimeoutMs} ms`, this.callTimeoutMs)), this.callTimeoutMs);
+      call().then(resolve, reject).finally(() => clearTimeout(timer));
+    });
+  }
+
+  #receive(event: TabEvent): void {
+    switch (event.type) {
+      case 'state':
+        this.#state = event.state;
+        this.emit('state', event.state);
+        break;
+      case 'event':
+      case 'missed-events':
+      case 'session-lost':
+      case 'detached': {
+        const { type, ...detail } = event;
+        this.emit(type, detail as never);
+        break;
+      }
+    }
+  }
+}

@@ -1,0 +1,106 @@
+import type {
+  AttachRequest,
+  CreateResult,
+  HandleInfo,
+  KeeperConfig,
+  KeeperEndpoint,
+  KeeperState,
+  MessageResult,
+  TabHello,
+} from '../bridge/api.js';
+import {
+  DestroyedError,
+  InvalidArgumentError,
+  requireNonEmptyString,
+  validateSessionOptions,
+  type Jsep,
+  type TrickleCandidate,
+} from '../janus/index.js';
+import type { Keeper } from './keeper.js';
+
+/** Finds or makes the keeper for a config; one keeper per Janus server. */
+export type KeeperLookup = (config: KeeperConfig) => Keeper;
+
+/**
+ * What one page gets through Comlink: the keeper's calls, bound to that page's tab so that
+ * handles belong to it. Every call before `hello` throws.
+ */
+export class TabEndpoint implements KeeperEndpoint {
+  #keeper: Keeper | undefined;
+  #tabId = '';
+  #lockName = '';
+
+  constructor(private readonly keeperFor: KeeperLookup) {}
+
+  async hello(hello: TabHello, events: MessagePort): Promise<KeeperState> {
+    if (this.#keeper) throw new InvalidArgumentError('hello() was already called on this connection');
+    const config = checkConfig(hello?.config);
+    this.#tabId = requireNonEmptyString(hello.tabId, 'tabId');
+    this.#lockName = requireNonEmptyString(hello.lockName, 'lockName');
+    if (!(events instanceof MessagePort)) throw new InvalidArgumentError('events must be a MessagePort');
+    const keeper = this.keeperFor(config);
+    this.#keeper = keeper;
+    keeper.tabs.add(this.#tabId, this.#lockName, events);
+    return keeper.snapshot(this.#tabId);
+  }
+
+  create(sessionId?: number): Promise<CreateResult> {
+    return this.#use().create(sessionId);
+  }
+
+  attach(plugin: string, options?: AttachRequest): Promise<HandleInfo> {
+    return this.#use().attach(this.#tabId, plugin, options ?? {});
+  }
+
+  message(handleId: number, body: Record<string, unknown>, jsep?: Jsep): Promise<MessageResult> {
+    return this.#use().message(this.#tabId, handleId, body, jsep);
+  }
+
+  trickle(handleId: number, candidate: TrickleCandidate | TrickleCandidate[] | null): Promise<void> {
+    return this.#use().trickle(this.#tabId, handleId, candidate);
+  }
+
+  hangup(handleId: number): Promise<void> {
+    return this.#use().hangup(this.#tabId, handleId);
+  }
+
+  detach(handleId: number): Promise<void> {
+    return this.#use().detach(this.#tabId, handleId);
+  }
+
+  async state(): Promise<KeeperState> {
+    return this.#use().snapshot(this.#tabId);
+  }
+
+  async online(): Promise<void> {
+    this.#use().online();
+  }
+
+  destroy(): Promise<void> {
+    return this.#use().destroy();
+  }
+
+  async goodbye(): Promise<void> {
+    this.#keeper?.tabs.remove(this.#lockName, false);
+    this.#keeper = undefined;
+  }
+
+  #use(): Keeper {
+    if (!this.#keeper) throw new DestroyedError('not connected: call hello() first (or the tab said goodbye)');
+    return this.#keeper;
+  }
+}
+
+/** Checks a tab's config before any I/O, with the session layer's own rules. */
+export function checkConfig(config: unknown): KeeperConfig {
+  if (typeof config !== 'object' || config === null) throw new InvalidArgumentError('config must be an object');
+  const { server, transport, token, apiSecret, keepAliveMs, requestTimeoutMs } = config as KeeperConfig;
+  const checked: KeeperConfig = { server };
+  if (transport !== undefined) checked.transport = transport;
+  if (token !== undefined) checked.token = token;
+  if (apiSecret !== undefined) checked.apiSecret = apiSecret;
+  if (keepAliveMs !== undefined) checked.keepAliveMs = keepAliveMs;
+  if (requestTimeoutMs !== undefined) checked.requestTimeoutMs = requestTimeoutMs;
+  validateSessionOptions(checked);
+  return checked;
+}

@@ -1,0 +1,447 @@
+import type {
+  AttachRequest,
+  CreateResult,
+  HandleInfo,
+  KeeperConfig,
+  KeeperState,
+  KeeperStateName,
+  KeeperStats,
+  MessageResult,
+  TabEvent,
+} from '../bridge/api.js';
+import {
+  describeBadId,
+  InvalidArgumentError,
+  isJanusId,
+  JanusErrorCode,
+  JanusSession,
+  requireId,
+  requireNonEmptyString,
+  SessionReclaimException,
+  TimeoutError,
+  TransportError,
+  type FetchLike,
+  type JanusError,
+  type JanusSessionOptions,
+  type Jsep,
+  type Logger,
+  type PluginHandle,
+  type TrickleCandidate,
+  type WebSocketConstructor,
+} from '../janus/index.js';
+import { DEFAULT_BACKOFF, retryDelay, type BackoffPolicy } from './backoff.js';
+import { STORE_VERSION, type SessionStore, type StoredHandle } from './store.js';
+import { TabRegistry, webLocksLiveness, type LivenessWatch } from './tabs.js';
+
+export interface KeeperOptions {
+  config: KeeperConfig;
+  store: SessionStore;
+  /** How long a tab may be away (a reload) before its handles are detached. Default 3 s. */
+  tabGraceMs?: number;
+  liveness?: LivenessWatch;
+  backoff?: BackoffPolicy;
+  random?: () => number;
+  now?: () => number;
+  WebSocket?: WebSocketConstructor;
+  fetch?: FetchLike;
+  logger?: Logger;
+}
+
+interface OwnedHandle {
+  info: HandleInfo;
+  owner: string;
+  handle: PluginHandle | undefined;
+}
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * One Janus session for every tab that uses one server: creates or claims it, keeps it alive,
+ * reconnects and claims it again after a drop, and owns the plugin handles on the tabs' behalf.
+ */
+export class Keeper {
+  readonly tabs: TabRegistry;
+  readonly #options: KeeperOptions;
+  readonly #handles = new Map<number, OwnedHandle>();
+  readonly #stats: KeeperStats = { keepalives: 0, creates: 0, claims: 0, connections: 0 };
+  readonly #stateWaiters = new Set<() => void>();
+  #session: JanusSession | undefined;
+  #state: KeeperStateName = 'idle';
+  #cause: string | undefined;
+  #nextRetryAt: number | undefined;
+  #establishing: Promise<CreateResult> | undefined;
+  #attempt = 0;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #reclaiming = false;
+  #saving: Promise<void> = Promise.resolve();
+
+  constructor(options: KeeperOptions) {
+    this.#options = options;
+    this.tabs = new TabRegistry({
+      graceMs: options.tabGraceMs ?? 3_000,
+      liveness: options.liveness ?? webLocksLiveness,
+      onTabGone: (tabId) => void this.#onTabGone(tabId),
+      onPagesChanged: () => this.#publish(),
+    });
+  }
+
+  get key(): string {
+    return this.#options.config.server;
+  }
+
+  get state(): KeeperStateName {
+    return this.#state;
+  }
+
+  snapshot(tabId?: string): KeeperState {
+    const snapshot: KeeperState = {
+      state: this.#state,
+      server: this.#options.config.server,
+      transport: this.#options.config.transport ?? (this.#options.config.server.startsWith('http') ? 'http' : 'ws'),
+      tabs: this.tabs.pageCount,
+      handles: [...this.#handles.values()].filter((owned) => owned.owner === tabId).map((owned) => ({ ...owned.info })),
+      stats: { ...this.#stats },
+    };
+    if (this.#session) snapshot.sessionId = this.#session.id;
+    if (this.#cause !== undefined) snapshot.cause = this.#cause;
+    if (this.#nextRetryAt !== undefined) snapshot.nextRetryAt = this.#nextRetryAt;
+    return snapshot;
+  }
+
+  /** The live session; else claims `sessionId`, else the stored one; else creates. */
+  async create(sessionId?: number): Promise<CreateResult> {
+    if (sessionId !== undefined && !isJanusId(sessionId)) {
+      throw new SessionReclaimException(JanusErrorCode.SessionNotFound,
+        `invalid session id: must be a positive safe integer (got ${describeBadId(sessionId)})`, undefined);
+    }
+    if (this.#session?.state === 'open') return { sessionId: this.#session.id, reclaimed: false };
+    if (this.#state === 'reconnecting') {
+      await this.#untilReady(this.#requestTimeoutMs);
+      return { sessionId: this.#session!.id, reclaimed: false };
+    }
+    this.#establishing ??= this.#establish(sessionId).finally(() => {
+      this.#establishing = undefined;
+    });
+    return this.#establishing;
+  }
+
+  async attach(tabId: string, plugin: string, request: AttachRequest = {}): Promise<HandleInfo> {
+    requireNonEmptyString(plugin, 'plugin');
+    if (request.opaqueId !== undefined) requireNonEmptyString(request.opaqueId, 'opaqueId');
+    if (request.handleId !== undefined) requireId(request.handleId, 'handleId');
+    const session = await this.#liveSession();
+    const known = request.handleId === undefined ? undefined : this.#handles.get(request.handleId);
+    if (known) {
+      if (known.owner !== tabId) known.owner = tabId; // a tab adopts a handle it names
+      this.#persist();
+      return { ...known.info };
+    }
+    const handle = await session.attach(plugin, request);
+    const info: HandleInfo = { handleId: handle.id, plugin };
+    if (request.opaqueId !== undefined) info.opaqueId = request.opaqueId;
+    this.#handles.set(handle.id, { info, owner: tabId, handle });
+    this.#wire(handle, tabId);
+    this.#persist();
+    return { ...info };
+  }
+
+  async message(tabId: string, handleId: number, body: Record<string, unknown>, jsep?: Jsep): Promise<MessageResult> {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new InvalidArgumentError('message body must be an object');
+    }
+    const handle = await this.#ownedHandle(tabId, handleId);
+    const answer = await handle.message(body, jsep);
+    const result: MessageResult = { data: answer.data };
+    if (answer.jsep) result.jsep = answer.jsep;
+    return result;
+  }
+
+  async trickle(tabId: string, handleId: number, candidate: TrickleCandidate | TrickleCandidate[] | null): Promise<void> {
+    await (await this.#ownedHandle(tabId, handleId)).trickle(candidate);
+  }
+
+  async hangup(tabId: string, handleId: number): Promise<void> {
+    await (await this.#ownedHandle(tabId, handleId)).hangup();
+  }
+
+  async detach(tabId: string, handleId: number): Promise<void> {
+    const handle = await this.#ownedHandle(tabId, handleId);
+    await handle.detach();
+    this.#handles.delete(handleId);
+    this.#persist();
+  }
+
+  /** The network is back (a tab saw `online`): retry now rather than after the backoff. */
+  online(): void {
+    if (this.#state === 'reconnecting' && !this.#reclaiming) this.#scheduleReclaim(0, 'network back online');
+  }
+
+  async destroy(): Promise<void> {
+    const session = this.#session;
+    if (session?.state === 'open') await session.destroy();
+    await this.#forget('the session was destroyed by a tab', undefined, 'idle');
+  }
+
+  // --- establishing and reclaiming -------------------------------------------------------------
+
+  async #establish(givenId: number | undefined): Promise<CreateResult> {
+    this.#setState('connecting', givenId === undefined ? 'create' : 'claim');
+    const stored = await this.#options.store.load(this.key);
+    const candidate = givenId ?? this.#session?.id ?? stored?.sessionId;
+    if (stored && stored.sessionId === candidate && this.#handles.size === 0) this.#adoptStored(stored.handles);
+    let session: JanusSession | undefined;
+    try {
+      if (candidate !== undefined) {
+        try {
+          session = await this.#open(candidate);
+        } catch (error) {
+          if (!(error instanceof SessionReclaimException)) throw error;
+          await this.#forget(`claim refused: ${error.reason}`, error.code, 'connecting');
+        }
+      }
+      session ??= await this.#open(undefined);
+    } catch (error) {
+      this.#setState('idle', error instanceof Error ? error.name : 'error');
+      throw error;
+    }
+    const reclaimed = session.reclaimed;
+    this.#bind(session);
+    this.#setState('ready', reclaimed ? 'claimed' : 'created');
+    if (reclaimed) this.#announceMissedEvents(session.id);
+    return { sessionId: session.id, reclaimed };
+  }
+
+  async #open(sessionId: number | undefined): Promise<JanusSession> {
+    this.#stats.connections++;
+    const session = await JanusSession.create(this.#sessionOptions(sessionId));
+    if (sessionId === undefined) this.#stats.creates++;
+    else this.#stats.claims++;
+    return session;
+  }
+
+  #sessionOptions(sessionId: number | undefined): JanusSessionOptions {
+    const { config } = this.#options;
+    const options: JanusSessionOptions = { server: config.server };
+    if (config.transport) options.transport = config.transport;
+    if (config.token) options.token = config.token;
+    if (config.apiSecret) options.apiSecret = config.apiSecret;
+    if (config.keepAliveMs) options.keepAliveMs = config.keepAliveMs;
+    if (config.requestTimeoutMs) options.requestTimeoutMs = config.requestTimeoutMs;
+    if (this.#options.WebSocket) options.WebSocket = this.#options.WebSocket;
+    if (this.#options.fetch) options.fetch = this.#options.fetch;
+    if (this.#options.logger) options.logger = this.#options.logger;
+    if (sessionId !== undefined) options.sessionId = sessionId;
+    return options;
+  }
+
+  /** Makes `session` the live one and re-binds every known handle to it (no requests). */
+  #bind(session: JanusSession): void {
+    this.#session = session;
+    this.#attempt = 0;
+    this.#nextRetryAt = undefined;
+    session.on('keepalive', () => this.#stats.keepalives++);
+    session.on('disconnected', (error) => this.#onDisconnected(session, error));
+    session.on('lost', (error) => this.#onLost(session, error));
+    for (const owned of this.#handles.values()) {
+      owned.handle = undefined;
+      void session.attach(owned.info.plugin, this.#rebindRequest(owned.info)).then((handle) => {
+        owned.handle = handle;
+        this.#wire(handle, owned.owner);
+      });
+      if (!this.tabs.isLive(owned.owner)) this.tabs.expectBack(owned.owner);
+    }
+    this.#persist();
+  }
+
+  #rebindRequest(info: HandleInfo): AttachRequest {
+    return info.opaqueId === undefined ? { handleId: info.handleId } : { handleId: info.handleId, opaqueId: info.opaqueId };
+  }
+
+  #adoptStored(handles: StoredHandle[]): void {
+    for (const stored of handles) {
+      const info: HandleInfo = { handleId: stored.handleId, plugin: stored.plugin };
+      if (stored.opaqueId !== undefined) info.opaqueId = stored.opaqueId;
+      this.#handles.set(stored.handleId, { info, owner: stored.owner, handle: undefined });
+    }
+  }
+
+  #onDisconnected(session: JanusSession, error: TransportError): void {
+    if (session !== this.#session || this.#state === 'idle') return;
+    this.#scheduleReclaim(retryDelay(this.#attempt++, this.#random, this.#backoff), error.message);
+  }
+
+  #scheduleReclaim(delayMs: number, cause: string): void {
+    clearTimeout(this.#retryTimer);
+    this.#nextRetryAt = this.#now() + delayMs;
+    this.#setState('reconnecting', cause);
+    this.#retryTimer = setTimeout(() => void this.#reclaim(), delayMs);
+  }
+
+  async #reclaim(): Promise<void> {
+    const previous = this.#session;
+    if (!previous || this.#state !== 'reconnecting' || this.#reclaiming) return;
+    this.#reclaiming = true;
+    try {
+      const session = await this.#open(previous.id);
+      if (this.#state !== 'reconnecting') {
+        session.close();
+        return;
+      }
+      this.#bind(session);
+      this.#setState('ready', 'claimed after a drop');
+      this.#announceMissedEvents(session.id);
+    } catch (error) {
+      if (error instanceof SessionReclaimException) {
+        await this.#forget(`the session expired on Janus: ${error.reason}`, error.code, 'lost');
+      } else if (this.#state === 'reconnecting') {
+        this.#scheduleReclaim(retryDelay(this.#attempt++, this.#random, this.#backoff),
+          error instanceof Error ? error.message : 'reconnect failed');
+      }
+    } finally {
+      this.#reclaiming = false;
+    }
+  }
+
+  #onLost(session: JanusSession, error: JanusError): void {
+    if (session !== this.#session) return;
+    void this.#forget(`the session expired on Janus: ${error.reason}`, error.code, 'lost');
+  }
+
+  /** The session is no more: forget it everywhere and tell every tab, never silently. */
+  async #forget(reason: string, code: number | undefined, next: KeeperStateName): Promise<void> {
+    clearTimeout(this.#retryTimer);
+    const session = this.#session;
+    this.#session = undefined;
+    session?.close();
+    this.#handles.clear();
+    await this.#persist();
+    const lost: TabEvent = code === undefined ? { type: 'session-lost', reason } : { type: 'session-lost', reason, code };
+    this.tabs.broadcast(lost);
+    this.#setState(next, reason);
+  }
+
+  #announceMissedEvents(sessionId: number): void {
+    const byOwner = new Map<string, number[]>();
+    for (const owned of this.#handles.values()) {
+      byOwner.set(owned.owner, [...(byOwner.get(owned.owner) ?? []), owned.info.handleId]);
+    }
+    for (const [owner, handleIds] of byOwner) this.tabs.post(owner, { type: 'missed-events', handleIds, sessionId });
+  }
+
+  // --- tabs and handles ------------------------------------------------------------------------
+
+  async #onTabGone(tabId: string): Promise<void> {
+    const gone = [...this.#handles.values()].filter((owned) => owned.owner === tabId);
+    for (const owned of gone) this.#handles.delete(owned.info.handleId);
+    if (gone.length > 0) this.#persist();
+    if (this.#session?.state === 'open') {
+      await Promise.all(gone.map((owned) => owned.handle?.detach().catch(() => {})));
+    }
+    if (this.tabs.pageCount === 0) this.#sleep();
+  }
+
+  /** No tab left: stop keepalives and leave the session on Janus for its reclaim window. */
+  #sleep(): void {
+    clearTimeout(this.#retryTimer);
+    this.#setState('idle', 'no tab left');
+    this.#session?.close();
+  }
+
+  #wire(handle: PluginHandle, tabId: string): void {
+    const post = (janus: string, data?: Record<string, unknown>, jsep?: Jsep) => {
+      const owner = this.#handles.get(handle.id)?.owner ?? tabId;
+      const event: TabEvent = { type: 'event', handleId: handle.id, plugin: handle.plugin, janus };
+      if (data) event.data = data;
+      if (jsep) event.jsep = jsep;
+      this.tabs.post(owner, event);
+    };
+    handle.on('event', (response) => post('event', response.data, response.jsep));
+    for (const type of ['webrtcup', 'media', 'slowlink', 'hangup'] as const) handle.on(type, () => post(type));
+    handle.on('detached', (message) => {
+      if (!message) return; // detached by us, or with its session
+      const owned = this.#handles.get(handle.id);
+      if (owned?.handle !== handle) return;
+      this.#handles.delete(handle.id);
+      this.#persist();
+      this.tabs.post(owned.owner, { type: 'detached', handleId: handle.id });
+    });
+  }
+
+  async #ownedHandle(tabId: string, handleId: number): Promise<PluginHandle> {
+    requireId(handleId, 'handleId');
+    const owned = this.#handles.get(handleId);
+    if (!owned || owned.owner !== tabId) {
+      throw new InvalidArgumentError('no such handle in this tab (attach it first, or name it with attach({ handleId }))');
+    }
+    await this.#liveSession();
+    if (!owned.handle) throw new TransportError('the handle is being re-bound; try again');
+    return owned.handle;
+  }
+
+  /** The open session: waits through a reconnection; creates one when there is none. */
+  async #liveSession(): Promise<JanusSession> {
+    if (this.#state === 'reconnecting' || this.#state === 'connecting') await this.#untilReady(this.#requestTimeoutMs);
+    if (this.#session?.state !== 'open') await this.create();
+    const session = this.#session;
+    if (session?.state !== 'open') throw new TransportError('no open session to Janus');
+    return session;
+  }
+
+  #untilReady(timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (this.#state === 'ready') done(resolve);
+        else if (this.#state === 'lost' || this.#state === 'idle') done(() => reject(new TransportError(`the session is ${this.#state}`)));
+      };
+      const done = (settle: () => void) => {
+        clearTimeout(timer);
+        this.#stateWaiters.delete(check);
+        settle();
+      };
+      const timer = setTimeout(() => done(() => reject(new TimeoutError(
+        `Janus was not reachable again within ${timeoutMs} ms`, timeoutMs))), timeoutMs);
+      this.#stateWaiters.add(check);
+      check();
+    });
+  }
+
+  #setState(state: KeeperStateName, cause: string): void {
+    this.#state = state;
+    this.#cause = cause;
+    if (state !== 'reconnecting') this.#nextRetryAt = undefined;
+    for (const waiter of [...this.#stateWaiters]) waiter();
+    this.#publish();
+  }
+
+  #publish(): void {
+    this.tabs.broadcast((tabId) => ({ type: 'state', state: this.snapshot(tabId) }));
+  }
+
+  #persist(): Promise<void> {
+    const store = this.#options.store;
+    const session = this.#session;
+    const handles: StoredHandle[] = [...this.#handles.values()].map(({ info, owner }) => ({ ...info, owner }));
+    this.#saving = this.#saving.then(() => session
+      ? store.save({ version: STORE_VERSION, server: this.key, sessionId: session.id, handles, savedAt: this.#now() })
+      : store.clear(this.key)).catch((error: unknown) => {
+      this.#options.logger?.warn(`could not persist the session record: ${String(error)}`);
+    });
+    return this.#saving;
+  }
+
+  get #requestTimeoutMs(): number {
+    return this.#options.config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  }
+
+  get #backoff(): BackoffPolicy {
+    return this.#options.backoff ?? DEFAULT_BACKOFF;
+  }
+
+  get #random(): () => number {
+    return this.#options.random ?? Math.random;
+  }
+
+  #now(): number {
+    return (this.#options.now ?? Date.now)();
+  }
+}

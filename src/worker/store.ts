@@ -1,0 +1,105 @@
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { isJanusId } from '../janus/index.js';
+
+export const STORE_VERSION = 1;
+
+export interface StoredHandle {
+  handleId: number;
+  plugin: string;
+  /** The tab (its sessionStorage id) that attached it. */
+  owner: string;
+  opaqueId?: string;
+}
+
+/** What a new worker instance needs to claim the session of a server. */
+export interface StoredSession {
+  version: typeof STORE_VERSION;
+  server: string;
+  sessionId: number;
+  handles: StoredHandle[];
+  savedAt: number;
+}
+
+export interface SessionStore {
+  load(server: string): Promise<StoredSession | undefined>;
+  save(record: StoredSession): Promise<void>;
+  clear(server: string): Promise<void>;
+}
+
+interface KeeperDB extends DBSchema {
+  // Stored as unknown on purpose: whatever is read must pass `parseStoredSession` first.
+  sessions: { key: string; value: unknown };
+}
+
+/** IndexedDB-backed store (idb). A record that fails validation is deleted, never trusted. */
+export function indexedDbStore(name = 'janus-keeper', warn: (message: string) => void = console.warn): SessionStore {
+  let db: Promise<IDBPDatabase<KeeperDB>> | undefined;
+  const open = () => (db ??= openDB<KeeperDB>(name, 1, {
+    upgrade(database) {
+      database.createObjectStore('sessions');
+    },
+  }));
+  return {
+    async load(server) {
+      const value = await (await open()).get('sessions', server);
+      if (value === undefined) return undefined;
+      const record = parseStoredSession(value, server);
+      if (!record) {
+        warn('[janus-keeper] discarded a stored session record that failed validation');
+        await (await open()).delete('sessions', server);
+      }
+      return record;
+    },
+    async save(record) {
+      await (await open()).put('sessions', record, record.server);
+    },
+    async clear(server) {
+      await (await open()).delete('sessions', server);
+    },
+  };
+}
+
+/** For Node and tests: the same contract, kept in memory. */
+export function memoryStore(): SessionStore {
+  const records = new Map<string, unknown>();
+  return {
+    async load(server) {
+      const value = records.get(server);
+      const record = value === undefined ? undefined : parseStoredSession(value, server);
+      if (!record) records.delete(server);
+      return record;
+    },
+    async save(record) {
+      records.set(record.server, structuredClone(record));
+    },
+    async clear(server) {
+      records.delete(server);
+    },
+  };
+}
+
+export function parseStoredSession(value: unknown, server: string): StoredSession | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const record = value as Record<string, unknown>;
+  if (record['version'] !== STORE_VERSION || record['server'] !== server) return undefined;
+  if (!isJanusId(record['sessionId'])) return undefined;
+  const savedAt = record['savedAt'];
+  if (typeof savedAt !== 'number' || !Number.isFinite(savedAt)) return undefined;
+  const handles = record['handles'];
+  if (!Array.isArray(handles) || !handles.every(isStoredHandle)) return undefined;
+  return {
+    version: STORE_VERSION,
+    server,
+    sessionId: record['sessionId'],
+    savedAt,
+    handles: handles.map((handle) => ({ ...handle })),
+  };
+}
+
+function isStoredHandle(value: unknown): value is StoredHandle {
+  if (typeof value !== 'object' || value === null) return false;
+  const handle = value as Record<string, unknown>;
+  return isJanusId(handle['handleId']) && typeof handle['plugin'] === 'string' && handle['plugin'] !== ''
+    && typeof handle['owner'] === 'string' && handle['owner'] !== ''
+    && (handle['opaqueId'] === undefined || typeof handle['opaqueId'] === 'string');
+}

@@ -1,0 +1,83 @@
+import type { TabEvent } from '../bridge/api.js';
+
+/** Waits until the page holding `lockName` is gone (Web Locks); the callback then runs. */
+export type LivenessWatch = (lockName: string, onGone: () => void) => void;
+
+export const webLocksLiveness: LivenessWatch = (lockName, onGone) => {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (!locks) return; // no liveness signal: pages must say goodbye themselves
+  void locks.request(lockName, () => onGone());
+};
+
+interface Page {
+  tabId: string;
+  lockName: string;
+  events: MessagePort;
+}
+
+export interface TabRegistryOptions {
+  /** How long a tab may be away (a reload) before its handles are let go. */
+  graceMs: number;
+  liveness: LivenessWatch;
+  /** The tab is gone for good: no page of it came back within the grace period. */
+  onTabGone(tabId: string): void;
+  /** The count of pages changed. */
+  onPagesChanged(): void;
+}
+
+/**
+ * The pages using one keeper. A tab (one sessionStorage id) survives its own reloads: its
+ * handles are kept for `graceMs` after its last page went away.
+ */
+export class TabRegistry {
+  readonly #pages = new Map<string, Page>();
+  readonly #graceTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor(private readonly options: TabRegistryOptions) {}
+
+  get pageCount(): number {
+    return this.#pages.size;
+  }
+
+  isLive(tabId: string): boolean {
+    for (const page of this.#pages.values()) if (page.tabId === tabId) return true;
+    return false;
+  }
+
+  add(tabId: string, lockName: string, events: MessagePort): void {
+    clearTimeout(this.#graceTimers.get(tabId));
+    this.#graceTimers.delete(tabId);
+    this.#pages.set(lockName, { tabId, lockName, events });
+    this.options.liveness(lockName, () => this.remove(lockName, true));
+    this.options.onPagesChanged();
+  }
+
+  /** A page left; with `grace` its tab may come back (a reload) before its handles go. */
+  remove(lockName: string, grace: boolean): void {
+    const page = this.#pages.get(lockName);
+    if (!page) return;
+    this.#pages.delete(lockName);
+    page.events.close();
+    this.options.onPagesChanged();
+    if (!this.isLive(page.tabId)) this.expectBack(page.tabId, grace ? this.options.graceMs : 0);
+  }
+
+  /** Lets a tab that has no live page come back within `ms`, else it is gone. */
+  expectBack(tabId: string, ms = this.options.graceMs): void {
+    if (this.isLive(tabId) || this.#graceTimers.has(tabId)) return;
+    this.#graceTimers.set(tabId, setTimeout(() => {
+      this.#graceTimers.delete(tabId);
+      if (!this.isLive(tabId)) this.options.onTabGone(tabId);
+    }, ms));
+  }
+
+  post(tabId: string, event: TabEvent): void {
+    for (const page of this.#pages.values()) if (page.tabId === tabId) page.events.postMessage(event);
+  }
+
+  broadcast(event: TabEvent | ((tabId: string) => TabEvent)): void {
+    for (const page of this.#pages.values()) {
+      page.events.postMessage(typeof event === 'function' ? event(page.tabId) : event);
+    }
+  }
+}
