@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { deserializeError, serializeError } from '../src/bridge/errors.js';
 import { JanusError, SessionReclaimException, TimeoutError, TransportError } from '../src/janus/index.js';
 import { DEFAULT_BACKOFF, retryDelay } from '../src/worker/backoff.js';
-import { memoryStore, parseStoredSession, STORE_VERSION } from '../src/worker/store.js';
+import { memoryStore, parseStoredSession, STORE_VERSION, type StoredSession } from '../src/worker/store.js';
 
 /** A seeded random source (mulberry32), so every run checks the same 10,000 draws. */
 function seeded(seed: number): () => number {
@@ -39,7 +39,7 @@ describe('retryDelay (full jitter, capped exponent)', () => {
 
 describe('stored session records', () => {
   const server = 'ws://127.0.0.1:1';
-  const good = { version: STORE_VERSION, server, sessionId: 123456789, savedAt: 1, handles: [{ handleId: 5, plugin: 'p', owner: 't' }] };
+  const good: StoredSession = { version: STORE_VERSION, server, sessionId: 123456789, savedAt: 1, handles: [{ handleId: 5, plugin: 'p', owner: 't' }] };
 
   it('accepts a well-formed record', () => {
     assert.deepEqual(parseStoredSession(good, server), good);
