@@ -10,7 +10,13 @@ export interface KeeperConfig {
   token?: string;
   apiSecret?: string;
   keepAliveMs?: number;
+  /** A keepalive unanswered this long means the link is dead (default 5 s). */
+  keepAliveTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** Reconnection schedule: full jitter between `floorMs` and min(`capMs`, `baseMs` x 2^attempt). */
+  backoff?: { baseMs?: number; capMs?: number; floorMs?: number };
+  /** When the session is lost, create a new one and fire `restore` for every handle it had. */
+  autoRecreate?: boolean;
 }
 
 export type KeeperStateName = 'idle' | 'connecting' | 'ready' | 'reconnecting' | 'lost';
@@ -93,4 +99,5 @@ export type TabEvent =
   | { type: 'event'; handleId: number; plugin: string; janus: string; data?: Record<string, unknown>; jsep?: Jsep }
   | { type: 'missed-events'; handleIds: number[]; sessionId: number }
   | { type: 'session-lost'; reason: string; code?: number }
-  | { type: 'detached'; handleId: number };
+  | { type: 'detached'; handleId: number }
+  | { type: 'restore'; handle: HandleInfo; sessionId: number };

@@ -1,7 +1,8 @@
 import { transfer, wrap } from 'comlink';
 import type { KeeperConfig, KeeperEndpoint } from '../bridge/api.js';
 import { installErrorTransfer } from '../bridge/errors.js';
-import { InvalidArgumentError, JanusKeeperError, TimeoutError, validateSessionOptions } from '../janus/index.js';
+import { InvalidArgumentError, JanusKeeperError, TimeoutError } from '../janus/index.js';
+import { checkConfig } from '../bridge/config.js';
 import { KeeperClient } from './keeper-client.js';
 
 export interface ConnectOptions extends KeeperConfig {
@@ -50,12 +51,8 @@ function checkConnectOptions(options: ConnectOptions): KeeperConfig {
   if (!(typeof options.workerUrl === 'string' && options.workerUrl !== '') && !(options.workerUrl instanceof URL)) {
     throw new InvalidArgumentError('workerUrl must be the URL of the keeper worker bundle');
   }
-  const config: KeeperConfig = { server: options.server };
-  for (const key of ['transport', 'token', 'apiSecret', 'keepAliveMs', 'requestTimeoutMs'] as const) {
-    if (options[key] !== undefined) (config as unknown as Record<string, unknown>)[key] = options[key];
-  }
-  validateSessionOptions(config);
-  return config;
+  const { workerUrl, name, extendedLifetime, callTimeoutMs, ...config } = options;
+  return checkConfig(config);
 }
 
 /** The tab's id survives reloads (sessionStorage is per tab), so its handles do too. */

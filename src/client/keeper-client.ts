@@ -23,6 +23,8 @@ export interface KeeperClientEvents {
   'session-lost': EventOf<'session-lost'>;
   /** Janus detached one of this tab's handles. */
   detached: EventOf<'detached'>;
+  /** With `autoRecreate`: a handle of the lost session, to attach again on the new one. */
+  restore: EventOf<'restore'>;
 }
 
 /**
@@ -54,6 +56,11 @@ export class KeeperClient extends Emitter<KeeperClientEvents> {
     const off = super.on(type, listener);
     if (type === 'state') queueMicrotask(() => (listener as (state: KeeperState) => void)(this.#state));
     return off;
+  }
+
+  /** With `autoRecreate`: `hook` runs for each handle the lost session had, to re-attach it. */
+  onRestore(hook: (handle: HandleInfo, sessionId: number) => void | Promise<void>): () => void {
+    return this.on('restore', ({ handle, sessionId }) => void Promise.resolve(hook(handle, sessionId)).catch(() => {}));
   }
 
   create(sessionId?: number): Promise<CreateResult> {
@@ -123,7 +130,8 @@ export class KeeperClient extends Emitter<KeeperClientEvents> {
       case 'event':
       case 'missed-events':
       case 'session-lost':
-      case 'detached': {
+      case 'detached':
+      case 'restore': {
         const { type, ...detail } = event;
         this.emit(type, detail as never);
         break;

@@ -1,5 +1,5 @@
 export { JanusSession, validateSessionOptions } from './session.js';
-export type { AttachOptions, JanusSessionOptions, SessionEvents, SessionState } from './session.js';
+export type { AttachOptions, JanusSessionOptions, ServerTimeouts, SessionEvents, SessionState } from './session.js';
 export { PluginHandle } from './handle.js';
 export type { HandleEvents, PluginResponse, TrickleCandidate } from './handle.js';
 export {

@@ -38,8 +38,10 @@ export interface JanusSessionOptions {
   sessionId?: number;
   token?: string;
   apiSecret?: string;
-  /** Keepalive period; by default a third of the server's `session-timeout` (at most 25 s). */
+  /** Keepalive period; by default a third of the server's `session-timeout` (at most 10 s). */
   keepAliveMs?: number;
+  /** A keepalive unanswered this long means a dead link. Default: 5 s (at most `requestTimeoutMs`). */
+  keepAliveTimeoutMs?: number;
   /** Deadline of every request (and of each keepalive's answer). Default 10 s. */
   requestTimeoutMs?: number;
   /** Deadline to open the link. Default: `requestTimeoutMs`. */
@@ -50,6 +52,24 @@ export interface JanusSessionOptions {
 }
 
 export type SessionState = 'open' | 'disconnected' | 'lost' | 'destroyed';
+
+/** The server's session timers, from its `info` answer (seconds; 0 = disabled). */
+export interface ServerTimeouts {
+  sessionTimeoutS: number;
+  reclaimTimeoutS: number;
+}
+
+interface SessionInit {
+  transport: Transport;
+  id: number;
+  reclaimed: boolean;
+  response: JanusMessage;
+  keepAliveMs: number;
+  keepAliveTimeoutMs: number;
+  requestTimeoutMs: number;
+  credentials: { token?: string; apisecret?: string };
+  serverTimeouts: ServerTimeouts | undefined;
+}
 
 export interface SessionEvents {
   /** The link is gone; the session may still live on Janus: claim it with `create({ sessionId })`. */
@@ -70,7 +90,8 @@ export interface AttachOptions {
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
-const MAX_DEFAULT_KEEPALIVE_MS = 25_000;
+const MAX_DEFAULT_KEEPALIVE_MS = 10_000;
+const DEFAULT_KEEPALIVE_TIMEOUT_MS = 5_000;
 const MIN_DEFAULT_KEEPALIVE_MS = 1_000;
 
 /**
@@ -86,24 +107,32 @@ export class JanusSession extends Emitter<SessionEvents> {
   #keepAliveTimer: ReturnType<typeof setTimeout> | undefined;
   #state: SessionState = 'open';
 
-  private constructor(
-    transport: Transport,
-    readonly id: number,
-    /** True when this instance claimed an existing session. */
-    readonly reclaimed: boolean,
-    /** Janus's whole answer to `create` or `claim`. */
-    readonly response: JanusMessage,
-    readonly keepAliveMs: number,
-    requestTimeoutMs: number,
-    credentials: { token?: string; apisecret?: string },
-  ) {
+  /** Janus's id of this session: a credential. */
+  readonly id: number;
+  /** True when this instance claimed an existing session. */
+  readonly reclaimed: boolean;
+  /** Janus's whole answer to `create` or `claim`. */
+  readonly response: JanusMessage;
+  readonly keepAliveMs: number;
+  /** The server's timers, when its `info` answered. */
+  readonly serverTimeouts: ServerTimeouts | undefined;
+  readonly #keepAliveTimeoutMs: number;
+  #lastActivityAt = Date.now();
+
+  private constructor(init: SessionInit) {
     super();
-    this.#transport = transport;
-    this.#requestTimeoutMs = requestTimeoutMs;
-    this.#credentials = credentials;
-    transport.on('message', (message) => this.#receive(message));
-    transport.on('close', (error) => this.#onTransportClose(error));
-    transport.listen(id);
+    this.#transport = init.transport;
+    this.id = init.id;
+    this.reclaimed = init.reclaimed;
+    this.response = init.response;
+    this.keepAliveMs = init.keepAliveMs;
+    this.#keepAliveTimeoutMs = init.keepAliveTimeoutMs;
+    this.#requestTimeoutMs = init.requestTimeoutMs;
+    this.#credentials = init.credentials;
+    this.serverTimeouts = init.serverTimeouts;
+    init.transport.on('message', (message) => this.#receive(message));
+    init.transport.on('close', (error) => this.#onTransportClose(error));
+    init.transport.listen(init.id);
     this.#scheduleKeepAlive();
   }
 
@@ -121,19 +150,29 @@ export class JanusSession extends Emitter<SessionEvents> {
     try {
       const request = (janus: string, fields: Record<string, unknown> = {}) =>
         transport.send({ janus, transaction: newTransaction(), ...settings.credentials, ...fields }, settings.requestTimeoutMs);
-      const [answer, keepAliveMs] = await Promise.all([
+      const [answer, info] = await Promise.all([
         settings.sessionId === undefined
           ? request('create')
           : request('claim', { session_id: settings.sessionId }),
-        settings.keepAliveMs ?? request('info').then(keepAliveFromInfo),
+        request('info').catch(() => undefined),
       ]);
+      const serverTimeouts = info && timeoutsFromInfo(info);
       const id = settings.sessionId ?? answer.data?.id;
       if (answer.janus === 'error') throw openingError(answer, settings.sessionId);
       if (answer.janus !== 'success' || !isJanusId(id)) {
         throw new JanusError(JanusErrorCode.Unknown, `unexpected answer to ${settings.sessionId ? 'claim' : 'create'}`);
       }
-      return new JanusSession(transport, id, settings.sessionId !== undefined, answer, keepAliveMs,
-        settings.requestTimeoutMs, settings.credentials);
+      return new JanusSession({
+        transport,
+        id,
+        reclaimed: settings.sessionId !== undefined,
+        response: answer,
+        keepAliveMs: settings.keepAliveMs ?? defaultKeepAlive(serverTimeouts),
+        keepAliveTimeoutMs: settings.keepAliveTimeoutMs,
+        requestTimeoutMs: settings.requestTimeoutMs,
+        credentials: settings.credentials,
+        serverTimeouts,
+      });
     } catch (error) {
       transport.close();
       throw error;
@@ -168,9 +207,14 @@ export class JanusSession extends Emitter<SessionEvents> {
     return this.#bind(handleId, plugin, options.opaqueId);
   }
 
+  /** When Janus last answered anything on this session (epoch ms): what its timers count from. */
+  get lastActivityAt(): number {
+    return this.#lastActivityAt;
+  }
+
   /** Sends one keepalive now (they also run on their own every `keepAliveMs`). */
   async keepAlive(): Promise<void> {
-    const answer = this.#request({ janus: 'keepalive' }, false);
+    const answer = this.#request({ janus: 'keepalive' }, false, this.#keepAliveTimeoutMs);
     this.emit('keepalive', undefined);
     await answer;
   }
@@ -211,7 +255,8 @@ export class JanusSession extends Emitter<SessionEvents> {
     return handle;
   }
 
-  async #request(fields: { janus: string; [key: string]: unknown }, awaitEvent: boolean): Promise<JanusMessage> {
+  async #request(fields: { janus: string; [key: string]: unknown }, awaitEvent: boolean,
+    timeoutMs = this.#requestTimeoutMs): Promise<JanusMessage> {
     this.#assertOpen(fields.janus);
     const request: JanusRequest = {
       ...fields,
@@ -225,11 +270,12 @@ export class JanusSession extends Emitter<SessionEvents> {
     event?.catch(() => {}); // settled below; avoids an unhandled rejection if it fails first
     let answer: JanusMessage;
     try {
-      answer = await this.#transport.send(request, this.#requestTimeoutMs);
+      answer = await this.#transport.send(request, timeoutMs);
     } catch (error) {
       this.#events.discard(request.transaction);
       throw error;
     }
+    this.#lastActivityAt = Date.now();
     if (answer.janus === 'error') {
       this.#events.discard(request.transaction);
       const error = janusErrorOf(answer);
@@ -250,6 +296,7 @@ export class JanusSession extends Emitter<SessionEvents> {
   }
 
   #receive(message: JanusMessage): void {
+    this.#lastActivityAt = Date.now();
     const transaction = message.transaction;
     if (message.janus === 'event' && typeof transaction === 'string' && this.#events.resolve(transaction, message)) return;
     if (message.janus === 'timeout') {
@@ -310,6 +357,7 @@ export interface SessionSettings {
   kind: TransportKind;
   sessionId: number | undefined;
   keepAliveMs: number | undefined;
+  keepAliveTimeoutMs: number;
   requestTimeoutMs: number;
   connectTimeoutMs: number;
   credentials: { token?: string; apisecret?: string };
@@ -342,6 +390,8 @@ export function validateSessionOptions(options: JanusSessionOptions): SessionSet
     kind: schemeKind,
     sessionId: hasId ? options.sessionId : undefined,
     keepAliveMs: positiveMs(options.keepAliveMs, 'keepAliveMs'),
+    keepAliveTimeoutMs: positiveMs(options.keepAliveTimeoutMs, 'keepAliveTimeoutMs')
+      ?? Math.min(DEFAULT_KEEPALIVE_TIMEOUT_MS, requestTimeoutMs),
     requestTimeoutMs,
     connectTimeoutMs: positiveMs(options.connectTimeoutMs, 'connectTimeoutMs') ?? requestTimeoutMs,
     credentials,
@@ -362,9 +412,15 @@ function openingError(answer: JanusMessage, claimedId: number | undefined): Janu
   return claimedId !== undefined && refused ? new SessionReclaimException(error.code, error.reason, claimedId) : error;
 }
 
-function keepAliveFromInfo(info: JanusMessage): number {
-  const timeout = info['session-timeout'];
-  if (typeof timeout !== 'number' || timeout <= 0) return MAX_DEFAULT_KEEPALIVE_MS;
-  return Math.min(MAX_DEFAULT_KEEPALIVE_MS, Math.max(MIN_DEFAULT_KEEPALIVE_MS, (timeout * 1000) / 3));
+function timeoutsFromInfo(info: JanusMessage): ServerTimeouts | undefined {
+  const sessionTimeoutS = info['session-timeout'];
+  const reclaimTimeoutS = info['reclaim-session-timeout'];
+  if (typeof sessionTimeoutS !== 'number' || typeof reclaimTimeoutS !== 'number') return undefined;
+  return { sessionTimeoutS, reclaimTimeoutS };
 }
 
+function defaultKeepAlive(timeouts: ServerTimeouts | undefined): number {
+  const timeout = timeouts?.sessionTimeoutS ?? 0;
+  if (timeout <= 0) return MAX_DEFAULT_KEEPALIVE_MS;
+  return Math.min(MAX_DEFAULT_KEEPALIVE_MS, Math.max(MIN_DEFAULT_KEEPALIVE_MS, (timeout * 1000) / 3));
+}

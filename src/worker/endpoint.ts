@@ -12,10 +12,10 @@ import {
   DestroyedError,
   InvalidArgumentError,
   requireNonEmptyString,
-  validateSessionOptions,
   type Jsep,
   type TrickleCandidate,
 } from '../janus/index.js';
+import { checkConfig } from '../bridge/config.js';
 import type { Keeper } from './keeper.js';
 
 /** Finds or makes the keeper for a config; one keeper per Janus server. */
@@ -89,18 +89,4 @@ export class TabEndpoint implements KeeperEndpoint {
     if (!this.#keeper) throw new DestroyedError('not connected: call hello() first (or the tab said goodbye)');
     return this.#keeper;
   }
-}
-
-/** Checks a tab's config before any I/O, with the session layer's own rules. */
-export function checkConfig(config: unknown): KeeperConfig {
-  if (typeof config !== 'object' || config === null) throw new InvalidArgumentError('config must be an object');
-  const { server, transport, token, apiSecret, keepAliveMs, requestTimeoutMs } = config as KeeperConfig;
-  const checked: KeeperConfig = { server };
-  if (transport !== undefined) checked.transport = transport;
-  if (token !== undefined) checked.token = token;
-  if (apiSecret !== undefined) checked.apiSecret = apiSecret;
-  if (keepAliveMs !== undefined) checked.keepAliveMs = keepAliveMs;
-  if (requestTimeoutMs !== undefined) checked.requestTimeoutMs = requestTimeoutMs;
-  validateSessionOptions(checked);
-  return checked;
 }

@@ -226,6 +226,7 @@ export class Keeper {
     if (config.token) options.token = config.token;
     if (config.apiSecret) options.apiSecret = config.apiSecret;
     if (config.keepAliveMs) options.keepAliveMs = config.keepAliveMs;
+    if (config.keepAliveTimeoutMs) options.keepAliveTimeoutMs = config.keepAliveTimeoutMs;
     if (config.requestTimeoutMs) options.requestTimeoutMs = config.requestTimeoutMs;
     if (this.#options.WebSocket) options.WebSocket = this.#options.WebSocket;
     if (this.#options.fetch) options.fetch = this.#options.fetch;
@@ -267,7 +268,17 @@ export class Keeper {
 
   #onDisconnected(session: JanusSession, error: TransportError): void {
     if (session !== this.#session || this.#state === 'idle') return;
-    this.#scheduleReclaim(retryDelay(this.#attempt++, this.#random, this.#backoff), error.message);
+    this.#retryLater(error.message);
+  }
+
+  /** Schedules the next claim on the backoff, unless the server has surely dropped the session. */
+  #retryLater(cause: string): void {
+    const previous = this.#session;
+    if (previous && reclaimWindowPassed(previous, this.#now())) {
+      void this.#lose('the reclaim window passed before Janus was reachable again', JanusErrorCode.SessionNotFound);
+      return;
+    }
+    this.#scheduleReclaim(retryDelay(this.#attempt++, this.#random, this.#backoff), cause);
   }
 
   #scheduleReclaim(delayMs: number, cause: string): void {
@@ -292,10 +303,9 @@ export class Keeper {
       this.#announceMissedEvents(session.id);
     } catch (error) {
       if (error instanceof SessionReclaimException) {
-        await this.#forget(`the session expired on Janus: ${error.reason}`, error.code, 'lost');
+        await this.#lose(`the session expired on Janus: ${error.reason}`, error.code);
       } else if (this.#state === 'reconnecting') {
-        this.#scheduleReclaim(retryDelay(this.#attempt++, this.#random, this.#backoff),
-          error instanceof Error ? error.message : 'reconnect failed');
+        this.#retryLater(error instanceof Error ? error.message : 'reconnect failed');
       }
     } finally {
       this.#reclaiming = false;
@@ -304,7 +314,27 @@ export class Keeper {
 
   #onLost(session: JanusSession, error: JanusError): void {
     if (session !== this.#session) return;
-    void this.#forget(`the session expired on Janus: ${error.reason}`, error.code, 'lost');
+    void this.#lose(`the session expired on Janus: ${error.reason}`, error.code);
+  }
+
+  /** State `lost`; with `autoRecreate`, a new session and a `restore` for each handle it had. */
+  async #lose(reason: string, code: number | undefined): Promise<void> {
+    const orphans = [...this.#handles.values()].map(({ info, owner }) => ({ info, owner }));
+    await this.#forget(reason, code, 'lost');
+    if (!this.#options.config.autoRecreate) return;
+    for (let attempt = 0; this.tabs.pageCount > 0 && this.#session?.state !== 'open'; attempt++) {
+      try {
+        await this.create();
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, retryDelay(attempt, this.#random, this.#backoff)));
+        continue;
+      }
+    }
+    const session = this.#session;
+    if (!session) return;
+    for (const { info, owner } of orphans) {
+      this.tabs.post(owner, { type: 'restore', handle: { ...info }, sessionId: session.id });
+    }
   }
 
   /** The session is no more: forget it everywhere and tell every tab, never silently. */
@@ -434,7 +464,7 @@ export class Keeper {
   }
 
   get #backoff(): BackoffPolicy {
-    return this.#options.backoff ?? DEFAULT_BACKOFF;
+    return { ...DEFAULT_BACKOFF, ...this.#options.backoff, ...this.#options.config.backoff };
   }
 
   get #random(): () => number {
@@ -444,4 +474,17 @@ export class Keeper {
   #now(): number {
     return (this.#options.now ?? Date.now)();
   }
+}
+
+/**
+ * True once Janus has surely dropped the session: its reclaim window (WebSocket) or session timeout
+ * (HTTP, where Janus never learns that a client left) has passed since it last answered, plus the
+ * ~2 s granularity of Janus's expiry check. Unknown timers: never (the claim will tell).
+ */
+export function reclaimWindowPassed(session: JanusSession, now: number): boolean {
+  const timers = session.serverTimeouts;
+  if (!timers) return false;
+  const windowS = session.transportKind === 'ws' ? timers.reclaimTimeoutS : timers.sessionTimeoutS;
+  if (windowS <= 0) return session.transportKind === 'ws'; // ws: gone at once; http: never expires
+  return now - session.lastActivityAt > windowS * 1000 + 2_000;
 }
