@@ -9,6 +9,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const production = process.env.NODE_ENV !== 'development';
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+rmSync(new URL('../public/build', import.meta.url), { recursive: true, force: true });
 
 const common = {
   absWorkingDir: root,
@@ -40,6 +41,15 @@ await build({
     'keeper-worker': 'src/worker/shared-worker.ts',
   },
   outdir: 'dist/browser',
+  platform: 'browser',
+  minify: production,
+});
+
+// The demo app: its page script and the keeper worker, next to public/index.html.
+await build({
+  ...common,
+  entryPoints: { demo: 'public/demo.ts', 'keeper-worker': 'src/worker/shared-worker.ts' },
+  outdir: 'public/build',
   platform: 'browser',
   minify: production,
 });

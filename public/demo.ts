@@ -1,0 +1,123 @@
+// The demo page: uses janus-keeper's public client API only.
+import { connect, type HandleInfo, type KeeperClient, type KeeperState } from '../src/client/index.js';
+
+const ECHO = 'janus.plugin.echotest';
+const $ = <T extends HTMLElement = HTMLElement>(testId: string) =>
+  document.querySelector<T>(`[data-testid="${testId}"]`)!;
+
+interface DemoConfig {
+  ws: string;
+  http: string;
+}
+
+function log(text: string): void {
+  const item = document.createElement('li');
+  const time = document.createElement('time');
+  time.textContent = new Date().toLocaleTimeString(undefined, { hour12: false }) + `.${String(Date.now() % 1000).padStart(3, '0')}`;
+  item.append(time, text);
+  $('event-log').prepend(item);
+}
+
+function chooseServer(config: DemoConfig): { server: string; transport: 'ws' | 'http' } {
+  const params = new URLSearchParams(location.search);
+  const transport = params.get('transport') === 'http' ? 'http' : 'ws';
+  const server = params.get('server');
+  if (server) return { server, transport: server.startsWith('http') ? 'http' : 'ws' };
+  return { server: transport === 'http' ? config.http : config.ws, transport };
+}
+
+let echoHandle: number | undefined;
+
+function render(state: KeeperState): void {
+  const pill = $('state');
+  pill.textContent = state.state;
+  pill.dataset['state'] = state.state;
+  $('session-id').textContent = state.sessionId === undefined ? '—' : String(state.sessionId);
+  $('tab-count').textContent = String(state.tabs);
+  $('transport').textContent = state.transport === 'ws' ? 'WebSocket' : 'HTTP long-poll';
+  $('server').textContent = state.server;
+  $('handles').textContent = state.handles.length === 0 ? 'none'
+    : state.handles.map((h: HandleInfo) => `${h.handleId} (${h.plugin.replace('janus.plugin.', '')})`).join(', ');
+  const echo = state.handles.find((h) => h.plugin === ECHO);
+  echoHandle = echo?.handleId;
+  $('handle-id').textContent = echoHandle === undefined ? '—' : String(echoHandle);
+}
+
+async function control(path: string, body: object): Promise<void> {
+  const status = $('control-status');
+  try {
+    const response = await fetch(`/control/${path}`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+    });
+    const answer = await response.json() as { message?: string; error?: string };
+    status.textContent = answer.message ?? answer.error ?? '';
+    log(answer.message ?? `control error: ${answer.error}`);
+  } catch {
+    status.textContent = 'The demo server does not answer (is `npm start` running?)';
+  }
+}
+
+function wire(keeper: KeeperClient): void {
+  let last = '';
+  keeper.on('state', (state) => {
+    render(state);
+    const line = `${state.state}${state.cause ? ` (${state.cause})` : ''}`;
+    if (line !== last) log(`state: ${line}`);
+    last = line;
+  });
+  keeper.on('missed-events', ({ handleIds }) => log(`missed-events: Janus replays nothing for handles ${handleIds.join(', ')}`));
+  keeper.on('session-lost', ({ reason }) => log(`session-lost: ${reason}`));
+  keeper.on('detached', ({ handleId }) => log(`handle ${handleId} detached by Janus`));
+  keeper.on('event', (event) => log(`event from ${event.plugin.replace('janus.plugin.', '')} (${event.handleId}): ${event.janus}`));
+  keeper.onRestore(async (handle) => {
+    if (handle.plugin !== ECHO) return;
+    const fresh = await keeper.attach(ECHO);
+    log(`restored EchoTest on the new session: handle ${fresh.handleId}`);
+    render(await keeper.state());
+  });
+
+  $<HTMLButtonElement>('echo-send').addEventListener('click', async () => {
+    const result = $('echo-result');
+    result.textContent = '…';
+    try {
+      if (echoHandle === undefined) {
+        echoHandle = (await keeper.attach(ECHO)).handleId;
+        log(`attached EchoTest: handle ${echoHandle}`);
+        render(await keeper.state());
+      }
+      const started = performance.now();
+      const answer = await keeper.message(echoHandle, { audio: true, video: true });
+      const ms = (performance.now() - started).toFixed(1);
+      result.textContent = `EchoTest answered: ${String(answer.data['result'] ?? JSON.stringify(answer.data))} (${ms} ms)`;
+      log(`echotest answered "${String(answer.data['result'])}" in ${ms} ms`);
+    } catch (error) {
+      result.textContent = `${(error as Error).name}: ${(error as Error).message}`;
+      log(`echotest failed: ${(error as Error).name}`);
+    }
+  });
+  $<HTMLButtonElement>('drop-network').addEventListener('click', () => {
+    const seconds = Number((document.getElementById('drop-seconds') as HTMLInputElement).value) || 5;
+    void control('drop-network', { seconds });
+  });
+  $<HTMLButtonElement>('kill-janus').addEventListener('click', () => void control('restart-janus', {}));
+}
+
+async function main(): Promise<void> {
+  const config = await (await fetch('/config.json')).json() as DemoConfig;
+  const { server, transport } = chooseServer(config);
+  log(`connecting to the keeper (${transport})`);
+  const keeper = await connect({ server, transport, workerUrl: '/build/keeper-worker.js', autoRecreate: true });
+  wire(keeper);
+  const { sessionId, reclaimed } = await keeper.create();
+  log(reclaimed ? 'claimed the stored session' : `session ready${keeper.currentState.tabs > 1 ? ' (shared with other tabs)' : ''}`);
+  render(await keeper.state());
+  (window as unknown as { keeper: KeeperClient }).keeper = keeper;
+  document.body.dataset['ready'] = String(sessionId > 0);
+}
+
+main().catch((error: Error) => {
+  log(`could not start: ${error.name}: ${error.message}`);
+  const pill = $('state');
+  pill.textContent = 'error';
+  pill.dataset['state'] = 'lost';
+});
