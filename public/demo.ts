@@ -1,5 +1,5 @@
 // The demo page: uses janus-keeper's public client API only.
-import { connect, type HandleInfo, type KeeperClient, type KeeperState } from '../src/client/index.js';
+import { connect, registerAppShell, type HandleInfo, type KeeperClient, type KeeperState } from '../src/client/index.js';
 
 const ECHO = 'janus.plugin.echotest';
 const $ = <T extends HTMLElement = HTMLElement>(testId: string) =>
@@ -102,17 +102,53 @@ function wire(keeper: KeeperClient): void {
   $<HTMLButtonElement>('kill-janus').addEventListener('click', () => void control('restart-janus', {}));
 }
 
+/** The offline app shell: precached page and bundles; an "update" button when a new build waits. */
+async function startAppShell(): Promise<void> {
+  try {
+    const shell = await registerAppShell({ url: '/sw.js' });
+    shell.on('installed', () => log('app shell cached: a reload now works offline'));
+    shell.on('waiting', () => {
+      $('update').hidden = false;
+      log('a new version of the app is ready');
+    });
+    document.getElementById('update-now')!.addEventListener('click', () => shell.update());
+    (window as unknown as { appShell: unknown }).appShell = shell;
+  } catch (error) {
+    log(`no offline app shell: ${(error as Error).message}`);
+  }
+}
+
 async function main(): Promise<void> {
+  void startAppShell();
   const config = await (await fetch('/config.json')).json() as DemoConfig;
   const { server, transport } = chooseServer(config);
   log(`connecting to the keeper (${transport})`);
   const keeper = await connect({ server, transport, workerUrl: '/build/keeper-worker.js', autoRecreate: true });
   wire(keeper);
-  const { sessionId, reclaimed } = await keeper.create();
-  log(reclaimed ? 'claimed the stored session' : `session ready${keeper.currentState.tabs > 1 ? ' (shared with other tabs)' : ''}`);
-  render(await keeper.state());
   (window as unknown as { keeper: KeeperClient }).keeper = keeper;
-  document.body.dataset['ready'] = String(sessionId > 0);
+  await ensureSession(keeper);
+  render(await keeper.state());
+}
+
+/** Creates or claims the session; while Janus is out of reach, waits for the keeper to get it back. */
+async function ensureSession(keeper: KeeperClient): Promise<void> {
+  for (;;) {
+    try {
+      const { reclaimed } = await keeper.create();
+      log(reclaimed ? 'claimed the stored session' : `session ready${keeper.currentState.tabs > 1 ? ' (shared with other tabs)' : ''}`);
+      return;
+    } catch (error) {
+      log(`waiting for Janus: ${(error as Error).name}`);
+      await new Promise<void>((resolve) => {
+        const off = keeper.on('state', (state) => {
+          if (state.state === 'ready' || state.state === 'idle' || state.state === 'lost') {
+            off();
+            setTimeout(resolve, state.state === 'ready' ? 0 : 2_000);
+          }
+        });
+      });
+    }
+  }
 }
 
 main().catch((error: Error) => {

@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { injectAppShellManifest } from './app-shell.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const production = process.env.NODE_ENV !== 'development';
@@ -48,11 +49,14 @@ await build({
 // The demo app: its page script and the keeper worker, next to public/index.html.
 await build({
   ...common,
-  entryPoints: { demo: 'public/demo.ts', 'keeper-worker': 'src/worker/shared-worker.ts' },
+  entryPoints: { demo: 'public/demo.ts', 'keeper-worker': 'src/worker/shared-worker.ts', sw: 'public/sw.ts' },
   outdir: 'public/build',
   platform: 'browser',
   minify: production,
 });
+
+const shell = await injectAppShellManifest(fileURLToPath(new URL('../public', import.meta.url)));
+console.log(`app shell: ${shell.count} files precached, ${(shell.size / 1024).toFixed(1)} KiB`);
 
 execFileSync(process.execPath, [fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url)),
   '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });

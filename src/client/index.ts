@@ -22,3 +22,4 @@ export {
   TimeoutError,
   TransportError,
 } from '../janus/index.js';
+export { AppShell, registerAppShell, type AppShellEvents, type RegisterAppShellOptions } from './app-shell.js';

@@ -7,3 +7,4 @@ export type { SessionStore, StoredHandle, StoredSession } from './store.js';
 export { retryDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 export { TabRegistry, webLocksLiveness, type LivenessWatch } from './tabs.js';
 export { installErrorTransfer } from '../bridge/errors.js';
+export { installAppShell, type AppShellOptions } from './service-worker.js';

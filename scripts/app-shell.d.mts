@@ -1,0 +1,1 @@
+export function injectAppShellManifest(dir: string): Promise<{ count: number; size: number }>;
