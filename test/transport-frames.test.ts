@@ -37,7 +37,7 @@ class FakeJanusSocket implements WebSocketLike {
 async function openFake() {
   const logger = quietLogger();
   const transport = await WebSocketTransport.open('ws://fake', {
-    WebSocket: FakeJanusSocket as unknown as WebSocketConstructor, connectTimeoutMs: 1000, logger,
+    WebSocket: FakeJanusSocket as unknown as WebSocketConstructor, connectTimeoutMs: 1000, maxFrameBytes: 1 << 20, logger,
   });
   return { transport, socket: FakeJanusSocket.last!, logger };
 }

@@ -17,6 +17,8 @@ export interface KeeperConfig {
   backoff?: { baseMs?: number; capMs?: number; floorMs?: number };
   /** When the session is lost, create a new one and fire `restore` for every handle it had. */
   autoRecreate?: boolean;
+  /** Create/claim attempts allowed per minute, whatever many tabs or `online` events ask (default 60). */
+  maxAttemptsPerMinute?: number;
 }
 
 export type KeeperStateName = 'idle' | 'connecting' | 'ready' | 'reconnecting' | 'lost';

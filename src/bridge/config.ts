@@ -15,6 +15,13 @@ export function checkConfig(config: unknown): KeeperConfig {
     checked.autoRecreate = given.autoRecreate;
   }
   if (given.backoff !== undefined) checked.backoff = checkBackoff(given.backoff);
+  if (given.maxAttemptsPerMinute !== undefined) {
+    const max = given.maxAttemptsPerMinute;
+    if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 10_000) {
+      throw new InvalidArgumentError('maxAttemptsPerMinute must be a whole number from 1 to 10,000');
+    }
+    checked.maxAttemptsPerMinute = max;
+  }
   return checked;
 }
 

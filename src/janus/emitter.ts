@@ -20,3 +20,30 @@ export interface Logger {
 }
 
 export const consoleLogger: Logger = { warn: (message) => console.warn(`[janus-keeper] ${message}`) };
+
+/**
+ * At most `limit` warnings per `windowMs`, then one line saying how many were held back: a server
+ * that floods bad frames must not flood the console too.
+ */
+export function rateLimited(logger: Logger, limit = 10, windowMs = 10_000, now: () => number = Date.now): Logger {
+  let windowStart = -Infinity;
+  let sent = 0;
+  let held = 0;
+  return {
+    warn(message) {
+      const time = now();
+      if (time - windowStart >= windowMs) {
+        if (held > 0) logger.warn(`(${held} more warnings held back)`);
+        windowStart = time;
+        sent = 0;
+        held = 0;
+      }
+      if (sent < limit) {
+        sent++;
+        logger.warn(message);
+      } else {
+        held++;
+      }
+    },
+  };
+}

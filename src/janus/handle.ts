@@ -1,4 +1,4 @@
-import { DestroyedError } from './errors.js';
+import { DestroyedError, InvalidArgumentError } from './errors.js';
 import { Emitter } from './emitter.js';
 import { pluginErrorOf, type JanusMessage, type Jsep } from './protocol.js';
 
@@ -58,6 +58,7 @@ export class PluginHandle extends Emitter<HandleEvents> {
    * first, with the event tied to this transaction. A plugin error rejects as `JanusError`.
    */
   async message(body: Record<string, unknown>, jsep?: Jsep): Promise<PluginResponse> {
+    checkMessage(body, jsep);
     const fields: Record<string, unknown> = { body };
     if (jsep) fields['jsep'] = jsep;
     const answer = await this.#request('message', fields, true);
@@ -68,6 +69,7 @@ export class PluginHandle extends Emitter<HandleEvents> {
 
   /** Sends one candidate, several, or `null` for "gathering completed". */
   async trickle(candidate: TrickleCandidate | TrickleCandidate[] | null): Promise<void> {
+    checkCandidates(candidate);
     const fields = candidate === null
       ? { candidate: { completed: true } }
       : Array.isArray(candidate) ? { candidates: candidate } : { candidate };
@@ -125,4 +127,32 @@ export function toPluginResponse(message: JanusMessage, plugin: string): PluginR
   };
   if (message.jsep) response.jsep = message.jsep;
   return response;
+}
+
+function requirePlainObject(value: unknown, what: string): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidArgumentError(`${what} must be an object`);
+  }
+}
+
+const JSEP_TYPES = new Set(['offer', 'answer', 'pranswer', 'rollback']);
+
+function requireJsep(jsep: unknown): void {
+  requirePlainObject(jsep, 'jsep');
+  const { type, sdp } = jsep as { type?: unknown; sdp?: unknown };
+  if (typeof type !== 'string' || !JSEP_TYPES.has(type)) {
+    throw new InvalidArgumentError('jsep.type must be "offer", "answer", "pranswer" or "rollback"');
+  }
+  if (sdp !== undefined && typeof sdp !== 'string') throw new InvalidArgumentError('jsep.sdp must be a string');
+}
+
+/** What `message()` checks before any I/O (exported so callers across a boundary check first too). */
+export function checkMessage(body: unknown, jsep?: unknown): void {
+  requirePlainObject(body, 'message body');
+  if (jsep !== undefined) requireJsep(jsep);
+}
+
+export function checkCandidates(candidate: unknown): void {
+  if (candidate === null) return;
+  for (const one of Array.isArray(candidate) ? candidate : [candidate]) requirePlainObject(one, 'candidate');
 }

@@ -18,22 +18,24 @@ export class HttpTransport extends Emitter<TransportEvents> implements Transport
   readonly #base: string;
   readonly #fetch: FetchLike;
   readonly #logger: TransportOptions['logger'];
+  readonly #maxFrameBytes: number;
   readonly #requests = new Set<AbortController>();
   #poll: AbortController | undefined;
   #closed = false;
   readonly #credentials: { token?: string; apisecret?: string } = {};
 
-  private constructor(base: string, fetchImpl: FetchLike, logger: TransportOptions['logger']) {
+  private constructor(base: string, fetchImpl: FetchLike, options: TransportOptions) {
     super();
     this.#base = base.replace(/\/+$/, '');
     this.#fetch = fetchImpl;
-    this.#logger = logger;
+    this.#logger = options.logger;
+    this.#maxFrameBytes = options.maxFrameBytes;
   }
 
   static async open(url: string, options: TransportOptions): Promise<HttpTransport> {
     const fetchImpl = options.fetch ?? (globalThis.fetch?.bind(globalThis) as FetchLike | undefined);
     if (!fetchImpl) throw new TransportError('No fetch implementation: pass options.fetch');
-    return new HttpTransport(url, fetchImpl, options.logger);
+    return new HttpTransport(url, fetchImpl, options);
   }
 
   get isClosed(): boolean {
@@ -120,8 +122,14 @@ export class HttpTransport extends Emitter<TransportEvents> implements Transport
     }, timeoutMs);
     try {
       const response = await this.#fetch(url, { ...init, signal: controller.signal });
+      const limit = this.#maxFrameBytes * MAX_EVENTS_PER_POLL;
+      if (Number(response.headers.get('content-length') ?? 0) > limit) {
+        controller.abort();
+        throw new TransportError(`${what}: Janus's answer is over the ${limit}-character limit`);
+      }
       const text = await response.text();
       if (!response.ok) throw new TransportError(`${what}: HTTP ${response.status} from Janus`);
+      if (text.length > limit) throw new TransportError(`${what}: Janus's answer is over the ${limit}-character limit`);
       try {
         return JSON.parse(text);
       } catch {

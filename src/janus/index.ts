@@ -1,6 +1,6 @@
 export { JanusSession, validateSessionOptions } from './session.js';
 export type { AttachOptions, JanusSessionOptions, ServerTimeouts, SessionEvents, SessionState } from './session.js';
-export { PluginHandle } from './handle.js';
+export { checkCandidates, checkMessage, PluginHandle } from './handle.js';
 export type { HandleEvents, PluginResponse, TrickleCandidate } from './handle.js';
 export {
   DestroyedError,

@@ -1,4 +1,4 @@
-import { consoleLogger, Emitter, type Logger } from './emitter.js';
+import { consoleLogger, Emitter, rateLimited, type Logger } from './emitter.js';
 import {
   DestroyedError,
   InvalidArgumentError,
@@ -48,7 +48,10 @@ export interface JanusSessionOptions {
   connectTimeoutMs?: number;
   WebSocket?: WebSocketConstructor;
   fetch?: FetchLike;
+  /** Warnings (dropped frames); at most 10 per 10 s reach it. Default: console. */
   logger?: Logger;
+  /** Frames larger than this are dropped unread (default 1 MiB; an SDP is ~10-100 KB). */
+  maxFrameBytes?: number;
 }
 
 export type SessionState = 'open' | 'disconnected' | 'lost' | 'destroyed';
@@ -90,6 +93,7 @@ export interface AttachOptions {
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
 const MAX_DEFAULT_KEEPALIVE_MS = 10_000;
 const DEFAULT_KEEPALIVE_TIMEOUT_MS = 5_000;
 const MIN_DEFAULT_KEEPALIVE_MS = 1_000;
@@ -140,7 +144,8 @@ export class JanusSession extends Emitter<SessionEvents> {
     const settings = validateSessionOptions(options);
     const transportOptions = {
       connectTimeoutMs: settings.connectTimeoutMs,
-      logger: options.logger ?? consoleLogger,
+      logger: rateLimited(options.logger ?? consoleLogger),
+      maxFrameBytes: settings.maxFrameBytes,
       ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
     };
@@ -299,11 +304,12 @@ export class JanusSession extends Emitter<SessionEvents> {
     this.#lastActivityAt = Date.now();
     const transaction = message.transaction;
     if (message.janus === 'event' && typeof transaction === 'string' && this.#events.resolve(transaction, message)) return;
-    if (message.janus === 'timeout') {
+    const aboutThisSession = message.session_id === undefined || message.session_id === this.id;
+    if (message.janus === 'timeout' && aboutThisSession) {
       this.#lose(new JanusError(JanusErrorCode.SessionNotFound, 'session timed out on Janus'));
       return;
     }
-    if (message.janus === 'error' && message.error?.code === JanusErrorCode.SessionNotFound) {
+    if (message.janus === 'error' && aboutThisSession && message.error?.code === JanusErrorCode.SessionNotFound) {
       this.#lose(janusErrorOf(message));
       return;
     }
@@ -360,6 +366,7 @@ export interface SessionSettings {
   keepAliveTimeoutMs: number;
   requestTimeoutMs: number;
   connectTimeoutMs: number;
+  maxFrameBytes: number;
   credentials: { token?: string; apisecret?: string };
 }
 
@@ -394,6 +401,7 @@ export function validateSessionOptions(options: JanusSessionOptions): SessionSet
       ?? Math.min(DEFAULT_KEEPALIVE_TIMEOUT_MS, requestTimeoutMs),
     requestTimeoutMs,
     connectTimeoutMs: positiveMs(options.connectTimeoutMs, 'connectTimeoutMs') ?? requestTimeoutMs,
+    maxFrameBytes: positiveMs(options.maxFrameBytes, 'maxFrameBytes') ?? DEFAULT_MAX_FRAME_BYTES,
     credentials,
   };
 }

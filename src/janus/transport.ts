@@ -49,6 +49,8 @@ export interface TransportOptions {
   fetch?: FetchLike;
   /** How long opening the link may take. */
   connectTimeoutMs: number;
+  /** Larger frames are dropped unread. */
+  maxFrameBytes: number;
   logger: { warn(message: string): void };
 }
 

@@ -12,12 +12,14 @@ export class WebSocketTransport extends Emitter<TransportEvents> implements Tran
   readonly #socket: WebSocketLike;
   readonly #pending = new PendingTransactions();
   readonly #logger: TransportOptions['logger'];
+  readonly #maxFrameBytes: number;
   #closed = false;
 
-  private constructor(socket: WebSocketLike, logger: TransportOptions['logger']) {
+  private constructor(socket: WebSocketLike, options: TransportOptions) {
     super();
     this.#socket = socket;
-    this.#logger = logger;
+    this.#logger = options.logger;
+    this.#maxFrameBytes = options.maxFrameBytes;
     socket.onmessage = (event) => this.#receive(event.data);
     socket.onclose = (event) => this.close(new TransportError(`WebSocket closed (code ${event.code})`));
     socket.onerror = () => this.close(new TransportError('WebSocket error'));
@@ -56,7 +58,7 @@ export class WebSocketTransport extends Emitter<TransportEvents> implements Tran
       socket.onclose = (event) => fail(new TransportError(`WebSocket closed before it opened (code ${event.code})`));
       socket.onopen = () => {
         clearTimeout(timer);
-        resolve(new WebSocketTransport(socket, options.logger));
+        resolve(new WebSocketTransport(socket, options));
       };
     });
   }
@@ -99,6 +101,10 @@ export class WebSocketTransport extends Emitter<TransportEvents> implements Tran
   #receive(data: unknown): void {
     if (typeof data !== 'string') {
       this.#logger.warn('dropped a binary frame from Janus');
+      return;
+    }
+    if (data.length > this.#maxFrameBytes) {
+      this.#logger.warn(`dropped a frame of ${data.length} characters (limit ${this.#maxFrameBytes})`);
       return;
     }
     const message = parseFrame(data);

@@ -10,9 +10,12 @@ import type {
   TabEvent,
 } from '../bridge/api.js';
 import {
+  checkCandidates,
+  checkMessage,
   describeBadId,
   InvalidArgumentError,
   isJanusId,
+  JanusError,
   JanusErrorCode,
   JanusSession,
   requireId,
@@ -21,7 +24,6 @@ import {
   TimeoutError,
   TransportError,
   type FetchLike,
-  type JanusError,
   type JanusSessionOptions,
   type Jsep,
   type Logger,
@@ -30,7 +32,7 @@ import {
   type WebSocketConstructor,
 } from '../janus/index.js';
 import { DEFAULT_BACKOFF, retryDelay, type BackoffPolicy } from './backoff.js';
-import { STORE_VERSION, type SessionStore, type StoredHandle } from './store.js';
+import { STORE_VERSION, type SessionStore, type StoredHandle, type StoredSession } from './store.js';
 import { TabRegistry, webLocksLiveness, type LivenessWatch } from './tabs.js';
 
 export interface KeeperOptions {
@@ -54,6 +56,12 @@ interface OwnedHandle {
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+const DEFAULT_MAX_ATTEMPTS_PER_MINUTE = 60;
+const LOCAL_RETRY_SPACING_MS = 1_000;
+/** Janus looks for expired sessions about every 2 s. */
+const JANUS_EXPIRY_CHECK_MS = 2_000;
+/** Errors that a retry cannot fix: bad token or secret, plugin not allowed. */
+const FATAL_CODES = new Set<number>([JanusErrorCode.Unauthorized, JanusErrorCode.UnauthorizedPlugin]);
 
 /**
  * One Janus session for every tab that uses one server: creates or claims it, keeps it alive,
@@ -74,6 +82,8 @@ export class Keeper {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #reclaiming = false;
   #saving: Promise<void> = Promise.resolve();
+  /** When recent create/claim attempts started: the per-minute limit counts them. */
+  readonly #attemptTimes: number[] = [];
 
   constructor(options: KeeperOptions) {
     this.#options = options;
@@ -146,9 +156,7 @@ export class Keeper {
   }
 
   async message(tabId: string, handleId: number, body: Record<string, unknown>, jsep?: Jsep): Promise<MessageResult> {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new InvalidArgumentError('message body must be an object');
-    }
+    checkMessage(body, jsep);
     const handle = await this.#ownedHandle(tabId, handleId);
     const answer = await handle.message(body, jsep);
     const result: MessageResult = { data: answer.data };
@@ -157,6 +165,7 @@ export class Keeper {
   }
 
   async trickle(tabId: string, handleId: number, candidate: TrickleCandidate | TrickleCandidate[] | null): Promise<void> {
+    checkCandidates(candidate);
     await (await this.#ownedHandle(tabId, handleId)).trickle(candidate);
   }
 
@@ -173,7 +182,11 @@ export class Keeper {
 
   /** The network is back (a tab saw `online`): retry now rather than after the backoff. */
   online(): void {
-    if (this.#state === 'reconnecting' && !this.#reclaiming) this.#scheduleReclaim(0, 'network back online');
+    if (this.#state !== 'reconnecting' || this.#reclaiming) return;
+    // Many tabs (or a flapping network) fire `online` in bursts: one local retry per second at most.
+    const sinceLast = this.#now() - (this.#attemptTimes.at(-1) ?? -Infinity);
+    if (sinceLast < LOCAL_RETRY_SPACING_MS) return;
+    this.#scheduleReclaim(0, 'network back online');
   }
 
   async destroy(): Promise<void> {
@@ -186,7 +199,7 @@ export class Keeper {
 
   async #establish(givenId: number | undefined): Promise<CreateResult> {
     this.#setState('connecting', givenId === undefined ? 'create' : 'claim');
-    const stored = await this.#options.store.load(this.key);
+    const stored = await this.#loadClaimable();
     const candidate = givenId ?? this.#session?.id ?? stored?.sessionId;
     if (stored && stored.sessionId === candidate && this.#handles.size === 0) this.#adoptStored(stored.handles);
     let session: JanusSession | undefined;
@@ -211,7 +224,19 @@ export class Keeper {
     return { sessionId: session.id, reclaimed };
   }
 
+  /** The stored record, unless Janus has surely dropped its session by now (then it is cleared). */
+  async #loadClaimable(): Promise<StoredSession | undefined> {
+    const stored = await this.#options.store.load(this.key);
+    if (stored?.expiresAfterMs === undefined) return stored;
+    if (this.#now() - stored.savedAt <= stored.expiresAfterMs + JANUS_EXPIRY_CHECK_MS) return stored;
+    this.#options.logger?.warn('the stored session is older than its reclaim window: not claimed');
+    await this.#options.store.clear(this.key);
+    return undefined;
+  }
+
   async #open(sessionId: number | undefined): Promise<JanusSession> {
+    await this.#attemptSlot();
+    this.#attemptTimes.push(this.#now());
     this.#stats.connections++;
     const session = await JanusSession.create(this.#sessionOptions(sessionId));
     if (sessionId === undefined) this.#stats.creates++;
@@ -240,7 +265,10 @@ export class Keeper {
     this.#session = session;
     this.#attempt = 0;
     this.#nextRetryAt = undefined;
-    session.on('keepalive', () => this.#stats.keepalives++);
+    session.on('keepalive', () => {
+      this.#stats.keepalives++;
+      this.#persist(); // keeps savedAt fresh: a new worker judges the record's age by it
+    });
     session.on('disconnected', (error) => this.#onDisconnected(session, error));
     session.on('lost', (error) => this.#onLost(session, error));
     for (const owned of this.#handles.values()) {
@@ -304,6 +332,8 @@ export class Keeper {
     } catch (error) {
       if (error instanceof SessionReclaimException) {
         await this.#lose(`the session expired on Janus: ${error.reason}`, error.code);
+      } else if (error instanceof JanusError && FATAL_CODES.has(error.code)) {
+        await this.#lose(`Janus refused the claim: ${error.reason}`, error.code); // retrying cannot help
       } else if (this.#state === 'reconnecting') {
         this.#retryLater(error instanceof Error ? error.message : 'reconnect failed');
       }
@@ -452,11 +482,26 @@ export class Keeper {
     const session = this.#session;
     const handles: StoredHandle[] = [...this.#handles.values()].map(({ info, owner }) => ({ ...info, owner }));
     this.#saving = this.#saving.then(() => session
-      ? store.save({ version: STORE_VERSION, server: this.key, sessionId: session.id, handles, savedAt: this.#now() })
+      ? store.save(withExpiry({ version: STORE_VERSION, server: this.key, sessionId: session.id, handles,
+        savedAt: this.#now() }, session))
       : store.clear(this.key)).catch((error: unknown) => {
       this.#options.logger?.warn(`could not persist the session record: ${String(error)}`);
     });
     return this.#saving;
+  }
+
+  /** Waits until one more attempt fits in the per-minute limit (many tabs never bypass it). */
+  async #attemptSlot(): Promise<void> {
+    const limit = this.#options.config.maxAttemptsPerMinute ?? DEFAULT_MAX_ATTEMPTS_PER_MINUTE;
+    for (;;) {
+      const now = this.#now();
+      while (this.#attemptTimes.length > 0 && now - this.#attemptTimes[0]! >= 60_000) this.#attemptTimes.shift();
+      if (this.#attemptTimes.length < limit) return;
+      const wait = 60_000 - (now - this.#attemptTimes[0]!);
+      this.#nextRetryAt = now + wait;
+      this.#publish();
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
   }
 
   get #requestTimeoutMs(): number {
@@ -486,5 +531,13 @@ export function reclaimWindowPassed(session: JanusSession, now: number): boolean
   if (!timers) return false;
   const windowS = session.transportKind === 'ws' ? timers.reclaimTimeoutS : timers.sessionTimeoutS;
   if (windowS <= 0) return session.transportKind === 'ws'; // ws: gone at once; http: never expires
-  return now - session.lastActivityAt > windowS * 1000 + 2_000;
+  return now - session.lastActivityAt > windowS * 1000 + JANUS_EXPIRY_CHECK_MS;
+}
+
+/** How long Janus keeps the session after its last activity, as the stored record remembers it. */
+function withExpiry(record: StoredSession, session: JanusSession): StoredSession {
+  const timers = session.serverTimeouts;
+  if (!timers) return record;
+  if (session.transportKind === 'ws') return { ...record, expiresAfterMs: timers.reclaimTimeoutS * 1000 };
+  return timers.sessionTimeoutS > 0 ? { ...record, expiresAfterMs: timers.sessionTimeoutS * 1000 } : record;
 }

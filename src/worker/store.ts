@@ -17,7 +17,10 @@ export interface StoredSession {
   server: string;
   sessionId: number;
   handles: StoredHandle[];
+  /** When Janus last answered on this session (epoch ms), as the keeper saw it. */
   savedAt: number;
+  /** Janus drops the session this long after `savedAt` (its reclaim window); absent: unknown. */
+  expiresAfterMs?: number;
 }
 
 export interface SessionStore {
@@ -87,13 +90,17 @@ export function parseStoredSession(value: unknown, server: string): StoredSessio
   if (typeof savedAt !== 'number' || !Number.isFinite(savedAt)) return undefined;
   const handles = record['handles'];
   if (!Array.isArray(handles) || !handles.every(isStoredHandle)) return undefined;
-  return {
+  const expiresAfterMs = record['expiresAfterMs'];
+  if (expiresAfterMs !== undefined && (typeof expiresAfterMs !== 'number' || !(expiresAfterMs >= 0))) return undefined;
+  const parsed: StoredSession = {
     version: STORE_VERSION,
     server,
     sessionId: record['sessionId'],
     savedAt,
     handles: handles.map((handle) => ({ ...handle })),
   };
+  if (expiresAfterMs !== undefined) parsed.expiresAfterMs = expiresAfterMs;
+  return parsed;
 }
 
 function isStoredHandle(value: unknown): value is StoredHandle {
