@@ -1,0 +1,44 @@
+// The keeper runs in Node too (no tabs, no IndexedDB): the same code, against a real Janus.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { JanusSession } from '../src/janus/index.js';
+import { Keeper } from '../src/worker/keeper.js';
+import { memoryStore, STORE_VERSION } from '../src/worker/store.js';
+import { nodeOptions, quietLogger, serverUrl, TRANSPORTS, useJanus } from './helpers.js';
+
+for (const kind of TRANSPORTS) {
+  describe(`the keeper in Node over ${kind}`, () => {
+    const janus = useJanus({ sessionTimeout: 60, reclaimTimeout: 30 });
+    const keeperFor = (server: string, store = memoryStore()) => new Keeper({
+      config: { server }, store, liveness: () => {}, logger: quietLogger(), WebSocket: nodeOptions(server).WebSocket!,
+    });
+
+    it('claims a fresh stored record', async () => {
+      const server = serverUrl(janus(), kind);
+      const live = await JanusSession.create(nodeOptions(server));
+      live.close();
+      const store = memoryStore();
+      await store.save({ version: STORE_VERSION, server, sessionId: live.id, handles: [], savedAt: Date.now(), expiresAfterMs: 30_000 });
+      const keeper = keeperFor(server, store);
+      assert.deepEqual(await keeper.create(), { sessionId: live.id, reclaimed: true });
+      await keeper.destroy();
+    });
+
+    it('does not claim a record older than its reclaim window, even if Janus still had it', async () => {
+      const server = serverUrl(janus(), kind);
+      const live = await JanusSession.create(nodeOptions(server));
+      live.close();
+      const store = memoryStore();
+      await store.save({ version: STORE_VERSION, server, sessionId: live.id, handles: [],
+        savedAt: Date.now() - 60_000, expiresAfterMs: 30_000 });
+      const keeper = keeperFor(server, store);
+      const result = await keeper.create();
+      assert.equal(result.reclaimed, false);
+      assert.notEqual(result.sessionId, live.id);
+      assert.equal(keeper.snapshot().stats.claims, 0);
+      assert.equal((await store.load(server))?.sessionId, result.sessionId);
+      await keeper.destroy();
+      assert.equal(await store.load(server), undefined, 'destroy clears the record');
+    });
+  });
+}
