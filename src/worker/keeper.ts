@@ -184,9 +184,9 @@ export class Keeper {
   online(): void {
     if (this.#state !== 'reconnecting' || this.#reclaiming) return;
     // Many tabs (or a flapping network) fire `online` in bursts: one local retry per second at most.
-    const sinceLast = this.#now() - (this.#attemptTimes.at(-1) ?? -Infinity);
-    if (sinceLast < LOCAL_RETRY_SPACING_MS) return;
-    this.#scheduleReclaim(0, 'network back online');
+    const wait = Math.max(0, LOCAL_RETRY_SPACING_MS - (this.#now() - (this.#attemptTimes.at(-1) ?? -Infinity)));
+    if (this.#nextRetryAt !== undefined && this.#nextRetryAt <= this.#now() + wait) return;
+    this.#scheduleReclaim(wait, 'network back online');
   }
 
   async destroy(): Promise<void> {
