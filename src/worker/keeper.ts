@@ -40,6 +40,11 @@ export interface KeeperOptions {
   store: SessionStore;
   /** How long a tab may be away (a reload) before its handles are detached. Default 3 s. */
   tabGraceMs?: number;
+  /**
+   * No tabs (Node, or one owner): handles never expire with an absent tab and the keeper never
+   * goes idle for want of tabs. Default false.
+   */
+  standalone?: boolean;
   liveness?: LivenessWatch;
   backoff?: BackoffPolicy;
   random?: () => number;
@@ -277,7 +282,7 @@ export class Keeper {
         owned.handle = handle;
         this.#wire(handle, owned.owner);
       });
-      if (!this.tabs.isLive(owned.owner)) this.tabs.expectBack(owned.owner);
+      if (!this.#options.standalone && !this.tabs.isLive(owned.owner)) this.tabs.expectBack(owned.owner);
     }
     this.#persist();
   }
@@ -391,6 +396,7 @@ export class Keeper {
   // --- tabs and handles ------------------------------------------------------------------------
 
   async #onTabGone(tabId: string): Promise<void> {
+    if (this.#options.standalone) return;
     const gone = [...this.#handles.values()].filter((owned) => owned.owner === tabId);
     for (const owned of gone) this.#handles.delete(owned.info.handleId);
     if (gone.length > 0) this.#persist();
