@@ -127,6 +127,7 @@ describe('hostile frames from a FAKE Janus over WebSocket', () => {
   it('never throws, settles every request, keeps memory bounded, and still works', async (t) => {
     const watch = watchUncaught();
     const logger = quietLogger();
+    const started = Date.now();
     const session = await JanusSession.create({ server: url, WebSocket: WebSocket as unknown as WebSocketConstructor,
       logger, keepAliveMs: 60_000 });
     const handle = await session.attach('janus.plugin.echotest');
@@ -142,7 +143,9 @@ describe('hostile frames from a FAKE Janus over WebSocket', () => {
     assert.ok(ok > 0);
     assert.equal(session.state, 'open');
     assert.equal((await handle.message({ audio: true })).data['result'], 'ok', 'a real request afterwards works');
-    assert.ok(logger.warnings.length <= 30, `warnings are rate-limited (${logger.warnings.length})`);
+    // 10 warnings per 10 s window plus one "held back" line; thousands of frames were dropped.
+    const windows = Math.ceil((Date.now() - started) / 10_000) + 1;
+    assert.ok(logger.warnings.length <= 11 * windows, `warnings are rate-limited (${logger.warnings.length} in ${windows} windows)`);
     assert.ok(heapAfter - heapBefore < 8 * 1024 * 1024, `heap grew by ${heapAfter - heapBefore} bytes`);
     t.diagnostic(`ws: ${sent} hostile frames, ${ok} echoes, heap before ${(heapBefore / 1e6).toFixed(1)} MB, after ${(heapAfter / 1e6).toFixed(1)} MB`);
     await session.destroy();
@@ -195,9 +198,10 @@ describe('hostile frames from a FAKE Janus over HTTP long-poll', () => {
     const watch = watchUncaught();
     const logger = quietLogger();
     const create = () => JanusSession.create({ server: url, logger, keepAliveMs: 60_000, requestTimeoutMs: 2_000 });
-    let session = await create().catch(create);
+    // Every tenth POST answer is broken on purpose: opening takes a retry or two.
+    let session = await retry(create);
     session.on('disconnected', (e) => t.diagnostic(`disconnected: ${e.message} ${String((e as any).cause)}`));
-    const handle = await session.attach('janus.plugin.echotest').catch(() => session.attach('janus.plugin.echotest'));
+    const handle = await retry(() => session.attach('janus.plugin.echotest'));
     const heapBefore = heapUsed();
     let ok = 0;
     let rejected = 0;
@@ -230,6 +234,16 @@ describe('hostile frames from a FAKE Janus over HTTP long-poll', () => {
     assert.deepEqual(watch.escaped, []);
   });
 });
+
+async function retry<T>(attempt: () => Promise<T>, times = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (i >= times) throw error;
+    }
+  }
+}
 
 function isJson(text: string): boolean {
   try {

@@ -2,40 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { deserializeError, serializeError } from '../src/bridge/errors.js';
 import { JanusError, SessionReclaimException, TimeoutError, TransportError } from '../src/janus/index.js';
-import { DEFAULT_BACKOFF, retryDelay } from '../src/worker/backoff.js';
 import { memoryStore, parseStoredSession, STORE_VERSION, type StoredSession } from '../src/worker/store.js';
-
-/** A seeded random source (mulberry32), so every run checks the same 10,000 draws. */
-function seeded(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-describe('retryDelay (full jitter, capped exponent)', () => {
-  it('stays within [floor, cap] with no NaN over 10,000 attempts, and keeps its jitter at the cap', () => {
-    const random = seeded(42);
-    const delays: number[] = [];
-    for (let attempt = 0; attempt < 10_000; attempt++) delays.push(retryDelay(attempt, random));
-    assert.ok(delays.every((d) => Number.isFinite(d) && d >= DEFAULT_BACKOFF.floorMs && d <= DEFAULT_BACKOFF.capMs));
-    const late = delays.slice(100);
-    const mean = late.reduce((a, b) => a + b, 0) / late.length;
-    assert.ok(Math.abs(mean - DEFAULT_BACKOFF.capMs / 2) < 60, `mean at the cap ${mean}`);
-    assert.ok(new Set(late).size > 1000, 'still jittered at the cap');
-  });
-
-  it('grows from the base and never returns less than the floor', () => {
-    assert.equal(retryDelay(0, () => 0), DEFAULT_BACKOFF.floorMs);
-    assert.equal(retryDelay(0, () => 0.999999), DEFAULT_BACKOFF.baseMs - 1);
-    assert.equal(retryDelay(2, () => 0.5), 500);
-    assert.equal(retryDelay(1e9, () => 0.5), DEFAULT_BACKOFF.capMs / 2);
-    assert.equal(retryDelay(Infinity, () => 0.5), DEFAULT_BACKOFF.capMs / 2);
-    assert.equal(retryDelay(NaN, () => 0.5), DEFAULT_BACKOFF.baseMs / 2);
-  });
-});
 
 describe('stored session records', () => {
   const server = 'ws://127.0.0.1:1';

@@ -13,8 +13,12 @@ export interface KeeperConfig {
   /** A keepalive unanswered this long means the link is dead (default 5 s). */
   keepAliveTimeoutMs?: number;
   requestTimeoutMs?: number;
-  /** Reconnection schedule: full jitter between `floorMs` and min(`capMs`, `baseMs` x 2^attempt). */
-  backoff?: { baseMs?: number; capMs?: number; floorMs?: number };
+  /**
+   * Reconnection schedule after a server-side drop: full jitter between `floorMs` and
+   * min(`capMs`, `baseMs` x 2^attempt), the attempt count reset once a link stayed up
+   * `resetAfterMs`. Local causes (back online, page visible, wake from sleep) retry at once.
+   */
+  backoff?: { baseMs?: number; capMs?: number; floorMs?: number; resetAfterMs?: number };
   /** When the session is lost, create a new one and fire `restore` for every handle it had. */
   autoRecreate?: boolean;
   /** Create/claim attempts allowed per minute, whatever many tabs or `online` events ask (default 60). */

@@ -28,7 +28,7 @@ export function checkConfig(config: unknown): KeeperConfig {
 function checkBackoff(backoff: unknown): NonNullable<KeeperConfig['backoff']> {
   if (typeof backoff !== 'object' || backoff === null) throw new InvalidArgumentError('backoff must be an object');
   const checked: NonNullable<KeeperConfig['backoff']> = {};
-  for (const key of ['baseMs', 'capMs', 'floorMs'] as const) {
+  for (const key of ['baseMs', 'capMs', 'floorMs', 'resetAfterMs'] as const) {
     const value = (backoff as Record<string, unknown>)[key];
     if (value === undefined) continue;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 3_600_000) {

@@ -42,7 +42,11 @@ export async function connect(options: ConnectOptions): Promise<KeeperClient> {
   const hello = endpoint.hello({ config, tabId: tabId(), lockName }, transfer(channel.port2, [channel.port2]));
   const state = await withDeadline(hello, callTimeoutMs, 'connect');
   const client = new KeeperClient(endpoint, channel.port1, state, callTimeoutMs, release);
+  // Local causes: only this browser lost its link, so the keeper retries at once.
   globalThis.addEventListener?.('online', () => void client.online().catch(() => {}));
+  globalThis.document?.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') void client.online().catch(() => {});
+  });
   return client;
 }
 

@@ -56,8 +56,14 @@ export class SessionReclaimException extends JanusError {
 /** The network link to Janus failed or closed before an answer came. */
 export class TransportError extends JanusKeeperError {
   override name = 'TransportError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /**
+   * The fault is on this side (the machine slept, the application closed the link), not the
+   * server's: a reconnection need not wait behind a crowd's backoff.
+   */
+  readonly local: boolean;
+  constructor(message: string, options?: { cause?: unknown; local?: boolean }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.local = options?.local ?? false;
   }
 }
 

@@ -16,3 +16,4 @@ export { consoleLogger, Emitter, type Logger } from './emitter.js';
 export { describeBadId, isJanusId, requireId, requireNonEmptyString } from './protocol.js';
 export type { JanusMessage, JanusRequest, Jsep } from './protocol.js';
 export type { FetchLike, Transport, TransportKind, WebSocketConstructor, WebSocketLike } from './transport.js';
+export { systemClock, type Clock } from './clock.js';

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from './clock.js';
 import { consoleLogger, Emitter, rateLimited, type Logger } from './emitter.js';
 import {
   DestroyedError,
@@ -52,6 +53,8 @@ export interface JanusSessionOptions {
   logger?: Logger;
   /** Frames larger than this are dropped unread (default 1 MiB; an SDP is ~10-100 KB). */
   maxFrameBytes?: number;
+  /** The keepalive timer's clock (default: the system's). */
+  clock?: Clock;
 }
 
 export type SessionState = 'open' | 'disconnected' | 'lost' | 'destroyed';
@@ -72,10 +75,15 @@ interface SessionInit {
   requestTimeoutMs: number;
   credentials: { token?: string; apisecret?: string };
   serverTimeouts: ServerTimeouts | undefined;
+  clock: Clock;
 }
 
 export interface SessionEvents {
-  /** The link is gone; the session may still live on Janus: claim it with `create({ sessionId })`. */
+  /**
+   * The link is gone; the session may still live on Janus: claim it with `create({ sessionId })`.
+   * `error.local` is true when this side caused it (e.g. the keepalive timer woke up after the
+   * machine slept longer than the session timeout: the link is likely dead and the session may be).
+   */
   disconnected: TransportError;
   /** Janus no longer has the session (timed out, or 458 to a request). */
   lost: JanusError;
@@ -97,6 +105,8 @@ const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
 const MAX_DEFAULT_KEEPALIVE_MS = 10_000;
 const DEFAULT_KEEPALIVE_TIMEOUT_MS = 5_000;
 const MIN_DEFAULT_KEEPALIVE_MS = 1_000;
+/** Without a known session timeout: Janus's default one. */
+const DEFAULT_SLEEP_THRESHOLD_MS = 60_000;
 
 /**
  * One Janus session over one transport. `create()` without `sessionId` creates a session; with
@@ -108,7 +118,8 @@ export class JanusSession extends Emitter<SessionEvents> {
   readonly #events = new PendingTransactions();
   readonly #credentials: { token?: string; apisecret?: string };
   readonly #requestTimeoutMs: number;
-  #keepAliveTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #clock: Clock;
+  #keepAliveTimer: unknown;
   #state: SessionState = 'open';
 
   /** Janus's id of this session: a credential. */
@@ -121,10 +132,12 @@ export class JanusSession extends Emitter<SessionEvents> {
   /** The server's timers, when its `info` answered. */
   readonly serverTimeouts: ServerTimeouts | undefined;
   readonly #keepAliveTimeoutMs: number;
-  #lastActivityAt = Date.now();
+  #lastActivityAt: number;
 
   private constructor(init: SessionInit) {
     super();
+    this.#clock = init.clock;
+    this.#lastActivityAt = init.clock.now();
     this.#transport = init.transport;
     this.id = init.id;
     this.reclaimed = init.reclaimed;
@@ -177,6 +190,7 @@ export class JanusSession extends Emitter<SessionEvents> {
         requestTimeoutMs: settings.requestTimeoutMs,
         credentials: settings.credentials,
         serverTimeouts,
+        clock: options.clock ?? systemClock,
       });
     } catch (error) {
       transport.close();
@@ -280,7 +294,7 @@ export class JanusSession extends Emitter<SessionEvents> {
       this.#events.discard(request.transaction);
       throw error;
     }
-    this.#lastActivityAt = Date.now();
+    this.#lastActivityAt = this.#clock.now();
     if (answer.janus === 'error') {
       this.#events.discard(request.transaction);
       const error = janusErrorOf(answer);
@@ -301,7 +315,7 @@ export class JanusSession extends Emitter<SessionEvents> {
   }
 
   #receive(message: JanusMessage): void {
-    this.#lastActivityAt = Date.now();
+    this.#lastActivityAt = this.#clock.now();
     const transaction = message.transaction;
     if (message.janus === 'event' && typeof transaction === 'string' && this.#events.resolve(transaction, message)) return;
     const aboutThisSession = message.session_id === undefined || message.session_id === this.id;
@@ -319,7 +333,14 @@ export class JanusSession extends Emitter<SessionEvents> {
   }
 
   #scheduleKeepAlive(): void {
-    this.#keepAliveTimer = setTimeout(() => {
+    this.#keepAliveTimer = this.#clock.setTimeout(() => {
+      if (this.#state !== 'open') return;
+      if (this.#clock.now() - this.#lastActivityAt > this.#sleepThresholdMs()) {
+        // The timer fired far too late (the machine slept): a keepalive would go into a link that
+        // is likely dead, for a session Janus may have expired. Close, so the owner claims at once.
+        this.#transport.close(new TransportError('Woke up after a sleep longer than the session timeout', { local: true }));
+        return;
+      }
       this.keepAlive().then(
         () => this.#state === 'open' && this.#scheduleKeepAlive(),
         (error: unknown) => {
@@ -330,6 +351,12 @@ export class JanusSession extends Emitter<SessionEvents> {
         },
       );
     }, this.keepAliveMs);
+  }
+
+  /** A silence longer than this may have outlived the session on Janus. */
+  #sleepThresholdMs(): number {
+    const timeoutS = this.serverTimeouts?.sessionTimeoutS ?? 0;
+    return timeoutS > 0 ? timeoutS * 1000 : DEFAULT_SLEEP_THRESHOLD_MS;
   }
 
   #onTransportClose(error: TransportError): void {
@@ -354,7 +381,7 @@ export class JanusSession extends Emitter<SessionEvents> {
   }
 
   #stop(reason: TransportError): void {
-    clearTimeout(this.#keepAliveTimer);
+    this.#clock.clearTimeout(this.#keepAliveTimer);
     this.#events.rejectAll(reason);
   }
 }

@@ -1,10 +1,10 @@
 // For apps that build their own worker bundle, and for Node (the keeper runs there too).
-export { Keeper, type KeeperOptions } from './keeper.js';
+export { Keeper, type KeeperEvents, type KeeperOptions } from './keeper.js';
 export { TabEndpoint, type KeeperLookup } from './endpoint.js';
 export { checkConfig } from '../bridge/config.js';
 export { indexedDbStore, memoryStore, parseStoredSession, STORE_VERSION } from './store.js';
 export type { SessionStore, StoredHandle, StoredSession } from './store.js';
-export { retryDelay, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
+export { DEFAULT_BACKOFF, fullJitter, retryDelay, type BackoffPolicy, type RetryCause, type RetrySchedule } from './backoff.js';
 export { TabRegistry, webLocksLiveness, type LivenessWatch } from './tabs.js';
 export { installErrorTransfer } from '../bridge/errors.js';
 export { installAppShell, type AppShellOptions } from './service-worker.js';

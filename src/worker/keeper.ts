@@ -13,6 +13,7 @@ import {
   checkCandidates,
   checkMessage,
   describeBadId,
+  Emitter,
   InvalidArgumentError,
   isJanusId,
   JanusError,
@@ -27,11 +28,13 @@ import {
   type JanusSessionOptions,
   type Jsep,
   type Logger,
+  systemClock,
+  type Clock,
   type PluginHandle,
   type TrickleCandidate,
   type WebSocketConstructor,
 } from '../janus/index.js';
-import { DEFAULT_BACKOFF, retryDelay, type BackoffPolicy } from './backoff.js';
+import { DEFAULT_BACKOFF, fullJitter, type BackoffPolicy, type RetryCause, type RetrySchedule } from './backoff.js';
 import { STORE_VERSION, type SessionStore, type StoredHandle, type StoredSession } from './store.js';
 import { TabRegistry, webLocksLiveness, type LivenessWatch } from './tabs.js';
 
@@ -47,11 +50,26 @@ export interface KeeperOptions {
   standalone?: boolean;
   liveness?: LivenessWatch;
   backoff?: BackoffPolicy;
+  /** Replaces the full-jitter schedule of `backoff` (e.g. to compare schedules in a benchmark). */
+  schedule?: RetrySchedule;
   random?: () => number;
-  now?: () => number;
+  /** Time and timers (default: the system's); the sessions it opens use it too. */
+  clock?: Clock;
   WebSocket?: WebSocketConstructor;
   fetch?: FetchLike;
   logger?: Logger;
+}
+
+/**
+ * What a keeper tells the code that runs it (Node, tests, a custom worker); tabs get the same
+ * news on their ports. Per-handle events name the tab (`owner`) that owns the handle.
+ */
+export interface KeeperEvents {
+  state: KeeperState;
+  'session-lost': { reason: string; code?: number };
+  'missed-events': { handleIds: number[]; sessionId: number; owner: string };
+  restore: { handle: HandleInfo; sessionId: number; owner: string };
+  event: Extract<TabEvent, { type: 'event' }> & { owner: string };
 }
 
 interface OwnedHandle {
@@ -72,7 +90,7 @@ const FATAL_CODES = new Set<number>([JanusErrorCode.Unauthorized, JanusErrorCode
  * One Janus session for every tab that uses one server: creates or claims it, keeps it alive,
  * reconnects and claims it again after a drop, and owns the plugin handles on the tabs' behalf.
  */
-export class Keeper {
+export class Keeper extends Emitter<KeeperEvents> {
   readonly tabs: TabRegistry;
   readonly #options: KeeperOptions;
   readonly #handles = new Map<number, OwnedHandle>();
@@ -84,13 +102,16 @@ export class Keeper {
   #nextRetryAt: number | undefined;
   #establishing: Promise<CreateResult> | undefined;
   #attempt = 0;
-  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #retryTimer: unknown;
+  /** When the live link came up: the backoff resets once it stayed up `resetAfterMs`. */
+  #upSince = 0;
   #reclaiming = false;
   #saving: Promise<void> = Promise.resolve();
   /** When recent create/claim attempts started: the per-minute limit counts them. */
   readonly #attemptTimes: number[] = [];
 
   constructor(options: KeeperOptions) {
+    super();
     this.#options = options;
     this.tabs = new TabRegistry({
       graceMs: options.tabGraceMs ?? 3_000,
@@ -260,6 +281,7 @@ export class Keeper {
     if (config.requestTimeoutMs) options.requestTimeoutMs = config.requestTimeoutMs;
     if (this.#options.WebSocket) options.WebSocket = this.#options.WebSocket;
     if (this.#options.fetch) options.fetch = this.#options.fetch;
+    if (this.#options.clock) options.clock = this.#options.clock;
     if (this.#options.logger) options.logger = this.#options.logger;
     if (sessionId !== undefined) options.sessionId = sessionId;
     return options;
@@ -268,7 +290,7 @@ export class Keeper {
   /** Makes `session` the live one and re-binds every known handle to it (no requests). */
   #bind(session: JanusSession): void {
     this.#session = session;
-    this.#attempt = 0;
+    this.#upSince = this.#now();
     this.#nextRetryAt = undefined;
     session.on('keepalive', () => {
       this.#stats.keepalives++;
@@ -301,24 +323,27 @@ export class Keeper {
 
   #onDisconnected(session: JanusSession, error: TransportError): void {
     if (session !== this.#session || this.#state === 'idle') return;
-    this.#retryLater(error.message);
+    // A server that accepts and drops at once must not reset the schedule into a tight loop.
+    if (this.#now() - this.#upSince >= this.#backoff.resetAfterMs) this.#attempt = 0;
+    this.#retryLater(error.message, error.local ? 'local' : 'server');
   }
 
   /** Schedules the next claim on the backoff, unless the server has surely dropped the session. */
-  #retryLater(cause: string): void {
+  #retryLater(cause: string, kind: RetryCause): void {
     const previous = this.#session;
-    if (previous && reclaimWindowPassed(previous, this.#now())) {
+    // After a local fault (a wake from sleep) the clocks say little about Janus: the claim will tell.
+    if (kind === 'server' && previous && reclaimWindowPassed(previous, this.#now())) {
       void this.#lose('the reclaim window passed before Janus was reachable again', JanusErrorCode.SessionNotFound);
       return;
     }
-    this.#scheduleReclaim(retryDelay(this.#attempt++, this.#random, this.#backoff), cause);
+    this.#scheduleReclaim(this.#delay(this.#attempt++, kind), cause);
   }
 
   #scheduleReclaim(delayMs: number, cause: string): void {
-    clearTimeout(this.#retryTimer);
+    this.#clock.clearTimeout(this.#retryTimer);
     this.#nextRetryAt = this.#now() + delayMs;
     this.#setState('reconnecting', cause);
-    this.#retryTimer = setTimeout(() => void this.#reclaim(), delayMs);
+    this.#retryTimer = this.#clock.setTimeout(() => void this.#reclaim(), delayMs);
   }
 
   async #reclaim(): Promise<void> {
@@ -340,7 +365,7 @@ export class Keeper {
       } else if (error instanceof JanusError && FATAL_CODES.has(error.code)) {
         await this.#lose(`Janus refused the claim: ${error.reason}`, error.code); // retrying cannot help
       } else if (this.#state === 'reconnecting') {
-        this.#retryLater(error instanceof Error ? error.message : 'reconnect failed');
+        this.#retryLater(error instanceof Error ? error.message : 'reconnect failed', 'server');
       }
     } finally {
       this.#reclaiming = false;
@@ -361,7 +386,7 @@ export class Keeper {
       try {
         await this.create();
       } catch {
-        await new Promise((resolve) => setTimeout(resolve, retryDelay(attempt, this.#random, this.#backoff)));
+        await this.#wait(this.#delay(attempt, 'server'));
         continue;
       }
     }
@@ -369,12 +394,13 @@ export class Keeper {
     if (!session) return;
     for (const { info, owner } of orphans) {
       this.tabs.post(owner, { type: 'restore', handle: { ...info }, sessionId: session.id });
+      this.emit('restore', { handle: { ...info }, sessionId: session.id, owner });
     }
   }
 
   /** The session is no more: forget it everywhere and tell every tab, never silently. */
   async #forget(reason: string, code: number | undefined, next: KeeperStateName): Promise<void> {
-    clearTimeout(this.#retryTimer);
+    this.#clock.clearTimeout(this.#retryTimer);
     const session = this.#session;
     this.#session = undefined;
     session?.close();
@@ -382,6 +408,7 @@ export class Keeper {
     await this.#persist();
     const lost: TabEvent = code === undefined ? { type: 'session-lost', reason } : { type: 'session-lost', reason, code };
     this.tabs.broadcast(lost);
+    this.emit('session-lost', code === undefined ? { reason } : { reason, code });
     this.#setState(next, reason);
   }
 
@@ -390,7 +417,10 @@ export class Keeper {
     for (const owned of this.#handles.values()) {
       byOwner.set(owned.owner, [...(byOwner.get(owned.owner) ?? []), owned.info.handleId]);
     }
-    for (const [owner, handleIds] of byOwner) this.tabs.post(owner, { type: 'missed-events', handleIds, sessionId });
+    for (const [owner, handleIds] of byOwner) {
+      this.tabs.post(owner, { type: 'missed-events', handleIds, sessionId });
+      this.emit('missed-events', { handleIds, sessionId, owner });
+    }
   }
 
   // --- tabs and handles ------------------------------------------------------------------------
@@ -408,7 +438,7 @@ export class Keeper {
 
   /** No tab left: stop keepalives and leave the session on Janus for its reclaim window. */
   #sleep(): void {
-    clearTimeout(this.#retryTimer);
+    this.#clock.clearTimeout(this.#retryTimer);
     this.#setState('idle', 'no tab left');
     this.#session?.close();
   }
@@ -420,6 +450,7 @@ export class Keeper {
       if (data) event.data = data;
       if (jsep) event.jsep = jsep;
       this.tabs.post(owner, event);
+      this.emit('event', { ...event, owner });
     };
     handle.on('event', (response) => post('event', response.data, response.jsep));
     for (const type of ['webrtcup', 'media', 'slowlink', 'hangup'] as const) handle.on(type, () => post(type));
@@ -460,11 +491,11 @@ export class Keeper {
         else if (this.#state === 'lost' || this.#state === 'idle') done(() => reject(new TransportError(`the session is ${this.#state}`)));
       };
       const done = (settle: () => void) => {
-        clearTimeout(timer);
+        this.#clock.clearTimeout(timer);
         this.#stateWaiters.delete(check);
         settle();
       };
-      const timer = setTimeout(() => done(() => reject(new TimeoutError(
+      const timer = this.#clock.setTimeout(() => done(() => reject(new TimeoutError(
         `Janus was not reachable again within ${timeoutMs} ms`, timeoutMs))), timeoutMs);
       this.#stateWaiters.add(check);
       check();
@@ -481,6 +512,7 @@ export class Keeper {
 
   #publish(): void {
     this.tabs.broadcast((tabId) => ({ type: 'state', state: this.snapshot(tabId) }));
+    this.emit('state', this.snapshot());
   }
 
   #persist(): Promise<void> {
@@ -506,7 +538,7 @@ export class Keeper {
       const wait = 60_000 - (now - this.#attemptTimes[0]!);
       this.#nextRetryAt = now + wait;
       this.#publish();
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      await this.#wait(wait);
     }
   }
 
@@ -522,8 +554,20 @@ export class Keeper {
     return this.#options.random ?? Math.random;
   }
 
+  #delay(attempt: number, cause: RetryCause): number {
+    return (this.#options.schedule ?? fullJitter(this.#backoff))(attempt, cause, this.#random);
+  }
+
+  get #clock(): Clock {
+    return this.#options.clock ?? systemClock;
+  }
+
   #now(): number {
-    return (this.#options.now ?? Date.now)();
+    return this.#clock.now();
+  }
+
+  #wait(ms: number): Promise<void> {
+    return new Promise((resolve) => this.#clock.setTimeout(resolve, ms));
   }
 }
 
