@@ -25,7 +25,12 @@ const common = {
 // Library entries: dependencies stay external, the app's bundler resolves them.
 await build({
   ...common,
-  entryPoints: { index: 'src/client/index.ts', worker: 'src/worker/index.ts', janus: 'src/janus/index.ts' },
+  entryPoints: {
+    index: 'src/client/index.ts',
+    worker: 'src/worker/index.ts',
+    janus: 'src/janus/index.ts',
+    'service-worker': 'src/worker/service-worker.ts',
+  },
   outdir: 'dist',
   platform: 'neutral',
   packages: 'external',

@@ -1,4 +1,5 @@
 // For apps that build their own worker bundle, and for Node (the keeper runs there too).
+// The service worker's app shell is `janus-keeper/service-worker` (workbox needs a worker scope).
 export { Keeper, type KeeperEvents, type KeeperOptions } from './keeper.js';
 export { TabEndpoint, type KeeperLookup } from './endpoint.js';
 export { checkConfig } from '../bridge/config.js';
@@ -7,4 +8,3 @@ export type { SessionStore, StoredHandle, StoredSession } from './store.js';
 export { DEFAULT_BACKOFF, fullJitter, retryDelay, type BackoffPolicy, type RetryCause, type RetrySchedule } from './backoff.js';
 export { TabRegistry, webLocksLiveness, type LivenessWatch } from './tabs.js';
 export { installErrorTransfer } from '../bridge/errors.js';
-export { installAppShell, type AppShellOptions } from './service-worker.js';
