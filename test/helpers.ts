@@ -46,14 +46,4 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 }
 
 /** A free TCP port on loopback with nothing listening on it. */
-export async function unusedPort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+export { freePort as unusedPort } from '../e2e/fixtures/janus-launcher.js';
