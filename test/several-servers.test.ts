@@ -11,7 +11,7 @@ import { checkConfig, keeperKey } from '../src/bridge/config.js';
 import { InvalidArgumentError, JanusSession, type WebSocketConstructor } from '../src/janus/index.js';
 import { Keeper } from '../src/worker/keeper.js';
 import { creationOrder } from '../src/worker/servers.js';
-import { memoryStore, STORE_VERSION, type SessionStore } from '../src/worker/store.js';
+import { memoryStore, parseStoredSession, STORE_VERSION, type SessionStore } from '../src/worker/store.js';
 import { nodeOptions, quietLogger, unusedPort, waitFor } from './helpers.js';
 
 const Ws = WebSocket as unknown as WebSocketConstructor;
@@ -71,6 +71,18 @@ describe('several servers: bad lists fail before any I/O', () => {
     assert.equal(keeperKey({ server: ws }), ws);
     assert.equal(keeperKey({ server: [ws] }), ws, 'a one-entry list is the same keeper as the URL');
     assert.notEqual(keeperKey({ server: [ws, http] }), keeperKey({ server: [http, ws] }), 'the order is part of the identity');
+  });
+});
+
+describe('the stored record of a list', () => {
+  it('keeps a valid ownerServer and fails validation on a bad one', () => {
+    const key = keeperKey({ server: ['ws://127.0.0.1:1', 'ws://127.0.0.1:2'] });
+    const record = { version: STORE_VERSION, server: key, sessionId: 7, handles: [], savedAt: 1 };
+    assert.equal(parseStoredSession({ ...record, ownerServer: 'ws://127.0.0.1:2' }, key)?.ownerServer, 'ws://127.0.0.1:2');
+    assert.equal(parseStoredSession(record, key)?.ownerServer, undefined);
+    for (const ownerServer of [42, '', null, ['ws://127.0.0.1:2']]) {
+      assert.equal(parseStoredSession({ ...record, ownerServer }, key), undefined, JSON.stringify(ownerServer));
+    }
   });
 });
 
