@@ -39,9 +39,17 @@ function keeperFor(server: string | string[], extra: Partial<KeeperConfig> = {},
   return { keeper, store, logger };
 }
 
+/**
+ * Janus's sessions by its admin API, retried: right after start-up (or under load) the admin port
+ * may answer with an empty body once, as the launcher only waits for the public API.
+ */
+function sessionsOf(janus: RunningJanus): Promise<number[]> {
+  return waitFor('the admin API', () => janus.listSessions().catch(() => undefined), 10_000);
+}
+
 /** Sessions on `janus` that were not there at `baseline`. */
 async function newSessions(janus: RunningJanus, baseline: number[]): Promise<number[]> {
-  return (await janus.listSessions()).filter((id) => !baseline.includes(id));
+  return (await sessionsOf(janus)).filter((id) => !baseline.includes(id));
 }
 
 describe('creationOrder', () => {
@@ -91,7 +99,7 @@ describe('several servers: a session stays with the server that owns it', () => 
 
   it('a 3 s outage of the owner A: claimed on A again, and no session is ever created on B', async () => {
     const { a, b } = janus();
-    const baselineB = await b.listSessions();
+    const baselineB = await sessionsOf(b);
     const proxy = await startFaultProxy(a.ports.ws);
     const viaA = proxy.via(a.wsUrl);
     const { keeper } = keeperFor([viaA, b.wsUrl], { backoff: { baseMs: 300, capMs: 600 } });
@@ -118,7 +126,7 @@ describe('several servers: a session stays with the server that owns it', () => 
       assert.equal(state.server, viaA);
       assert.ok(state.stats.claims >= 1);
       assert.equal(state.stats.creates, 1);
-      assert.ok((await a.listSessions()).includes(sessionId));
+      assert.ok((await sessionsOf(a)).includes(sessionId));
       assert.deepEqual(await newSessions(b, baselineB), [], 'B never got a session');
       assert.equal((await keeper.message('node', handleId, { audio: true })).data['result'], 'ok', 'the handle survived');
     } finally {
@@ -134,7 +142,7 @@ describe('several servers: a session stays with the server that owns it', () => 
       const servers = [pair.a.wsUrl, pair.b.wsUrl];
       const live = await JanusSession.create(nodeOptions(home.wsUrl));
       live.close();
-      const baseline = await other.listSessions();
+      const baseline = await sessionsOf(other);
       const store = memoryStore();
       await store.save({ version: STORE_VERSION, server: keeperKey({ server: servers }), ownerServer: home.wsUrl,
         sessionId: live.id, handles: [], savedAt: Date.now(), expiresAfterMs: 30_000 });
@@ -190,7 +198,7 @@ describe('several servers: a session stays with the server that owns it', () => 
       assert.equal(reclaimed, false);
       assert.equal(lost[0]?.code, 458);
       assert.equal(keeper.snapshot().server, b.wsUrl, 'created after the refusing owner, on B');
-      assert.ok((await b.listSessions()).includes(sessionId));
+      assert.ok((await sessionsOf(b)).includes(sessionId));
       assert.deepEqual(restored.map((event) => [event.handle.handleId, event.sessionId]), [[55, sessionId]]);
     } finally {
       await keeper.destroy();
@@ -205,7 +213,7 @@ describe('several servers: a session stays with the server that owns it', () => 
       const { sessionId } = await keeper.create();
       const state = keeper.snapshot();
       assert.deepEqual([state.server, state.transport], [a.httpUrl, 'http']);
-      assert.ok((await a.listSessions()).includes(sessionId));
+      assert.ok((await sessionsOf(a)).includes(sessionId));
       assert.equal((await store.load(keeper.key))?.ownerServer, a.httpUrl);
       const { handleId } = await keeper.attach('node', ECHO);
       assert.equal((await keeper.message('node', handleId, { audio: true })).data['result'], 'ok');
@@ -246,7 +254,7 @@ describe('several servers: the owner is gone for good', () => {
 
   it('after its reclaim window: session-lost, a new session on B, and the restore hook re-attaches echotest', async () => {
     const { a, b } = janus();
-    const baselineB = await b.listSessions();
+    const baselineB = await sessionsOf(b);
     const { keeper } = keeperFor([a.wsUrl, b.wsUrl], { autoRecreate: true, backoff: { baseMs: 300, capMs: 600 } });
     const log: string[] = [];
     const answers: unknown[] = [];
@@ -268,7 +276,7 @@ describe('several servers: the owner is gone for good', () => {
       const state = keeper.snapshot();
       assert.deepEqual([state.state, state.server], ['ready', b.wsUrl]);
       assert.deepEqual(await newSessions(b, baselineB), [state.sessionId]);
-      const lostAt = log.indexOf('session-lost 458');
+      const lostAt = log.findIndex((entry) => entry.startsWith('session-lost'));
       assert.ok(lostAt >= 0, log.join('\n'));
       assert.equal(log.slice(0, lostAt).some((entry) => entry.endsWith(`@${b.wsUrl}`) && entry.startsWith('ready')), false,
         'nothing on B before the session was lost');
