@@ -47,7 +47,8 @@ test('bad arguments through Comlink: typed errors before any I/O, the stored rec
     }
     for (const candidate of [42, ['x']]) calls.push([`trickle ${String(candidate)}`, () => keeper.trickle(handleId, candidate)]);
     const badConnects = [{ server: 'ftp://x' }, { server: 'not a url' }, { server: '' }, { server, transport: 'pigeon' },
-      { server, keepAliveMs: -1 }, { server, backoff: { capMs: 'x' } }, { server: 42 }, { server, workerUrl: '' }];
+      { server, keepAliveMs: -1 }, { server, backoff: { capMs: 'x' } }, { server: 42 }, { server, workerUrl: '' },
+      { server: [] }, { server: [server, 42] }, { server: [server, 'not a url'] }, { server: [server, server] }];
     for (const options of badConnects) {
       calls.push([`connect ${JSON.stringify(options)}`, () => lib.connect({ workerUrl: '/dist/browser/keeper-worker.js', ...options })]);
     }

@@ -169,3 +169,30 @@ test('a call to a keeper worker that died times out instead of hanging', async (
   });
   expect(outcome).toMatch(/^TimeoutError after \d+ ms$/);
 });
+
+test('tabs asking for the same server list share one keeper; the session lives on the first server that answers', async ({ context, janus, site }) => {
+  const { createServer } = await import('node:net');
+  const refusing = await new Promise<string>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(`ws://127.0.0.1:${port}`));
+    });
+  });
+  const servers = [refusing, janus.httpUrl];
+  const pages = await Promise.all([1, 2, 3].map(() => context.newPage()));
+  for (const page of pages.slice(0, 2)) {
+    await openKeeperPage(page, site, { server: janus.wsUrl, options: JSON.stringify({ server: servers }) });
+  }
+  await openKeeperPage(pages[2]!, site, { server: janus.wsUrl }); // a single URL: another keeper
+  const [first, second] = await Promise.all(pages.slice(0, 2).map((page) => create(page)));
+  expect(second!.sessionId).toBe(first!.sessionId);
+  const state = await stateOf(pages[0]!);
+  expect([state.server, state.servers, state.transport, state.tabs]).toEqual([janus.httpUrl, servers, 'http', 2]);
+  const { handleId } = await attachEcho(pages[1]!);
+  expect(await echo(pages[1]!, handleId)).toBe('ok');
+
+  const single = await create(pages[2]!);
+  expect(single.sessionId).not.toBe(first!.sessionId);
+  expect((await stateOf(pages[2]!)).tabs).toBe(1);
+  expect((await janus.listSessions()).sort()).toEqual([first!.sessionId, single.sessionId].sort());
+});

@@ -121,8 +121,18 @@ for (const kind of TRANSPORTS) {
 
       const badConfigs: unknown[] = [null, 'ws://x', {}, { server: 'ftp://x' }, { server, transport: 'smoke' },
         { server, autoRecreate: 'yes' }, { server, backoff: { capMs: -1 } }, { server, backoff: 5 },
-        { server, maxAttemptsPerMinute: 0 }, { server, maxAttemptsPerMinute: 1.5 }, { server, keepAliveMs: NaN }];
+        { server, maxAttemptsPerMinute: 0 }, { server, maxAttemptsPerMinute: 1.5 }, { server, keepAliveMs: NaN },
+        // Several servers: an empty list, non-strings, malformed URLs, repeats, a transport that does not fit every URL.
+        { server: [] }, { server: [42] }, { server: [server, null] }, { server: [server, 'not a url'] },
+        { server: [server, 'ftp://x'] }, { server: [server, server] }, { server: [[server]] },
+        { server: [janus().wsUrl, janus().httpUrl], transport: kind }, { server: [server], transport: 'smoke' }];
       for (const config of badConfigs) assert.throws(() => checkConfig(config), InvalidArgumentError, JSON.stringify(config));
+      const ioBefore = { ...io };
+      for (const config of badConfigs) {
+        assert.throws(() => new Keeper({ config: config as never, store, WebSocket: Ws, fetch: f, liveness: () => {} }),
+          InvalidArgumentError, `new Keeper: ${JSON.stringify(config)}`);
+      }
+      assert.deepEqual(io, ioBefore, 'a keeper with a bad config put nothing on the wire');
       await keeper.destroy();
     });
   });

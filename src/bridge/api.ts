@@ -5,7 +5,12 @@ export type TransportChoice = 'ws' | 'http';
 
 /** What a tab tells the keeper about the Janus server it wants. Credentials stay in worker memory. */
 export interface KeeperConfig {
-  server: string;
+  /**
+   * A Janus URL (ws://, wss://, http:// or https://), or a list of them: a new session is created
+   * on the first that answers, in list order, and is claimed again on that server only.
+   */
+  server: string | string[];
+  /** Must match the scheme of every URL when given; leave it out for a list mixing ws and http. */
   transport?: TransportChoice;
   token?: string;
   apiSecret?: string;
@@ -37,7 +42,11 @@ export interface KeeperState {
   state: KeeperStateName;
   /** The session this keeper holds, when it holds one. Shown by the demo; a credential. */
   sessionId?: number;
+  /** The server that owns the session (the one to claim it on); with no session, the first to try. */
   server: string;
+  /** Every server of the config, in order (one for a single URL). */
+  servers: string[];
+  /** The transport of `server`, by its scheme. */
   transport: TransportChoice;
   /** Pages registered with this keeper now. */
   tabs: number;

@@ -1,15 +1,27 @@
 import type { KeeperConfig } from './api.js';
-import { InvalidArgumentError, validateSessionOptions } from '../janus/index.js';
+import { InvalidArgumentError, validateSessionOptions, type JanusSessionOptions } from '../janus/index.js';
 
-/** Checks a tab's config before any I/O, with the session layer's own rules. */
+/** More servers than this in one config is a mistake, not a failover plan. */
+export const MAX_SERVERS = 16;
+
+/** Checks a tab's config before any I/O, with the session layer's own rules (for every server). */
 export function checkConfig(config: unknown): KeeperConfig {
   if (typeof config !== 'object' || config === null) throw new InvalidArgumentError('config must be an object');
   const given = config as KeeperConfig;
-  const checked: KeeperConfig = { server: given.server };
+  const list = Array.isArray(given.server) ? checkServerList(given.server) : undefined;
+  const checked: KeeperConfig = { server: list ?? given.server };
   for (const key of ['transport', 'token', 'apiSecret', 'keepAliveMs', 'keepAliveTimeoutMs', 'requestTimeoutMs'] as const) {
     if (given[key] !== undefined) (checked as unknown as Record<string, unknown>)[key] = given[key];
   }
-  validateSessionOptions(checked);
+  // `transport` is checked against each URL's scheme: with a list mixing ws and http, leave it out.
+  for (const [index, server] of (list ?? [given.server]).entries()) {
+    try {
+      validateSessionOptions({ ...checked, server } as JanusSessionOptions);
+    } catch (error) {
+      if (list && error instanceof InvalidArgumentError) throw new InvalidArgumentError(`server[${index}]: ${error.message}`);
+      throw error;
+    }
+  }
   if (given.autoRecreate !== undefined) {
     if (typeof given.autoRecreate !== 'boolean') throw new InvalidArgumentError('autoRecreate must be a boolean');
     checked.autoRecreate = given.autoRecreate;
@@ -23,6 +35,33 @@ export function checkConfig(config: unknown): KeeperConfig {
     checked.maxAttemptsPerMinute = max;
   }
   return checked;
+}
+
+function checkServerList(list: unknown[]): string[] {
+  if (list.length === 0) throw new InvalidArgumentError('server must be a URL or a non-empty list of URLs');
+  if (list.length > MAX_SERVERS) throw new InvalidArgumentError(`server lists more than ${MAX_SERVERS} URLs`);
+  const seen = new Set<string>();
+  return list.map((entry, index) => {
+    if (typeof entry !== 'string') throw new InvalidArgumentError(`server[${index}] must be a URL string`);
+    if (seen.has(entry)) throw new InvalidArgumentError(`server[${index}] repeats an earlier entry`);
+    seen.add(entry);
+    return entry;
+  });
+}
+
+/** The servers of a (checked) config, in order. */
+export function serverList(config: Pick<KeeperConfig, 'server'>): string[] {
+  return typeof config.server === 'string' ? [config.server] : [...config.server];
+}
+
+/**
+ * A keeper's identity, the key of its stored record and of its SharedWorker slot: the URL itself
+ * for a single server (as before lists existed; a one-entry list is the same keeper), else the
+ * whole list in order.
+ */
+export function keeperKey(config: Pick<KeeperConfig, 'server'>): string {
+  const list = serverList(config);
+  return list.length === 1 ? list[0]! : JSON.stringify(list);
 }
 
 function checkBackoff(backoff: unknown): NonNullable<KeeperConfig['backoff']> {

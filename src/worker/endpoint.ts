@@ -18,7 +18,7 @@ import {
 import { checkConfig } from '../bridge/config.js';
 import type { Keeper } from './keeper.js';
 
-/** Finds or makes the keeper for a config; one keeper per Janus server. */
+/** Finds or makes the keeper for a config; one keeper per Janus server or server list (`keeperKey`). */
 export type KeeperLookup = (config: KeeperConfig) => Keeper;
 
 /**

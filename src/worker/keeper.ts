@@ -34,9 +34,13 @@ import {
   type TrickleCandidate,
   type WebSocketConstructor,
 } from '../janus/index.js';
+import { checkConfig, keeperKey, serverList } from '../bridge/config.js';
 import { DEFAULT_BACKOFF, fullJitter, type BackoffPolicy, type RetryCause, type RetrySchedule } from './backoff.js';
 import { STORE_VERSION, type SessionStore, type StoredHandle, type StoredSession } from './store.js';
+import { creationOrder, firstThatAnswers, ownerOf, reclaimWindowPassed, unclaimable, withExpiry } from './servers.js';
 import { TabRegistry, webLocksLiveness, type LivenessWatch } from './tabs.js';
+
+export { reclaimWindowPassed } from './servers.js';
 
 export interface KeeperOptions {
   config: KeeperConfig;
@@ -72,6 +76,8 @@ export interface KeeperEvents {
   event: Extract<TabEvent, { type: 'event' }> & { owner: string };
 }
 
+type Orphan = Pick<OwnedHandle, 'info' | 'owner'>;
+
 interface OwnedHandle {
   info: HandleInfo;
   owner: string;
@@ -81,8 +87,6 @@ interface OwnedHandle {
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_ATTEMPTS_PER_MINUTE = 60;
 const LOCAL_RETRY_SPACING_MS = 1_000;
-/** Janus looks for expired sessions about every 2 s. */
-const JANUS_EXPIRY_CHECK_MS = 2_000;
 /** Errors that a retry cannot fix: bad token or secret, plugin not allowed. */
 const FATAL_CODES = new Set<number>([JanusErrorCode.Unauthorized, JanusErrorCode.UnauthorizedPlugin]);
 
@@ -109,10 +113,19 @@ export class Keeper extends Emitter<KeeperEvents> {
   #saving: Promise<void> = Promise.resolve();
   /** When recent create/claim attempts started: the per-minute limit counts them. */
   readonly #attemptTimes: number[] = [];
+  readonly #servers: string[];
+  /** The server of the live (or last) session: claims go there only. */
+  #owner: string | undefined;
+  /** The server whose session was lost: the next create starts after it (see `creationOrder`). */
+  #lostOn: string | undefined;
+  /** Counts `#forget`s, so that a recreate loop stops once the keeper was destroyed meanwhile. */
+  #forgets = 0;
 
+  /** Throws `InvalidArgumentError` for a bad config (an empty server list, a malformed URL...). */
   constructor(options: KeeperOptions) {
     super();
-    this.#options = options;
+    this.#options = { ...options, config: checkConfig(options.config) };
+    this.#servers = serverList(this.#options.config);
     this.tabs = new TabRegistry({
       graceMs: options.tabGraceMs ?? 3_000,
       liveness: options.liveness ?? webLocksLiveness,
@@ -121,8 +134,9 @@ export class Keeper extends Emitter<KeeperEvents> {
     });
   }
 
+  /** The keeper's identity: its server URL, or its server list (as JSON). */
   get key(): string {
-    return this.#options.config.server;
+    return keeperKey(this.#options.config);
   }
 
   get state(): KeeperStateName {
@@ -130,10 +144,12 @@ export class Keeper extends Emitter<KeeperEvents> {
   }
 
   snapshot(tabId?: string): KeeperState {
+    const server = (this.#session && this.#owner) || this.#servers[0]!;
     const snapshot: KeeperState = {
       state: this.#state,
-      server: this.#options.config.server,
-      transport: this.#options.config.transport ?? (this.#options.config.server.startsWith('http') ? 'http' : 'ws'),
+      server,
+      servers: [...this.#servers],
+      transport: server.startsWith('http') ? 'http' : 'ws',
       tabs: this.tabs.pageCount,
       handles: [...this.#handles.values()].filter((owned) => owned.owner === tabId).map((owned) => ({ ...owned.info })),
       stats: { ...this.#stats },
@@ -227,52 +243,63 @@ export class Keeper extends Emitter<KeeperEvents> {
     this.#setState('connecting', givenId === undefined ? 'create' : 'claim');
     const stored = await this.#loadClaimable();
     const candidate = givenId ?? this.#session?.id ?? stored?.sessionId;
-    if (stored && stored.sessionId === candidate && this.#handles.size === 0) this.#adoptStored(stored.handles);
-    let session: JanusSession | undefined;
+    const fromStore = stored !== undefined && stored.sessionId === candidate;
+    if (fromStore && this.#handles.size === 0) this.#adoptStored(stored.handles);
+    // A claim goes to the owner only: never a create elsewhere while it may still hold the session.
+    const claimOn = fromStore ? ownerOf(stored) : this.#owner ?? this.#servers[0]!;
+    let opened: { session: JanusSession; server: string } | undefined;
+    let orphans: Orphan[] = [];
     try {
       if (candidate !== undefined) {
         try {
-          session = await this.#open(candidate);
+          opened = { session: await this.#open(candidate, claimOn), server: claimOn };
         } catch (error) {
           if (!(error instanceof SessionReclaimException)) throw error;
+          orphans = this.#orphans();
+          this.#lostOn = claimOn;
           await this.#forget(`claim refused: ${error.reason}`, error.code, 'connecting');
         }
       }
-      session ??= await this.#open(undefined);
+      opened ??= await firstThatAnswers(creationOrder(this.#servers, this.#lostOn), (server) => this.#open(undefined, server));
     } catch (error) {
       this.#setState('idle', error instanceof Error ? error.name : 'error');
       throw error;
     }
+    const { session, server } = opened;
     const reclaimed = session.reclaimed;
-    this.#bind(session);
+    this.#bind(session, server);
     this.#setState('ready', reclaimed ? 'claimed' : 'created');
     if (reclaimed) this.#announceMissedEvents(session.id);
+    if (this.#options.config.autoRecreate) this.#restore(orphans, session.id);
     return { sessionId: session.id, reclaimed };
   }
 
-  /** The stored record, unless Janus has surely dropped its session by now (then it is cleared). */
+  /**
+   * The stored record, unless Janus has surely dropped its session by now or it names an owner
+   * that is not one of this keeper's servers (then it is cleared).
+   */
   async #loadClaimable(): Promise<StoredSession | undefined> {
     const stored = await this.#options.store.load(this.key);
-    if (stored?.expiresAfterMs === undefined) return stored;
-    if (this.#now() - stored.savedAt <= stored.expiresAfterMs + JANUS_EXPIRY_CHECK_MS) return stored;
-    this.#options.logger?.warn('the stored session is older than its reclaim window: not claimed');
+    const why = stored && unclaimable(stored, this.#servers, this.#now());
+    if (!why) return stored;
+    this.#options.logger?.warn(why);
     await this.#options.store.clear(this.key);
     return undefined;
   }
 
-  async #open(sessionId: number | undefined): Promise<JanusSession> {
+  async #open(sessionId: number | undefined, server: string): Promise<JanusSession> {
     await this.#attemptSlot();
     this.#attemptTimes.push(this.#now());
     this.#stats.connections++;
-    const session = await JanusSession.create(this.#sessionOptions(sessionId));
+    const session = await JanusSession.create(this.#sessionOptions(sessionId, server));
     if (sessionId === undefined) this.#stats.creates++;
     else this.#stats.claims++;
     return session;
   }
 
-  #sessionOptions(sessionId: number | undefined): JanusSessionOptions {
+  #sessionOptions(sessionId: number | undefined, server: string): JanusSessionOptions {
     const { config } = this.#options;
-    const options: JanusSessionOptions = { server: config.server };
+    const options: JanusSessionOptions = { server };
     if (config.transport) options.transport = config.transport;
     if (config.token) options.token = config.token;
     if (config.apiSecret) options.apiSecret = config.apiSecret;
@@ -288,8 +315,10 @@ export class Keeper extends Emitter<KeeperEvents> {
   }
 
   /** Makes `session` the live one and re-binds every known handle to it (no requests). */
-  #bind(session: JanusSession): void {
+  #bind(session: JanusSession, server: string): void {
     this.#session = session;
+    this.#owner = server;
+    this.#lostOn = undefined;
     this.#upSince = this.#now();
     this.#nextRetryAt = undefined;
     session.on('keepalive', () => {
@@ -351,12 +380,13 @@ export class Keeper extends Emitter<KeeperEvents> {
     if (!previous || this.#state !== 'reconnecting' || this.#reclaiming) return;
     this.#reclaiming = true;
     try {
-      const session = await this.#open(previous.id);
+      const owner = this.#owner!;
+      const session = await this.#open(previous.id, owner);
       if (this.#state !== 'reconnecting') {
         session.close();
         return;
       }
-      this.#bind(session);
+      this.#bind(session, owner);
       this.#setState('ready', 'claimed after a drop');
       this.#announceMissedEvents(session.id);
     } catch (error) {
@@ -379,10 +409,13 @@ export class Keeper extends Emitter<KeeperEvents> {
 
   /** State `lost`; with `autoRecreate`, a new session and a `restore` for each handle it had. */
   async #lose(reason: string, code: number | undefined): Promise<void> {
-    const orphans = [...this.#handles.values()].map(({ info, owner }) => ({ info, owner }));
+    const orphans = this.#orphans();
+    this.#lostOn = this.#owner;
     await this.#forget(reason, code, 'lost');
     if (!this.#options.config.autoRecreate) return;
-    for (let attempt = 0; this.tabs.pageCount > 0 && this.#session?.state !== 'open'; attempt++) {
+    const forgets = this.#forgets;
+    const wanted = () => (this.#options.standalone || this.tabs.pageCount > 0) && forgets === this.#forgets;
+    for (let attempt = 0; wanted() && this.#session?.state !== 'open'; attempt++) {
       try {
         await this.create();
       } catch {
@@ -390,17 +423,25 @@ export class Keeper extends Emitter<KeeperEvents> {
         continue;
       }
     }
-    const session = this.#session;
-    if (!session) return;
+    if (this.#session && forgets === this.#forgets) this.#restore(orphans, this.#session.id);
+  }
+
+  #orphans(): Orphan[] {
+    return [...this.#handles.values()].map(({ info, owner }) => ({ info, owner }));
+  }
+
+  /** Tells each handle's tab that it is gone and which new session to re-attach it on. */
+  #restore(orphans: Orphan[], sessionId: number): void {
     for (const { info, owner } of orphans) {
-      this.tabs.post(owner, { type: 'restore', handle: { ...info }, sessionId: session.id });
-      this.emit('restore', { handle: { ...info }, sessionId: session.id, owner });
+      this.tabs.post(owner, { type: 'restore', handle: { ...info }, sessionId });
+      this.emit('restore', { handle: { ...info }, sessionId, owner });
     }
   }
 
   /** The session is no more: forget it everywhere and tell every tab, never silently. */
   async #forget(reason: string, code: number | undefined, next: KeeperStateName): Promise<void> {
     this.#clock.clearTimeout(this.#retryTimer);
+    this.#forgets++;
     const session = this.#session;
     this.#session = undefined;
     session?.close();
@@ -520,12 +561,17 @@ export class Keeper extends Emitter<KeeperEvents> {
     const session = this.#session;
     const handles: StoredHandle[] = [...this.#handles.values()].map(({ info, owner }) => ({ ...info, owner }));
     this.#saving = this.#saving.then(() => session
-      ? store.save(withExpiry({ version: STORE_VERSION, server: this.key, sessionId: session.id, handles,
-        savedAt: this.#now() }, session))
+      ? store.save(withExpiry({ version: STORE_VERSION, server: this.key, ...this.#ownerField(), sessionId: session.id,
+        handles, savedAt: this.#now() }, session))
       : store.clear(this.key)).catch((error: unknown) => {
       this.#options.logger?.warn(`could not persist the session record: ${String(error)}`);
     });
     return this.#saving;
+  }
+
+  /** A single-server record stays as it always was (its key is the owner); a list's names its owner. */
+  #ownerField(): { ownerServer?: string } {
+    return this.#servers.length > 1 && this.#owner ? { ownerServer: this.#owner } : {};
   }
 
   /** Waits until one more attempt fits in the per-minute limit (many tabs never bypass it). */
@@ -569,25 +615,4 @@ export class Keeper extends Emitter<KeeperEvents> {
   #wait(ms: number): Promise<void> {
     return new Promise((resolve) => this.#clock.setTimeout(resolve, ms));
   }
-}
-
-/**
- * True once Janus has surely dropped the session: its reclaim window (WebSocket) or session timeout
- * (HTTP, where Janus never learns that a client left) has passed since it last answered, plus the
- * ~2 s granularity of Janus's expiry check. Unknown timers: never (the claim will tell).
- */
-export function reclaimWindowPassed(session: JanusSession, now: number): boolean {
-  const timers = session.serverTimeouts;
-  if (!timers) return false;
-  const windowS = session.transportKind === 'ws' ? timers.reclaimTimeoutS : timers.sessionTimeoutS;
-  if (windowS <= 0) return session.transportKind === 'ws'; // ws: gone at once; http: never expires
-  return now - session.lastActivityAt > windowS * 1000 + JANUS_EXPIRY_CHECK_MS;
-}
-
-/** How long Janus keeps the session after its last activity, as the stored record remembers it. */
-function withExpiry(record: StoredSession, session: JanusSession): StoredSession {
-  const timers = session.serverTimeouts;
-  if (!timers) return record;
-  if (session.transportKind === 'ws') return { ...record, expiresAfterMs: timers.reclaimTimeoutS * 1000 };
-  return timers.sessionTimeoutS > 0 ? { ...record, expiresAfterMs: timers.sessionTimeoutS * 1000 } : record;
 }

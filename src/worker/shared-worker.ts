@@ -1,7 +1,8 @@
-// The SharedWorker entry: one keeper per Janus server for every tab of the origin.
+// The SharedWorker entry: one keeper per Janus server (or list of servers) for every tab of the origin.
 import { expose } from 'comlink';
 import { installErrorTransfer } from '../bridge/errors.js';
 import type { KeeperConfig } from '../bridge/api.js';
+import { keeperKey } from '../bridge/config.js';
 import { consoleLogger } from '../janus/index.js';
 import { TabEndpoint } from './endpoint.js';
 import { Keeper } from './keeper.js';
@@ -15,11 +16,13 @@ installErrorTransfer();
 const store = indexedDbStore();
 const keepers = new Map<string, Keeper>();
 
+/** Tabs that ask for the same server, or the same list in the same order, share one keeper. */
 function keeperFor(config: KeeperConfig): Keeper {
-  let keeper = keepers.get(config.server);
+  const key = keeperKey(config);
+  let keeper = keepers.get(key);
   if (!keeper) {
     keeper = new Keeper({ config, store, logger: consoleLogger });
-    keepers.set(config.server, keeper);
+    keepers.set(key, keeper);
   }
   return keeper;
 }

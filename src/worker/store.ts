@@ -11,10 +11,13 @@ export interface StoredHandle {
   opaqueId?: string;
 }
 
-/** What a new worker instance needs to claim the session of a server. */
+/** What a new worker instance needs to claim the session of a keeper. */
 export interface StoredSession {
   version: typeof STORE_VERSION;
+  /** The keeper's identity (`keeperKey`): its server URL, or its list of servers as JSON. */
   server: string;
+  /** With a list of servers: the one that owns the session, where it may be claimed. Absent: `server`. */
+  ownerServer?: string;
   sessionId: number;
   handles: StoredHandle[];
   /** When Janus last answered on this session (epoch ms), as the keeper saw it. */
@@ -92,6 +95,8 @@ export function parseStoredSession(value: unknown, server: string): StoredSessio
   if (!Array.isArray(handles) || !handles.every(isStoredHandle)) return undefined;
   const expiresAfterMs = record['expiresAfterMs'];
   if (expiresAfterMs !== undefined && (typeof expiresAfterMs !== 'number' || !(expiresAfterMs >= 0))) return undefined;
+  const ownerServer = record['ownerServer'];
+  if (ownerServer !== undefined && (typeof ownerServer !== 'string' || ownerServer === '')) return undefined;
   const parsed: StoredSession = {
     version: STORE_VERSION,
     server,
@@ -100,6 +105,7 @@ export function parseStoredSession(value: unknown, server: string): StoredSessio
     handles: handles.map((handle) => ({ ...handle })),
   };
   if (expiresAfterMs !== undefined) parsed.expiresAfterMs = expiresAfterMs;
+  if (ownerServer !== undefined) parsed.ownerServer = ownerServer;
   return parsed;
 }
 
