@@ -1,6 +1,7 @@
 // For apps that build their own worker bundle, and for Node (the keeper runs there too).
 export { Keeper, type KeeperOptions } from './keeper.js';
 export { TabEndpoint, type KeeperLookup } from './endpoint.js';
+export { RelayServer, type RelayChannel } from './relay-server.js';
 export { checkConfig } from '../bridge/config.js';
 export { indexedDbStore, memoryStore, parseStoredSession, STORE_VERSION } from './store.js';
 export type { SessionStore, StoredHandle, StoredSession } from './store.js';
