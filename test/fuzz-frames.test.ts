@@ -130,6 +130,7 @@ describe('hostile frames from a FAKE Janus over WebSocket', () => {
     const started = Date.now();
     const session = await JanusSession.create({ server: url, WebSocket: WebSocket as unknown as WebSocketConstructor,
       logger, keepAliveMs: 60_000 });
+    t.after(() => session.close()); // also when an assertion fails: no timer keeps the run alive
     const handle = await session.attach('janus.plugin.echotest');
     const heapBefore = heapUsed();
     let ok = 0;
@@ -200,6 +201,7 @@ describe('hostile frames from a FAKE Janus over HTTP long-poll', () => {
     const create = () => JanusSession.create({ server: url, logger, keepAliveMs: 60_000, requestTimeoutMs: 2_000 });
     // Every tenth POST answer is broken on purpose: opening takes a retry or two.
     let session = await retry(create);
+    t.after(() => session.close());
     session.on('disconnected', (e) => t.diagnostic(`disconnected: ${e.message} ${String((e as any).cause)}`));
     const handle = await retry(() => session.attach('janus.plugin.echotest'));
     const heapBefore = heapUsed();

@@ -38,8 +38,16 @@ export interface HandleInfo {
   opaqueId?: string;
 }
 
+/**
+ * Where this page's keeper runs: a SharedWorker; or (no SharedWorker) a Worker of the leader tab,
+ * this tab (`leader`) or another one (`follower`).
+ */
+export type KeeperMode = 'shared-worker' | 'leader' | 'follower';
+
 export interface KeeperState {
   state: KeeperStateName;
+  /** Set by the page's client: where the keeper this page talks to runs. */
+  mode?: KeeperMode;
   /** The session this keeper holds, when it holds one. Shown by the demo; a credential. */
   sessionId?: number;
   /** The server that owns the session (the one to claim it on); with no session, the first to try. */
@@ -107,6 +115,9 @@ export interface KeeperEndpoint {
   /** This page leaves on purpose (its handles are detached at once). */
   goodbye(): Promise<void>;
 }
+
+/** The keeper's calls as a page's client makes them (after `hello`), whatever carries them. */
+export type KeeperCalls = Omit<KeeperEndpoint, 'hello'>;
 
 /** Events the keeper posts one-way on a tab's event port. */
 export type TabEvent =

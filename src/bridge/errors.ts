@@ -26,7 +26,7 @@ const builtIn = { JanusKeeperError, JanusError, SessionReclaimException, Transpo
   InvalidArgumentError, DestroyedError };
 for (const [name, errorClass] of Object.entries(builtIn)) registerErrorClass(name, errorClass);
 
-interface SerializedKeeperError {
+export interface SerializedKeeperError {
   keeperError: true;
   name: string;
   message: string;

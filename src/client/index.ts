@@ -1,10 +1,12 @@
-export { connect, type ConnectOptions } from './connect.js';
+export { connect, type ConnectMode, type ConnectOptions } from './connect.js';
+export { LeaderGoneError } from '../bridge/relay.js';
 export { KeeperClient, type KeeperClientEvents } from './keeper-client.js';
 export type {
   AttachRequest,
   CreateResult,
   HandleInfo,
   KeeperConfig,
+  KeeperMode,
   KeeperState,
   KeeperStateName,
   KeeperStats,

@@ -1,9 +1,9 @@
-import type { Remote } from 'comlink';
 import type {
   AttachRequest,
   CreateResult,
   HandleInfo,
-  KeeperEndpoint,
+  KeeperCalls,
+  KeeperMode,
   KeeperState,
   MessageResult,
   TabEvent,
@@ -36,15 +36,21 @@ export class KeeperClient extends Emitter<KeeperClientEvents> {
   #closed = false;
 
   constructor(
-    private readonly endpoint: Remote<KeeperEndpoint>,
+    private readonly endpoint: KeeperCalls,
     private readonly events: MessagePort,
     initial: KeeperState,
     private readonly callTimeoutMs: number,
     private readonly release: () => void,
+    private readonly modeOf: () => KeeperMode,
   ) {
     super();
-    this.#state = initial;
+    this.#state = this.#stamp(initial);
     events.onmessage = (message: MessageEvent<TabEvent>) => this.#receive(message.data);
+  }
+
+  /** Where the keeper runs for this page: `shared-worker`, or this tab `leader`s, or it is a `follower`. */
+  get mode(): KeeperMode {
+    return this.modeOf();
   }
 
   /** The last state the keeper reported. */
@@ -88,7 +94,7 @@ export class KeeperClient extends Emitter<KeeperClientEvents> {
   }
 
   async state(): Promise<KeeperState> {
-    this.#state = await this.#call('state', () => this.endpoint.state());
+    this.#state = this.#stamp(await this.#call('state', () => this.endpoint.state()));
     return this.#state;
   }
 
@@ -121,11 +127,15 @@ export class KeeperClient extends Emitter<KeeperClientEvents> {
     });
   }
 
+  #stamp(state: KeeperState): KeeperState {
+    return { ...state, mode: this.modeOf() };
+  }
+
   #receive(event: TabEvent): void {
     switch (event.type) {
       case 'state':
-        this.#state = event.state;
-        this.emit('state', event.state);
+        this.#state = this.#stamp(event.state);
+        this.emit('state', this.#state);
         break;
       case 'event':
       case 'missed-events':

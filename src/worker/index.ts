@@ -2,6 +2,7 @@
 // The service worker's app shell is `janus-keeper/service-worker` (workbox needs a worker scope).
 export { Keeper, type KeeperEvents, type KeeperOptions } from './keeper.js';
 export { TabEndpoint, type KeeperLookup } from './endpoint.js';
+export { RelayServer, type RelayChannel } from './relay-server.js';
 export { checkConfig } from '../bridge/config.js';
 export { indexedDbStore, memoryStore, parseStoredSession, STORE_VERSION } from './store.js';
 export type { SessionStore, StoredHandle, StoredSession } from './store.js';

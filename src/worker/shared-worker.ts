@@ -1,15 +1,22 @@
-// The SharedWorker entry: one keeper per Janus server (or list of servers) for every tab of the origin.
+// The keeper worker's entry, one bundle for both modes: as a SharedWorker, one keeper per Janus
+// server (or list of servers) for every tab of the origin; as the dedicated Worker of the leader tab
+// (browsers without SharedWorker), the same keeper, reached by every tab over the BroadcastChannel relay.
 import { expose } from 'comlink';
 import { installErrorTransfer } from '../bridge/errors.js';
 import type { KeeperConfig } from '../bridge/api.js';
 import { keeperKey } from '../bridge/config.js';
+import { relayNames } from '../bridge/relay.js';
 import { consoleLogger } from '../janus/index.js';
 import { TabEndpoint } from './endpoint.js';
 import { Keeper } from './keeper.js';
+import { RelayServer } from './relay-server.js';
 import { indexedDbStore } from './store.js';
 
 // The DOM library has no SharedWorkerGlobalScope; this is the part used here.
-declare const self: { addEventListener(type: "connect", listener: (event: MessageEvent) => void): void };
+declare const self: {
+  name: string;
+  addEventListener(type: 'connect', listener: (event: MessageEvent) => void): void;
+};
 
 installErrorTransfer();
 
@@ -27,7 +34,12 @@ function keeperFor(config: KeeperConfig): Keeper {
   return keeper;
 }
 
-self.addEventListener('connect', (event) => {
-  const port = event.ports[0];
-  if (port) expose(new TabEndpoint(keeperFor), port);
-});
+if ('onconnect' in globalThis) {
+  self.addEventListener('connect', (event) => {
+    const port = event.ports[0];
+    if (port) expose(new TabEndpoint(keeperFor), port);
+  });
+} else {
+  // A dedicated Worker started by the leader tab; its name is the keeper's name.
+  new RelayServer(new BroadcastChannel(relayNames(self.name).channel), keeperFor);
+}

@@ -1,0 +1,76 @@
+// The BroadcastChannel relay of the leader-tab fallback, in Node (which has BroadcastChannel and
+// MessageChannel): a scripted leader stands in for the keeper so a handover mid-call is exact.
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { asRelayMessage, LeaderGoneError, type RelayRequest } from '../src/bridge/relay.js';
+import { RelayClient } from '../src/client/relay-client.js';
+import { TransportError } from '../src/janus/index.js';
+
+const CHANNEL = 'relay-test';
+const STATE = { state: 'ready', server: 'ws://janus', transport: 'ws', tabs: 1, handles: [], sessionId: 7,
+  stats: { keepalives: 0, creates: 1, claims: 0, connections: 1 } };
+const HELLO = { config: { server: 'ws://janus' }, tabId: 'tab', lockName: 'lock' };
+const open: Array<{ close(): void }> = [];
+
+/** A leader that answers what `answer` returns; `undefined` leaves the call in flight. */
+function fakeLeader(leaderId: string, answer: (call: Extract<RelayRequest, { kind: 'call' }>) => unknown) {
+  const channel = new BroadcastChannel(CHANNEL);
+  open.push(channel);
+  const calls: string[] = [];
+  channel.onmessage = (event) => {
+    const message = asRelayMessage((event as MessageEvent).data);
+    if (message?.kind === 'who') channel.postMessage({ kind: 'leader', leaderId });
+    if (message?.kind !== 'call' || message.to !== leaderId) return;
+    calls.push(message.method);
+    const value = answer(message);
+    if (value !== undefined) channel.postMessage({ kind: 'result', leaderId, to: message.from, id: message.id, value });
+  };
+  return { calls, announce: () => channel.postMessage({ kind: 'leader', leaderId }), close: () => channel.close() };
+}
+
+function client(timeoutMs = 2_000): RelayClient {
+  const relay = new RelayClient(new BroadcastChannel(CHANNEL), timeoutMs);
+  open.push(relay, relay.events);
+  return relay;
+}
+
+const until = async (check: () => boolean) => {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.ok(check(), 'condition not met in time');
+};
+
+afterEach(() => {
+  for (const thing of open.splice(0)) thing.close();
+});
+
+describe('relay client', () => {
+  it('finds the leader, says hello, and gets answers addressed to it only', async () => {
+    const leader = fakeLeader('L1', (call) => (call.method === 'hello' || call.method === 'state' ? STATE : { sessionId: 7, reclaimed: false }));
+    const relay = client();
+    assert.equal((await relay.hello(HELLO)).sessionId, 7);
+    assert.deepEqual(await relay.create(), { sessionId: 7, reclaimed: false });
+    assert.deepEqual(leader.calls, ['hello', 'create']);
+  });
+
+  it('a handover: safe calls go again to the new leader, others reject with LeaderGoneError, the page rejoins and claims', async () => {
+    const old = fakeLeader('L1', (call) => (call.method === 'hello' ? STATE : undefined)); // then silent
+    const relay = client();
+    await relay.hello(HELLO);
+    const message = relay.message(1, { audio: true });
+    const state = relay.state();
+    await until(() => old.calls.length === 3);
+    old.close();
+    const next = fakeLeader('L2', (call) => (call.method === 'hello' ? { ...STATE, state: 'idle', sessionId: undefined }
+      : call.method === 'create' ? { sessionId: 7, reclaimed: true } : STATE));
+    next.announce();
+    await assert.rejects(message, (error: unknown) => error instanceof LeaderGoneError && error instanceof TransportError);
+    assert.equal((await state).sessionId, 7);
+    await until(() => next.calls.includes('create'));
+    assert.deepEqual(next.calls.slice(0, 2), ['hello', 'state']); // hello first, then what waited
+  });
+
+  it('a call with no leader at all times out instead of hanging', async () => {
+    const relay = client(200);
+    await assert.rejects(relay.state(), { name: 'TimeoutError' });
+  });
+});
