@@ -382,7 +382,9 @@ export class Keeper extends Emitter<KeeperEvents> {
     const orphans = [...this.#handles.values()].map(({ info, owner }) => ({ info, owner }));
     await this.#forget(reason, code, 'lost');
     if (!this.#options.config.autoRecreate) return;
-    for (let attempt = 0; this.tabs.pageCount > 0 && this.#session?.state !== 'open'; attempt++) {
+    // Standalone (Node) has no tabs: it recreates for its one owner; a worker stops once every tab left.
+    const wanted = () => this.#options.standalone || this.tabs.pageCount > 0;
+    for (let attempt = 0; wanted() && this.#session?.state !== 'open'; attempt++) {
       try {
         await this.create();
       } catch {
