@@ -1,0 +1,33 @@
+// Messages between the storm's parent (bench/storm/main.ts) and its client processes (worker.ts).
+import type { BackoffPolicy } from '../../src/worker/backoff.js';
+import type { ScheduleName } from './schedules.js';
+
+export interface StartMessage {
+  type: 'start';
+  server: string;
+  count: number;
+  schedule: ScheduleName;
+  policy: Partial<BackoffPolicy>;
+  autoRecreate: boolean;
+}
+
+/** The fault comes now: from here each client waits to be ready again (`recreate`: on a new session). */
+export interface MarkMessage { type: 'mark'; recreate: boolean }
+
+export type ToWorker = StartMessage | MarkMessage | { type: 'collect' } | { type: 'stop' };
+
+export interface ClientResult {
+  /** When it was ready again (Date.now()), if it was. */
+  readyAt?: number;
+  sameSession: boolean;
+  attempts: number;
+  claims: number;
+  creates: number;
+  echoed: boolean;
+}
+
+export type FromWorker =
+  | { type: 'up'; rss: number; baselineRss: number; failed: number }
+  | { type: 'settled' }
+  | { type: 'results'; clients: ClientResult[] }
+  | { type: 'stopped' };
