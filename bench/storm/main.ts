@@ -16,7 +16,8 @@ import { startJanus, type RunningJanus } from '../../e2e/fixtures/janus-launcher
 import { DEFAULT_BACKOFF, type BackoffPolicy } from '../../src/worker/backoff.js';
 import type { ClientResult, FromWorker, ToWorker } from './protocol.js';
 import { figures, plot, table, type ScenarioFigures } from './report.js';
-import type { ScheduleName } from './schedules.js';
+import { scheduleFor, type ScheduleName } from './schedules.js';
+import { simulate } from './simulate.js';
 
 const smoke = process.argv.includes('--smoke');
 const env = (name: string) => process.env[name];
@@ -101,6 +102,16 @@ function rssOf(pid: number): number | undefined {
   }
 }
 
+/** CPU time (user + system) of a process so far, in ms. */
+function cpuOf(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, 100 ticks a second
+  } catch {
+    return undefined;
+  }
+}
+
 // --- one scenario --------------------------------------------------------------------------------
 
 async function run(plan: Plan, janus: RunningJanus, proxy: FaultProxy, attemptTimes: number[]): Promise<ScenarioFigures> {
@@ -121,20 +132,25 @@ async function run(plan: Plan, janus: RunningJanus, proxy: FaultProxy, attemptTi
     await sleep(50); // the marks are delivered before the fault
     const t0 = Date.now();
     const from = attemptTimes.length;
+    const janusCpuAt = cpuOf(janus.pid);
     let janusDownMs: number | undefined;
     const restarted = plan.scenario === 'A'
       ? Promise.resolve()
       : janus.restart('SIGKILL').then(() => void (janusDownMs = Date.now() - t0));
     if (plan.scenario === 'A') proxy.reset();
     await Promise.allSettled(workers.map((w) => w.next('settled', DEADLINE_MS - (Date.now() - t0))));
+    const janusCpuAfter = cpuOf(janus.pid);
     await restarted;
     const until = Date.now();
     tell(workers, { type: 'collect' });
-    const results = (await Promise.all(workers.map((w) => w.next('results', 20_000))))
-      .flatMap((m) => (m.type === 'results' ? m.clients : [] as ClientResult[]));
-    const measured = { label: plan.label, scenario: plan.scenario, clients: N, t0, results, rss, baselineRss,
+    const answers = await Promise.all(workers.map((w) => w.next('results', 20_000)));
+    const results = answers.flatMap((m) => (m.type === 'results' ? m.clients : [] as ClientResult[]));
+    const lagMs = Math.max(...answers.map((m) => (m.type === 'results' ? m.lagMs : 0)));
+    const cpuMs = answers.reduce((sum, m) => sum + (m.type === 'results' ? m.cpuMs : 0), 0);
+    const janusCpuMs = janusCpuAt === undefined || plan.scenario === 'B' ? undefined : (janusCpuAfter ?? 0) - janusCpuAt;
+    const measured = { label: plan.label, scenario: plan.scenario, clients: N, t0, results, lagMs, cpuMs, rss, baselineRss,
       attemptTimes: attemptTimes.slice(from).filter((at) => at <= until), wallMs: Date.now() - started,
-      ...(janusRss === undefined ? {} : { janusRss }), ...(janusDownMs === undefined ? {} : { janusDownMs }) };
+      ...(janusRss === undefined ? {} : { janusRss }), ...(janusCpuMs === undefined ? {} : { janusCpuMs }), ...(janusDownMs === undefined ? {} : { janusDownMs }) };
     return figures(measured);
   } finally {
     tell(workers.filter((w) => w.child.connected), { type: 'stop' });
@@ -162,6 +178,7 @@ try {
     `Node ${process.version}, ${os.cpus().length} cores, load ${load[0]!.map((l) => l.toFixed(2)).join(' ')}`);
   for (const plan of plans) {
     const f = await run(plan, janus, proxy, attemptTimes);
+    if (plan.scenario === 'A') f.simulated = simulate(scheduleFor(plan.schedule, plan.policy), N);
     all.push(f);
     load.push(os.loadavg());
     console.log(`\n${plot(f)}`);

@@ -17,10 +17,14 @@ export interface MarkMessage { type: 'mark'; recreate: boolean }
 export type ToWorker = StartMessage | MarkMessage | { type: 'collect' } | { type: 'stop' };
 
 export interface ClientResult {
+  /** When it saw the link drop (Date.now()), if it did. */
+  droppedAt?: number;
   /** When it was ready again (Date.now()), if it was. */
   readyAt?: number;
   sameSession: boolean;
   attempts: number;
+  /** When each of its connection attempts after the fault started (Date.now()). */
+  attemptTimes: number[];
   claims: number;
   creates: number;
   echoed: boolean;
@@ -29,5 +33,9 @@ export interface ClientResult {
 export type FromWorker =
   | { type: 'up'; rss: number; baselineRss: number; failed: number }
   | { type: 'settled' }
-  | { type: 'results'; clients: ClientResult[] }
+  /**
+   * `lagMs`: the worst event-loop delay of the process after the fault (the machine's load shows
+   * there); `cpuMs`: CPU time it used from the fault until all its clients were ready (0: never).
+   */
+  | { type: 'results'; clients: ClientResult[]; lagMs: number; cpuMs: number }
   | { type: 'stopped' };

@@ -1,5 +1,6 @@
 // One client process of the storm: `count` keepers, each with its own session and an EchoTest
 // handle. Driven by bench/storm/main.ts over IPC (see protocol.ts).
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import type { KeeperState } from '../../src/bridge/api.js';
 import type { WebSocketConstructor } from '../../src/janus/index.js';
@@ -11,12 +12,23 @@ import { scheduleFor } from './schedules.js';
 const ECHO = 'janus.plugin.echotest';
 const OWNER = 'storm';
 
+/** The `ws` WebSocket, noting when each connection attempt starts (the timer fired). */
+function noting(times: number[]): WebSocketConstructor {
+  return class extends WebSocket {
+    constructor(...args: ConstructorParameters<typeof WebSocket>) {
+      super(...args);
+      if (marked) times.push(Date.now());
+    }
+  } as unknown as WebSocketConstructor;
+}
+
 interface Client {
   keeper: Keeper;
+  attemptTimes: number[];
   sessionId: number;
   handleId: number;
   stats: KeeperState['stats'];
-  dropped: boolean;
+  droppedAt?: number;
   readyAt?: number;
   sameSession: boolean;
   echoed: boolean;
@@ -25,6 +37,9 @@ interface Client {
 const send = (message: FromWorker) => process.send?.(message);
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 const clients: Client[] = [];
+const lag = monitorEventLoopDelay({ resolution: 10 });
+let cpuAtMark = process.cpuUsage();
+let cpuMs = 0;
 let recreate = false;
 let marked = false;
 
@@ -42,14 +57,17 @@ function settledAll(): boolean {
 function ready(client: Client): void {
   if (client.readyAt !== undefined) return;
   client.readyAt = Date.now();
-  if (settledAll()) send({ type: 'settled' });
+  if (!settledAll()) return;
+  const used = process.cpuUsage(cpuAtMark);
+  cpuMs = (used.user + used.system) / 1000;
+  send({ type: 'settled' });
 }
 
 function watch(client: Client): void {
   client.keeper.on('state', (state) => {
     if (!marked || client.readyAt !== undefined) return;
-    if (state.state !== 'ready') client.dropped = true;
-    else if (client.dropped && !recreate) {
+    if (state.state !== 'ready') client.droppedAt ??= Date.now();
+    else if (client.droppedAt !== undefined && !recreate) {
       client.sameSession = state.sessionId === client.sessionId;
       ready(client);
     }
@@ -71,15 +89,16 @@ async function start(message: StartMessage): Promise<void> {
   let failed = 0;
   const slots = Array.from({ length: message.count }, (_, i) => i);
   await inBatches(slots, 20, async () => {
+    const attemptTimes: number[] = [];
     const keeper = new Keeper({
       config: { server: message.server, autoRecreate: message.autoRecreate },
       store: memoryStore(), standalone: true, liveness: () => {}, logger: { warn: () => {} },
-      WebSocket: WebSocket as unknown as WebSocketConstructor, schedule,
+      WebSocket: noting(attemptTimes), schedule,
     });
     try {
       const { sessionId } = await keeper.create();
       const { handleId } = await keeper.attach(OWNER, ECHO);
-      const client: Client = { keeper, sessionId, handleId, stats: keeper.snapshot().stats, dropped: false,
+      const client: Client = { keeper, attemptTimes, sessionId, handleId, stats: keeper.snapshot().stats,
         sameSession: false, echoed: false };
       watch(client);
       clients.push(client);
@@ -94,6 +113,7 @@ async function start(message: StartMessage): Promise<void> {
 
 async function collect(): Promise<void> {
   // Does each ready client's EchoTest handle answer? (Outside the timed part.)
+  lag.disable();
   await inBatches(clients.filter((client) => client.readyAt !== undefined), 50, async (client) => {
     await withTimeout(client.keeper.message(OWNER, client.handleId, { audio: true }), 5_000);
     client.echoed = true;
@@ -106,11 +126,13 @@ async function collect(): Promise<void> {
       claims: now.claims - client.stats.claims,
       creates: now.creates - client.stats.creates,
       echoed: client.echoed,
+      attemptTimes: client.attemptTimes,
     };
     if (client.readyAt !== undefined) result.readyAt = client.readyAt;
+    if (client.droppedAt !== undefined) result.droppedAt = client.droppedAt;
     return result;
   });
-  send({ type: 'results', clients: results });
+  send({ type: 'results', clients: results, lagMs: lag.max / 1e6, cpuMs });
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -131,6 +153,8 @@ process.on('message', (message: ToWorker) => {
   else if (message.type === 'mark') {
     recreate = message.recreate;
     marked = true;
+    lag.enable();
+    cpuAtMark = process.cpuUsage();
   } else if (message.type === 'collect') void collect();
   else if (message.type === 'stop') void stop();
 });
