@@ -6,7 +6,7 @@
 // deadlines, exit code 1 unless every client was ready again (figures not asserted).
 // Env: STORM_PROCS, STORM_DEADLINE_MS, STORM_BASE_MS / STORM_FLOOR_MS / STORM_CAP_MS (our schedule),
 // STORM_VARIANTS="base/floor,..." (more A runs of ours), STORM_SCHEDULES="ours,socket.io,phoenix",
-// STORM_SKIP_B=1.
+// STORM_SKIP_B=1, STORM_WORKER_ARGS (more node flags for the client processes).
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -62,7 +62,8 @@ process.on('exit', () => {
 interface Worker { child: ChildProcess; next(type: FromWorker['type'], timeoutMs: number): Promise<FromWorker> }
 
 function spawnWorker(): Worker {
-  const child = fork(WORKER, [], { execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const extra = env('STORM_WORKER_ARGS')?.split(' ').filter(Boolean) ?? []; // e.g. --cpu-prof
+  const child = fork(WORKER, [], { execArgv: ['--import', 'tsx', '--expose-gc', ...extra], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   children.add(child);
   child.once('exit', () => children.delete(child));
   const inbox: FromWorker[] = [];
@@ -89,6 +90,17 @@ function spawnWorker(): Worker {
     check();
   });
   return { child, next };
+}
+
+function exited(child: ChildProcess, timeoutMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 const tell = (workers: Worker[], message: ToWorker) => workers.forEach((w) => w.child.send(message));
@@ -155,6 +167,7 @@ async function run(plan: Plan, janus: RunningJanus, proxy: FaultProxy, attemptTi
   } finally {
     tell(workers.filter((w) => w.child.connected), { type: 'stop' });
     await Promise.allSettled(workers.map((w) => w.next('stopped', 12_000)));
+    await Promise.all(workers.map((w) => exited(w.child, 5_000)));
     for (const w of workers) w.child.kill('SIGKILL');
   }
 }
