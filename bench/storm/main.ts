@@ -138,6 +138,7 @@ async function run(plan: Plan, janus: RunningJanus, proxy: FaultProxy, attemptTi
     const ups = await Promise.all(workers.map((w) => w.next('up', SETUP_MS)));
     const rss = ups.reduce((sum, m) => sum + (m.type === 'up' ? m.rss : 0), 0);
     const baselineRss = ups.reduce((sum, m) => sum + (m.type === 'up' ? m.baselineRss : 0), 0);
+    const heapAbove = ups.reduce((sum, m) => sum + (m.type === 'up' ? m.heap - m.baselineHeap : 0), 0);
     const janusRss = rssOf(janus.pid);
     await sleep(500);
     tell(workers, { type: 'mark', recreate: plan.scenario === 'B' });
@@ -160,7 +161,7 @@ async function run(plan: Plan, janus: RunningJanus, proxy: FaultProxy, attemptTi
     const lagMs = Math.max(...answers.map((m) => (m.type === 'results' ? m.lagMs : 0)));
     const cpuMs = answers.reduce((sum, m) => sum + (m.type === 'results' ? m.cpuMs : 0), 0);
     const janusCpuMs = janusCpuAt === undefined || plan.scenario === 'B' ? undefined : (janusCpuAfter ?? 0) - janusCpuAt;
-    const measured = { label: plan.label, scenario: plan.scenario, clients: N, t0, results, lagMs, cpuMs, rss, baselineRss,
+    const measured = { label: plan.label, scenario: plan.scenario, clients: N, t0, results, lagMs, cpuMs, rss, baselineRss, heapAbove,
       attemptTimes: attemptTimes.slice(from).filter((at) => at <= until), wallMs: Date.now() - started,
       ...(janusRss === undefined ? {} : { janusRss }), ...(janusCpuMs === undefined ? {} : { janusCpuMs }), ...(janusDownMs === undefined ? {} : { janusDownMs }) };
     return figures(measured);

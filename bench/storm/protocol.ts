@@ -31,7 +31,7 @@ export interface ClientResult {
 }
 
 export type FromWorker =
-  | { type: 'up'; rss: number; baselineRss: number; failed: number }
+  | { type: 'up'; rss: number; baselineRss: number; heap: number; baselineHeap: number; failed: number }
   | { type: 'settled' }
   /**
    * `lagMs`: the worst event-loop delay of the process after the fault (the machine's load shows

@@ -38,6 +38,8 @@ export interface ScenarioFigures {
   rssMB: number;
   rssPer1000MB: number;
   rssAbovePer1000MB: number;
+  /** JS heap the keepers hold (after a GC), per 1,000 sessions. */
+  heapPer1000MB: number;
   janusRssMB?: number;
   janusDownMs?: number;
   wallMs: number;
@@ -57,6 +59,7 @@ export interface Measured {
   janusCpuMs?: number;
   rss: number;
   baselineRss: number;
+  heapAbove: number;
   janusRss?: number;
   janusDownMs?: number;
   wallMs: number;
@@ -104,6 +107,7 @@ export function figures(m: Measured): ScenarioFigures {
     rssMB: m.rss / MB,
     rssPer1000MB: (m.rss / MB / Math.max(1, up)) * 1000,
     rssAbovePer1000MB: ((m.rss - m.baselineRss) / MB / Math.max(1, up)) * 1000,
+    heapPer1000MB: (m.heapAbove / MB / Math.max(1, up)) * 1000,
     wallMs: m.wallMs,
   };
   const [p50, p95, p100] = [at(0.5), at(0.95), at(1)];
@@ -159,6 +163,7 @@ export function table(all: ScenarioFigures[]): string {
       (f.simulated ? `${f.simulated.peakPct[0].toFixed(1)} / ${f.simulated.peakPct[1].toFixed(1)} %` : '-')],
     ['schedule alone: trials with no window above 10 %', (f) => (f.simulated ? `${f.simulated.within10Pct.toFixed(0)} %` : '-')],
     ['schedule alone: last first retry (p95 of trials)', (f) => (f.simulated ? `${Math.round(f.simulated.lastMs[1])} ms` : '-')],
+    ['JS heap per 1,000 sessions (after a GC)', (f) => `${f.heapPer1000MB.toFixed(0)} MB`],
     ['Janus RSS', (f) => (f.janusRssMB === undefined ? '-' : `${f.janusRssMB.toFixed(0)} MB`)],
     ['Janus down (kill -> answering)', (f) => (f.janusDownMs === undefined ? '-' : `${Math.round(f.janusDownMs)} ms`)],
   ];

@@ -84,7 +84,7 @@ function watch(client: Client): void {
 
 async function start(message: StartMessage): Promise<void> {
   gc();
-  const baselineRss = process.memoryUsage().rss;
+  const { rss: baselineRss, heapUsed: baselineHeap } = process.memoryUsage();
   const schedule = scheduleFor(message.schedule, message.policy);
   let failed = 0;
   const slots = Array.from({ length: message.count }, (_, i) => i);
@@ -108,7 +108,8 @@ async function start(message: StartMessage): Promise<void> {
     }
   });
   gc();
-  send({ type: 'up', rss: process.memoryUsage().rss, baselineRss, failed });
+  const { rss, heapUsed: heap } = process.memoryUsage();
+  send({ type: 'up', rss, baselineRss, heap, baselineHeap, failed });
 }
 
 async function collect(): Promise<void> {
