@@ -150,6 +150,7 @@ async function run(plan: Plan, janus: RunningJanus, proxy: FaultProxy, attemptTi
     const restarted = plan.scenario === 'A'
       ? Promise.resolve()
       : janus.restart('SIGKILL').then(() => void (janusDownMs = Date.now() - t0));
+    restarted.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
     if (plan.scenario === 'A') proxy.reset();
     await Promise.allSettled(workers.map((w) => w.next('settled', DEADLINE_MS - (Date.now() - t0))));
     const janusCpuAfter = cpuOf(janus.pid);
