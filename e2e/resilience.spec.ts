@@ -73,7 +73,7 @@ for (const kind of ['ws', 'http'] as const) {
       await expect.poll(() => keeperState(page), { timeout: 10_000 }).toBe('ready');
       expect(await echo(page, handleId)).toBe('ok');
       expect((await page.evaluate(() => (window as any).keeper.state())).sessionId).toBe(sessionId);
-      // Full jitter from [20 ms, 1.1 s), doubling to a 4 s cap: 2 to 6 attempts in 5 s. A retry loop
+      // Full jitter from [10 ms, 1.15 s), doubling to a 4 s cap: 2 to 6 attempts in 5 s. A retry loop
       // without backoff would make hundreds; fewer than 2 would mean it stopped trying.
       test.info().annotations.push({ type: 'refused-connections-in-5s', description: String(refused) });
       expect(refused).toBeGreaterThanOrEqual(2);

@@ -42,3 +42,22 @@ for (const kind of TRANSPORTS) {
     });
   });
 }
+
+describe('the keeper in Node with autoRecreate', () => {
+  const janus = useJanus({ sessionTimeout: 60, reclaimTimeout: 30 });
+
+  it('creates a new session and fires restore when Janus restarted (standalone: no tabs)', async () => {
+    const server = janus().wsUrl;
+    const keeper = new Keeper({ config: { server, autoRecreate: true, backoff: { baseMs: 200 } }, store: memoryStore(),
+      standalone: true, liveness: () => {}, logger: quietLogger(), WebSocket: nodeOptions(server).WebSocket! });
+    const { sessionId } = await keeper.create();
+    await keeper.attach('node', 'janus.plugin.echotest');
+    const restored = new Promise<{ sessionId: number }>((resolve) => keeper.on('restore', resolve));
+    await janus().restart('SIGKILL');
+    const { sessionId: newId } = await restored;
+    assert.notEqual(newId, sessionId);
+    assert.equal(keeper.state, 'ready');
+    await keeper.attach('node', 'janus.plugin.echotest');
+    await keeper.destroy();
+  });
+});

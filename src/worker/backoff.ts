@@ -20,7 +20,7 @@ export interface BackoffPolicy {
   resetAfterMs: number;
 }
 
-export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 1_100, capMs: 4_000, floorMs: 20, resetAfterMs: 30_000 };
+export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 1_150, capMs: 4_000, floorMs: 10, resetAfterMs: 30_000 };
 
 /** 2^30 x base is past any sane cap; bounding the exponent keeps the maths finite forever. */
 const MAX_EXPONENT = 30;

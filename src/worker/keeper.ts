@@ -413,6 +413,8 @@ export class Keeper extends Emitter<KeeperEvents> {
     this.#lostOn = this.#owner;
     await this.#forget(reason, code, 'lost');
     if (!this.#options.config.autoRecreate) return;
+    // Standalone (Node) has no tabs: it recreates for its one owner; a worker stops once every tab
+    // left. Either stops when the keeper was destroyed or lost again meanwhile.
     const forgets = this.#forgets;
     const wanted = () => (this.#options.standalone || this.tabs.pageCount > 0) && forgets === this.#forgets;
     for (let attempt = 0; wanted() && this.#session?.state !== 'open'; attempt++) {
