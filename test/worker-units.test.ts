@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { AttemptLimit } from '../src/worker/attempt-limit.js';
 import { describe, it } from 'node:test';
 import { deserializeError, serializeError } from '../src/bridge/errors.js';
 import { JanusError, SessionReclaimException, TimeoutError, TransportError } from '../src/janus/index.js';
@@ -43,5 +44,22 @@ describe('errors across the worker boundary', () => {
       }
     }
     assert.equal(serializeError(new RangeError('not ours')), undefined);
+  });
+});
+
+describe('AttemptLimit', () => {
+  it('lets perMinute attempts through, then says how long until the oldest leaves the minute', () => {
+    let now = 1_000_000;
+    const limit = new AttemptLimit(3, () => now);
+    assert.equal(limit.sinceLastMs(), Infinity);
+    for (let i = 0; i < 3; i++) {
+      assert.equal(limit.waitMs(), 0);
+      limit.record();
+      now += 1_000;
+    }
+    assert.equal(limit.waitMs(), 57_000);
+    assert.equal(limit.sinceLastMs(), 1_000);
+    now += 57_000;
+    assert.equal(limit.waitMs(), 0);
   });
 });

@@ -36,6 +36,7 @@ import {
 } from '../janus/index.js';
 import { checkConfig, keeperKey, serverList } from '../bridge/config.js';
 import { DEFAULT_BACKOFF, fullJitter, type BackoffPolicy, type RetryCause, type RetrySchedule } from './backoff.js';
+import { AttemptLimit } from './attempt-limit.js';
 import { STORE_VERSION, type SessionStore, type StoredHandle, type StoredSession } from './store.js';
 import { creationOrder, firstThatAnswers, ownerOf, reclaimWindowPassed, unclaimable, withExpiry } from './servers.js';
 import { TabRegistry, webLocksLiveness, type LivenessWatch } from './tabs.js';
@@ -111,8 +112,7 @@ export class Keeper extends Emitter<KeeperEvents> {
   #upSince = 0;
   #reclaiming = false;
   #saving: Promise<void> = Promise.resolve();
-  /** When recent create/claim attempts started: the per-minute limit counts them. */
-  readonly #attemptTimes: number[] = [];
+  readonly #attempts: AttemptLimit;
   readonly #servers: string[];
   /** The server of the live (or last) session: claims go there only. */
   #owner: string | undefined;
@@ -126,6 +126,8 @@ export class Keeper extends Emitter<KeeperEvents> {
     super();
     this.#options = { ...options, config: checkConfig(options.config) };
     this.#servers = serverList(this.#options.config);
+    this.#attempts = new AttemptLimit(this.#options.config.maxAttemptsPerMinute ?? DEFAULT_MAX_ATTEMPTS_PER_MINUTE,
+      () => this.#now());
     this.tabs = new TabRegistry({
       graceMs: options.tabGraceMs ?? 3_000,
       liveness: options.liveness ?? webLocksLiveness,
@@ -226,7 +228,7 @@ export class Keeper extends Emitter<KeeperEvents> {
   online(): void {
     if (this.#state !== 'reconnecting' || this.#reclaiming) return;
     // Many tabs (or a flapping network) fire `online` in bursts: one local retry per second at most.
-    const wait = Math.max(0, LOCAL_RETRY_SPACING_MS - (this.#now() - (this.#attemptTimes.at(-1) ?? -Infinity)));
+    const wait = Math.max(0, LOCAL_RETRY_SPACING_MS - this.#attempts.sinceLastMs());
     if (this.#nextRetryAt !== undefined && this.#nextRetryAt <= this.#now() + wait) return;
     this.#scheduleReclaim(wait, 'network back online');
   }
@@ -289,7 +291,7 @@ export class Keeper extends Emitter<KeeperEvents> {
 
   async #open(sessionId: number | undefined, server: string): Promise<JanusSession> {
     await this.#attemptSlot();
-    this.#attemptTimes.push(this.#now());
+    this.#attempts.record();
     this.#stats.connections++;
     const session = await JanusSession.create(this.#sessionOptions(sessionId, server));
     if (sessionId === undefined) this.#stats.creates++;
@@ -578,13 +580,8 @@ export class Keeper extends Emitter<KeeperEvents> {
 
   /** Waits until one more attempt fits in the per-minute limit (many tabs never bypass it). */
   async #attemptSlot(): Promise<void> {
-    const limit = this.#options.config.maxAttemptsPerMinute ?? DEFAULT_MAX_ATTEMPTS_PER_MINUTE;
-    for (;;) {
-      const now = this.#now();
-      while (this.#attemptTimes.length > 0 && now - this.#attemptTimes[0]! >= 60_000) this.#attemptTimes.shift();
-      if (this.#attemptTimes.length < limit) return;
-      const wait = 60_000 - (now - this.#attemptTimes[0]!);
-      this.#nextRetryAt = now + wait;
+    for (let wait = this.#attempts.waitMs(); wait > 0; wait = this.#attempts.waitMs()) {
+      this.#nextRetryAt = this.#now() + wait;
       this.#publish();
       await this.#wait(wait);
     }
