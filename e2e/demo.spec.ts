@@ -72,6 +72,7 @@ test.describe('the demo started with npm start', () => {
     await expect(testId(second, 'session-id')).toHaveText(sessionId!);
     await expect(testId(first, 'tab-count')).toHaveText('2');
     await expect(testId(second, 'tab-count')).toHaveText('2');
+    await expect(testId(first, 'mode')).toHaveText('a SharedWorker');
 
     await testId(first, 'echo-send').click();
     await expect(testId(first, 'echo-result')).toContainText('EchoTest answered: ok');
@@ -107,5 +108,20 @@ test.describe('the demo started with npm start', () => {
     await expect(testId(rest, 'transport')).toHaveText('HTTP long-poll');
     await testId(rest, 'echo-send').click();
     await expect(testId(rest, 'echo-result')).toContainText('EchoTest answered: ok');
+  });
+
+  test('?mode=leader: a leader tab runs the keeper, the other tab follows, one session', async ({ context }) => {
+    const leader = await context.newPage();
+    await leader.goto(`${demo.url}?mode=leader`);
+    await expect(testId(leader, 'state')).toHaveText('ready');
+    const follower = await context.newPage();
+    await follower.goto(`${demo.url}?mode=leader`);
+    await expect(testId(follower, 'state')).toHaveText('ready');
+    await expect(testId(leader, 'mode')).toHaveText('this tab (leader)');
+    await expect(testId(follower, 'mode')).toHaveText('another tab (leader)');
+    const sessionId = await testId(leader, 'session-id').textContent();
+    await expect(testId(follower, 'session-id')).toHaveText(sessionId!);
+    await testId(follower, 'echo-send').click();
+    await expect(testId(follower, 'echo-result')).toContainText('EchoTest answered: ok');
   });
 });

@@ -26,6 +26,8 @@ function chooseServer(config: DemoConfig): { server: string; transport: 'ws' | '
   return { server: transport === 'http' ? config.http : config.ws, transport };
 }
 
+const MODE_TEXT = { 'shared-worker': 'a SharedWorker', leader: 'this tab (leader)', follower: 'another tab (leader)' } as const;
+
 let echoHandle: number | undefined;
 
 function render(state: KeeperState): void {
@@ -36,6 +38,7 @@ function render(state: KeeperState): void {
   $('tab-count').textContent = String(state.tabs);
   $('transport').textContent = state.transport === 'ws' ? 'WebSocket' : 'HTTP long-poll';
   $('server').textContent = state.server;
+  $('mode').textContent = MODE_TEXT[state.mode ?? 'shared-worker'];
   $('handles').textContent = state.handles.length === 0 ? 'none'
     : state.handles.map((h: HandleInfo) => `${h.handleId} (${h.plugin.replace('janus.plugin.', '')})`).join(', ');
   const echo = state.handles.find((h) => h.plugin === ECHO);
@@ -123,7 +126,9 @@ async function main(): Promise<void> {
   const config = await (await fetch('/config.json')).json() as DemoConfig;
   const { server, transport } = chooseServer(config);
   log(`connecting to the keeper (${transport})`);
-  const keeper = await connect({ server, transport, workerUrl: '/build/keeper-worker.js', autoRecreate: true });
+  // ?mode=leader tries the fallback for browsers without SharedWorker (a leader tab runs the keeper).
+  const mode = new URLSearchParams(location.search).get('mode') === 'leader' ? 'leader' : 'auto';
+  const keeper = await connect({ server, transport, mode, workerUrl: '/build/keeper-worker.js', autoRecreate: true });
   wire(keeper);
   (window as unknown as { keeper: KeeperClient }).keeper = keeper;
   await ensureSession(keeper);
