@@ -40,6 +40,7 @@ let machine: Record<string, string | number>;
 try {
   machine = {
     cores: os.cpus().length,
+    'load average at start': os.loadavg()[0]!.toFixed(1),
     cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
     node: process.version,
     janus: /\(([^)]+)\)/.exec(spawnSync('janus', ['--version'], { encoding: 'utf8' }).stdout)?.[1] ?? 'unknown',
@@ -60,6 +61,7 @@ try {
 }
 
 const seconds = (performance.now() - started) / 1000;
+machine['load average at end'] = os.loadavg()[0]!.toFixed(1);
 const header = `janus-keeper vs janus.js${quick ? ' (--quick smoke: tiny counts, not for judging)' : ''}: ` +
   Object.entries(machine).map(([k, v]) => `${k} ${v}`).join(', ') + `; bench took ${seconds.toFixed(0)} s`;
 console.log(`${header}\n\n${markdown(rows)}\n`);
