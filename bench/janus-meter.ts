@@ -14,12 +14,15 @@ export interface MeteredProxy {
   proxy: FaultProxy;
   /** Every request seen so far, in order (performance.now() time stamps). */
   readonly requests: readonly RequestRecord[];
+  /** When each connection sent its first bytes (its HTTP upgrade request), performance.now(). */
+  readonly connectionsOpened: readonly number[];
   /** Requests seen since `from` (performance.now()), by type, plus `total`. */
   countSince(from: number, until?: number): Record<string, number>;
 }
 
 export async function startMeteredProxy(targetPort: number): Promise<MeteredProxy> {
   const requests: RequestRecord[] = [];
+  const connectionsOpened: number[] = [];
   const parsers = new Map<number, WebSocketUpstreamParser>();
   const proxy = await startFaultProxy(targetPort, '127.0.0.1', {
     tap(connection, direction, chunk) {
@@ -29,6 +32,7 @@ export async function startMeteredProxy(targetPort: number): Promise<MeteredProx
         return;
       }
       let parser = parsers.get(connection);
+      if (!parser) connectionsOpened.push(performance.now());
       if (!parser) parsers.set(connection, (parser = new WebSocketUpstreamParser((text) => {
         let janus = 'unparsable';
         try {
@@ -45,6 +49,7 @@ export async function startMeteredProxy(targetPort: number): Promise<MeteredProx
   return {
     proxy,
     requests,
+    connectionsOpened,
     countSince(from, until = Infinity) {
       const counts: Record<string, number> = { total: 0 };
       for (const { at, janus } of requests) {
