@@ -1,0 +1,77 @@
+// The browser side of the bench: Debian's Chromium through Playwright (the launch options of
+// playwright.config.ts), the static server for both bench pages, and helpers to open tabs.
+import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import config from '../playwright.config.js';
+import { serveStatic, type StaticServer } from '../e2e/fixtures/static-server.js';
+
+export type Lib = 'ours' | 'janus.js';
+export const LIBS: Lib[] = ['ours', 'janus.js'];
+
+export interface TabOptions {
+  /** ws:// URL of Janus (through a proxy). */
+  server: string;
+  keepAliveMs?: number;
+  keepAliveTimeoutMs?: number;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ headless: true, ...config.use?.launchOptions });
+}
+
+/** Serves the bench pages, our browser bundles and janus.js + webrtc-adapter from node_modules. */
+export function serveBenchPages(): Promise<StaticServer> {
+  return serveStatic({
+    '/dist/': 'dist',
+    '/bench/pages/': 'bench/pages',
+    '/vendor/janus-gateway/': 'node_modules/janus-gateway/npm/src',
+    '/vendor/webrtc-adapter/': 'node_modules/webrtc-adapter/out',
+  });
+}
+
+let workerNames = 0;
+
+/**
+ * Opens `count` tabs of `lib`'s page in `context`, one after the other, each ready (session
+ * created or joined, echotest attached). Our tabs of one context share one keeper worker.
+ */
+export async function openTabs(context: BrowserContext, site: StaticServer, lib: Lib, count: number,
+  options: TabOptions): Promise<Page[]> {
+  const query = new URLSearchParams({ server: options.server, name: `bench-${process.pid}-${++workerNames}` });
+  if (options.keepAliveMs) query.set('keepAliveMs', String(options.keepAliveMs));
+  if (options.keepAliveTimeoutMs) query.set('keepAliveTimeoutMs', String(options.keepAliveTimeoutMs));
+  const file = lib === 'ours' ? 'keeper.html' : 'janusjs.html';
+  const pages: Page[] = [];
+  for (let i = 0; i < count; i++) {
+    const page = await context.newPage();
+    await page.goto(`${site.url}/bench/pages/${file}?${query}`);
+    await waitReady(page);
+    pages.push(page);
+  }
+  return pages;
+}
+
+export async function waitReady(page: Page, timeoutMs = 30_000): Promise<void> {
+  await page.waitForFunction(() => document.body?.dataset.ready === 'true' || document.body?.dataset.error,
+    undefined, { timeout: timeoutMs, polling: 5 });
+  const error = await page.evaluate(() => document.body.dataset.error);
+  if (error) throw new Error(`bench page failed: ${error}`);
+}
+
+/** Reloads the tab from inside (location.reload()); ms from then until an EchoTest answer. */
+export async function reloadUntilUsable(page: Page): Promise<number> {
+  await page.evaluate(() => setTimeout(() => (window as any).bench.reload(), 0));
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    try {
+      const ms = await page.evaluate(() => document.body?.dataset.ready === 'true'
+        ? (window as any).bench.usableAfterReloadMs as number | undefined : undefined);
+      if (ms !== undefined) return ms;
+    } catch {
+      // the page is navigating
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error('the page was not usable again within 30 s of a reload');
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,72 @@
+// `npm run bench`: janus-keeper next to janus.js (npm janus-gateway), measured in one run against
+// one real Janus (Debian's, started by the e2e launcher) and Debian's Chromium, printed as a
+// markdown table and written to bench/results.json. `--quick`: a seconds-long smoke with tiny
+// counts (npm test runs it so the bench cannot rot); its JSON goes to the OS temp folder.
+// Benchmarks measure; they assert nothing about timings.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startJanus } from '../e2e/fixtures/janus-launcher.js';
+import { launchBrowser, serveBenchPages } from './browser.js';
+import type { BenchContext } from './context.js';
+import { bundleSizes } from './scenarios/bundles.js';
+import { claimVsCreate } from './scenarios/claim.js';
+import { eventLatency } from './scenarios/events.js';
+import { halfOpen } from './scenarios/half-open.js';
+import { recovery } from './scenarios/recovery.js';
+import { reloads } from './scenarios/reload.js';
+import { sessionsAndKeepalives } from './scenarios/sessions.js';
+import { markdown, type Row } from './table.js';
+
+const quick = process.argv.includes('--quick');
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
+const started = performance.now();
+const log = (message: string) => console.error(`[bench ${((performance.now() - started) / 1000).toFixed(1)} s] ${message}`);
+const packageVersion = (name: string) =>
+  (JSON.parse(readFileSync(fileURLToPath(new URL(`../node_modules/${name}/package.json`, import.meta.url)), 'utf8')) as { version: string }).version;
+
+const scenarios: [string, (ctx: BenchContext) => Promise<Row[]>][] = [
+  ['1', sessionsAndKeepalives], ['2', reloads], ['3', recovery], ['4', halfOpen],
+  ['5', eventLatency], ['6', claimVsCreate], ['7', bundleSizes],
+];
+
+const janus = await startJanus({ sessionTimeout: 60, reclaimTimeout: 30, logLevel: 2 });
+const browser = await launchBrowser();
+const site = await serveBenchPages();
+const rows: Row[] = [];
+let machine: Record<string, string | number>;
+try {
+  machine = {
+    cores: os.cpus().length,
+    'load average at start': os.loadavg()[0]!.toFixed(1),
+    cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
+    node: process.version,
+    janus: /\(([^)]+)\)/.exec(spawnSync('janus', ['--version'], { encoding: 'utf8' }).stdout)?.[1] ?? 'unknown',
+    chromium: browser.version(),
+    'janus-gateway': packageVersion('janus-gateway'),
+    'webrtc-adapter': packageVersion('webrtc-adapter'),
+    'janus-keeper': (JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { version: string }).version,
+  };
+  const ctx: BenchContext = { janus, browser, site, quick, log };
+  for (const [id, run] of scenarios) {
+    if (only && !only.includes(id)) continue;
+    rows.push(...await run(ctx));
+  }
+} finally {
+  await browser.close();
+  await site.close();
+  await janus.stop();
+}
+
+const seconds = (performance.now() - started) / 1000;
+machine['load average at end'] = os.loadavg()[0]!.toFixed(1);
+const header = `janus-keeper vs janus.js${quick ? ' (--quick smoke: tiny counts, not for judging)' : ''}: ` +
+  Object.entries(machine).map(([k, v]) => `${k} ${v}`).join(', ') + `; bench took ${seconds.toFixed(0)} s`;
+console.log(`${header}\n\n${markdown(rows)}\n`);
+console.log('Requests are Janus JSON requests counted at a pass-through proxy that parses the tabs\' WebSocket frames; ' +
+  'sessions come from the Janus admin API (list_sessions). Ratio = janus.js ÷ ours (lower is better everywhere, so > 1 means janus-keeper is ahead).');
+const out = quick ? join(os.tmpdir(), 'janus-keeper-bench-quick.json') : fileURLToPath(new URL('./results.json', import.meta.url));
+writeFileSync(out, `${JSON.stringify({ quick, date: new Date().toISOString(), seconds: Math.round(seconds), machine, rows }, null, 2)}\n`);
+log(`results written to ${quick ? 'the OS temp folder' : 'bench/results.json'}`);
