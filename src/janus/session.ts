@@ -213,17 +213,25 @@ export class JanusSession extends Emitter<SessionEvents> {
   async attach(plugin: string, options: AttachOptions = {}): Promise<PluginHandle> {
     requireNonEmptyString(plugin, 'plugin');
     if (options.opaqueId !== undefined) requireNonEmptyString(options.opaqueId, 'opaqueId');
-    if (options.handleId !== undefined) {
-      const handleId = requireId(options.handleId, 'handleId');
-      this.#assertOpen('attach');
-      return this.#handles.get(handleId) ?? this.#bind(handleId, plugin, options.opaqueId);
-    }
+    if (options.handleId !== undefined) return this.rebind(plugin, { ...options, handleId: options.handleId });
     const fields: Record<string, unknown> = { plugin };
     if (options.opaqueId !== undefined) fields['opaque_id'] = options.opaqueId;
     const answer = await this.#request({ janus: 'attach', ...fields }, false);
     const handleId = answer.data?.id;
     if (!isJanusId(handleId)) throw new JanusError(JanusErrorCode.Unknown, 'attach answered without a handle id');
     return this.#bind(handleId, plugin, options.opaqueId);
+  }
+
+  /**
+   * `attach(plugin, { handleId })` without the promise: binds a handle that already exists on this
+   * (reclaimed) session at once, with no request.
+   */
+  rebind(plugin: string, options: AttachOptions & { handleId: number }): PluginHandle {
+    requireNonEmptyString(plugin, 'plugin');
+    if (options.opaqueId !== undefined) requireNonEmptyString(options.opaqueId, 'opaqueId');
+    const handleId = requireId(options.handleId, 'handleId');
+    this.#assertOpen('attach');
+    return this.#handles.get(handleId) ?? this.#bind(handleId, plugin, options.opaqueId);
   }
 
   /** When Janus last answered anything on this session (epoch ms): what its timers count from. */

@@ -330,17 +330,14 @@ export class Keeper extends Emitter<KeeperEvents> {
     session.on('disconnected', (error) => this.#onDisconnected(session, error));
     session.on('lost', (error) => this.#onLost(session, error));
     for (const owned of this.#handles.values()) {
-      owned.handle = undefined;
-      void session.attach(owned.info.plugin, this.#rebindRequest(owned.info)).then((handle) => {
-        owned.handle = handle;
-        this.#wire(handle, owned.owner);
-      });
+      owned.handle = session.rebind(owned.info.plugin, this.#rebindRequest(owned.info));
+      this.#wire(owned.handle, owned.owner);
       if (!this.#options.standalone && !this.tabs.isLive(owned.owner)) this.tabs.expectBack(owned.owner);
     }
     this.#persist();
   }
 
-  #rebindRequest(info: HandleInfo): AttachRequest {
+  #rebindRequest(info: HandleInfo): AttachRequest & { handleId: number } {
     return info.opaqueId === undefined ? { handleId: info.handleId } : { handleId: info.handleId, opaqueId: info.opaqueId };
   }
 
@@ -516,7 +513,7 @@ export class Keeper extends Emitter<KeeperEvents> {
       throw new InvalidArgumentError('no such handle in this tab (attach it first, or name it with attach({ handleId }))');
     }
     await this.#liveSession();
-    if (!owned.handle) throw new TransportError('the handle is being re-bound; try again');
+    if (!owned.handle) throw new TransportError('the handle has no live session; try again');
     return owned.handle;
   }
 
