@@ -2,7 +2,7 @@
 // fake in-memory socket here: the one place a fake server is needed.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TimeoutError, TransportError } from '../src/janus/index.js';
+import { JanusSession, TimeoutError, TransportError, type FetchLike } from '../src/janus/index.js';
 import type { WebSocketConstructor, WebSocketLike } from '../src/janus/transport.js';
 import { WebSocketTransport } from '../src/janus/websocket-transport.js';
 import { quietLogger } from './helpers.js';
@@ -68,5 +68,40 @@ describe('WebSocket transport with frames Janus never sends (fake socket)', () =
     transport.close();
     await assert.rejects(pending, TransportError);
     await assert.rejects(transport.send({ janus: 'keepalive', transaction: 'c' }, 5000), TransportError);
+  });
+});
+
+describe('HTTP: the long-poll ends (404) while a destroy is on its way (a FAKE Janus HTTP API)', () => {
+  it('destroy resolves, and the session is destroyed, not disconnected', async () => {
+    // Real Janus can answer a session's pending long-poll with 404 just before the destroy's own
+    // answer arrives; this fake makes that order certain.
+    let endPoll: (() => void) | undefined;
+    const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status });
+    const fakeFetch = async (url: string | URL | Request, init?: RequestInit): Promise<Response> => {
+      if (init?.method === 'GET') {
+        return new Promise((resolve, reject) => {
+          endPoll = () => resolve(json({ janus: 'error' }, 404));
+          init.signal?.addEventListener('abort', () => reject(init.signal!.reason));
+        });
+      }
+      const request = JSON.parse(String(init?.body)) as { janus: string; transaction: string };
+      const answer = (extra: object) => json({ janus: 'success', transaction: request.transaction, ...extra });
+      if (request.janus === 'create') return answer({ data: { id: 4242 } });
+      if (request.janus === 'info') return json({ janus: 'server_info', transaction: request.transaction });
+      if (request.janus === 'destroy') {
+        endPoll?.();
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        return answer({ session_id: 4242 });
+      }
+      return json({ janus: 'error', transaction: request.transaction, error: { code: 453, reason: 'unknown' } });
+    };
+    const session = await JanusSession.create({ server: 'http://fake/janus', fetch: fakeFetch as FetchLike,
+      logger: quietLogger(), keepAliveMs: 60_000 });
+    let disconnected = false;
+    session.on('disconnected', () => (disconnected = true));
+    await new Promise((resolve) => setTimeout(resolve, 10)); // the long-poll is out
+    await session.destroy();
+    assert.equal(session.state, 'destroyed');
+    assert.equal(disconnected, false);
   });
 });

@@ -67,6 +67,12 @@ export class HttpTransport extends Emitter<TransportEvents> implements Transport
     void this.#pollLoop(sessionId, this.#poll);
   }
 
+  stopListening(): void {
+    const poll = this.#poll;
+    this.#poll = undefined;
+    poll?.abort(new TransportError('Stopped listening'));
+  }
+
   close(reason = new TransportError('Transport closed')): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -86,7 +92,8 @@ export class HttpTransport extends Emitter<TransportEvents> implements Transport
         body = await this.#fetchJson(`${this.#base}/${sessionId}?${query}`, { method: 'GET' },
           LONG_POLL_IDLE_MS + LONG_POLL_GRACE_MS, 'long-poll', controller);
       } catch (error) {
-        if (!this.#closed) {
+        // A failed long-poll means a dead link, unless the poll was stopped on purpose.
+        if (!this.#closed && this.#poll === controller) {
           this.close(error instanceof TransportError ? error : new TransportError('Long-poll failed', { cause: error }));
         }
         return;

@@ -250,9 +250,17 @@ export class JanusSession extends Emitter<SessionEvents> {
   async destroy(): Promise<void> {
     if (this.#state === 'destroyed') return;
     try {
-      if (this.#state === 'open') await this.#request({ janus: 'destroy' }, false);
+      if (this.#state === 'open') {
+        // Janus ends the session's long-poll (404) as it destroys it: stop polling first, so that
+        // the end of the poll cannot close the link under the destroy request.
+        this.#transport.stopListening();
+        await this.#request({ janus: 'destroy' }, false);
+      }
     } catch (error) {
-      if (!(error instanceof JanusError && error.code === JanusErrorCode.SessionNotFound)) throw error;
+      if (!(error instanceof JanusError && error.code === JanusErrorCode.SessionNotFound)) {
+        if (this.#state === 'open') this.#transport.listen(this.id);
+        throw error;
+      }
     }
     this.#end('destroyed');
     this.emit('destroyed', undefined);

@@ -22,6 +22,8 @@ export interface Transport extends Emitter<TransportEvents> {
   send(request: JanusRequest, timeoutMs: number): Promise<JanusMessage>;
   /** Starts receiving the session's events (HTTP long-poll); a WebSocket receives them anyway. */
   listen(sessionId: number): void;
+  /** Stops receiving events (HTTP: ends the long-poll quietly), e.g. before the session is destroyed. */
+  stopListening(): void;
   /** Closes the link; pending requests reject with `TransportError`. Idempotent. */
   close(reason?: TransportError): void;
 }

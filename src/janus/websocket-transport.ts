@@ -84,6 +84,8 @@ export class WebSocketTransport extends Emitter<TransportEvents> implements Tran
     // Every frame of every session on this socket arrives anyway.
   }
 
+  stopListening(): void {}
+
   close(reason = new TransportError('Transport closed')): void {
     if (this.#closed) return;
     this.#closed = true;
