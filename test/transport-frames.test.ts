@@ -1,5 +1,7 @@
-// Frames that a real Janus never sends (not JSON, binary, unknown transactions) come from a
-// fake in-memory socket here: the one place a fake server is needed.
+// FAKE Janus servers, named as such, for what a real Janus will not do on demand: frames it never
+// sends (not JSON, binary, unknown transactions) from a fake in-memory socket, and a fake HTTP API
+// that ends a long-poll with 404 strictly before answering the destroy (real Janus does so only
+// sometimes, so only a fake makes the order certain). Everything else runs against a real Janus.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { JanusSession, TimeoutError, TransportError, type FetchLike } from '../src/janus/index.js';

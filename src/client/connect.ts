@@ -2,8 +2,9 @@ import { transfer, wrap } from 'comlink';
 import type { KeeperConfig, KeeperEndpoint, KeeperMode, TabHello } from '../bridge/api.js';
 import { installErrorTransfer } from '../bridge/errors.js';
 import { relayNames } from '../bridge/relay.js';
-import { InvalidArgumentError, JanusKeeperError, TimeoutError } from '../janus/index.js';
+import { InvalidArgumentError, JanusKeeperError } from '../janus/index.js';
 import { checkConfig } from '../bridge/config.js';
+import { withDeadline } from './deadline.js';
 import { KeeperClient } from './keeper-client.js';
 import { Leadership } from './leader.js';
 import { RelayClient } from './relay-client.js';
@@ -128,12 +129,5 @@ function holdLock(lockName: string): Promise<() => void> {
   if (!navigator.locks) return Promise.resolve(() => {});
   return new Promise((granted) => {
     void navigator.locks.request(lockName, () => new Promise<void>((release) => granted(release)));
-  });
-}
-
-function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new TimeoutError(`${what}: the keeper worker did not answer within ${ms} ms`, ms)), ms);
-    promise.then(resolve, reject).finally(() => clearTimeout(timer));
   });
 }

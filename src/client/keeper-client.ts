@@ -8,7 +8,8 @@ import type {
   MessageResult,
   TabEvent,
 } from '../bridge/api.js';
-import { Emitter, TimeoutError, type Jsep, type TrickleCandidate } from '../janus/index.js';
+import { Emitter, type Jsep, type TrickleCandidate } from '../janus/index.js';
+import { withDeadline } from './deadline.js';
 
 type EventOf<T extends TabEvent['type']> = Omit<Extract<TabEvent, { type: T }>, 'type'>;
 
@@ -120,11 +121,7 @@ export class KeeperClient extends Emitter<KeeperClientEvents> {
   }
 
   #call<T>(what: string, call: () => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new TimeoutError(
-        `${what}: the keeper did not answer within ${this.callTimeoutMs} ms`, this.callTimeoutMs)), this.callTimeoutMs);
-      call().then(resolve, reject).finally(() => clearTimeout(timer));
-    });
+    return withDeadline(call(), this.callTimeoutMs, what);
   }
 
   #stamp(state: KeeperState): KeeperState {
