@@ -4,7 +4,7 @@
 // sometimes, so only a fake makes the order certain). Everything else runs against a real Janus.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { JanusSession, TimeoutError, TransportError, type FetchLike } from '../src/janus/index.js';
+import { JanusSession, systemClock, TimeoutError, TransportError, type FetchLike } from '../src/janus/index.js';
 import type { WebSocketConstructor, WebSocketLike } from '../src/janus/transport.js';
 import { WebSocketTransport } from '../src/janus/websocket-transport.js';
 import { quietLogger } from './helpers.js';
@@ -40,6 +40,7 @@ async function openFake() {
   const logger = quietLogger();
   const transport = await WebSocketTransport.open('ws://fake', {
     WebSocket: FakeJanusSocket as unknown as WebSocketConstructor, connectTimeoutMs: 1000, maxFrameBytes: 1 << 20, logger,
+    clock: systemClock,
   });
   return { transport, socket: FakeJanusSocket.last!, logger };
 }

@@ -3,15 +3,35 @@
  * Listeners get a CustomEvent whose `detail` is the payload; `on()` is the short form.
  */
 export class Emitter<Events extends object> extends EventTarget {
+  /**
+   * Adds a listener; returns the function that removes it. A listener that throws is reported
+   * (`reportError` where the platform has it, else `console.error`) and never reaches the code
+   * that emitted, nor kills a Node process as a throwing EventTarget listener does.
+   */
   on<K extends keyof Events & string>(type: K, listener: (detail: Events[K]) => void): () => void {
-    const wrapped = (event: Event) => listener((event as CustomEvent<Events[K]>).detail);
+    const wrapped = (event: Event) => {
+      try {
+        listener((event as CustomEvent<Events[K]>).detail);
+      } catch (error) {
+        reportListenerError(type, error);
+      }
+    };
     this.addEventListener(type, wrapped);
     return () => this.removeEventListener(type, wrapped);
   }
 
-  /** Dispatches to listeners; a listener that throws is reported, never breaks the emitter. */
+  /** Dispatches to the listeners added with `on()`. */
   emit<K extends keyof Events & string>(type: K, detail: Events[K]): void {
     this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}
+
+function reportListenerError(type: string, error: unknown): void {
+  const report = (globalThis as { reportError?: (error: unknown) => void }).reportError;
+  if (typeof report === 'function' && typeof (globalThis as { process?: unknown }).process === 'undefined') {
+    report(error);
+  } else {
+    console.error(`[janus-keeper] a "${type}" listener threw:`, error);
   }
 }
 

@@ -19,6 +19,7 @@ export class HttpTransport extends Emitter<TransportEvents> implements Transport
   readonly #fetch: FetchLike;
   readonly #logger: TransportOptions['logger'];
   readonly #maxFrameBytes: number;
+  readonly #clock: TransportOptions['clock'];
   readonly #requests = new Set<AbortController>();
   #poll: AbortController | undefined;
   #closed = false;
@@ -30,6 +31,7 @@ export class HttpTransport extends Emitter<TransportEvents> implements Transport
     this.#fetch = fetchImpl;
     this.#logger = options.logger;
     this.#maxFrameBytes = options.maxFrameBytes;
+    this.#clock = options.clock;
   }
 
   static async open(url: string, options: TransportOptions): Promise<HttpTransport> {
@@ -123,7 +125,7 @@ export class HttpTransport extends Emitter<TransportEvents> implements Transport
   async #fetchJson(url: string, init: RequestInit, timeoutMs: number, what: string,
     controller: AbortController): Promise<unknown> {
     let timedOut = false;
-    const timer = setTimeout(() => {
+    const timer = this.#clock.setTimeout(() => {
       timedOut = true;
       controller.abort();
     }, timeoutMs);
@@ -149,7 +151,7 @@ export class HttpTransport extends Emitter<TransportEvents> implements Transport
       if (reason instanceof TransportError) throw reason;
       throw new TransportError(`${what}: cannot reach Janus`, { cause: error });
     } finally {
-      clearTimeout(timer);
+      this.#clock.clearTimeout(timer);
     }
   }
 }

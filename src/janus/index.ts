@@ -1,5 +1,7 @@
-export { JanusSession, validateSessionOptions } from './session.js';
-export type { AttachOptions, JanusSessionOptions, ServerTimeouts, SessionEvents, SessionState } from './session.js';
+export { JanusSession } from './session.js';
+export type { AttachOptions, ServerTimeouts, SessionEvents, SessionState } from './session.js';
+export { DEFAULT_REQUEST_TIMEOUT_MS, SESSION_TUNING_KEYS, validateSessionOptions } from './options.js';
+export type { JanusSessionOptions, SessionSettings, SessionTuning } from './options.js';
 export { checkCandidates, checkMessage, PluginHandle } from './handle.js';
 export type { HandleEvents, PluginResponse, TrickleCandidate } from './handle.js';
 export {

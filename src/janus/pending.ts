@@ -1,10 +1,11 @@
+import { systemClock, type Clock } from './clock.js';
 import { TimeoutError, TransportError } from './errors.js';
 import type { JanusMessage } from './protocol.js';
 
 interface Pending {
   resolve(message: JanusMessage): void;
   reject(error: Error): void;
-  timer: ReturnType<typeof setTimeout>;
+  timer: unknown;
 }
 
 /**
@@ -13,6 +14,8 @@ interface Pending {
  */
 export class PendingTransactions {
   readonly #pending = new Map<string, Pending>();
+
+  constructor(private readonly clock: Clock = systemClock) {}
 
   get size(): number {
     return this.#pending.size;
@@ -24,7 +27,7 @@ export class PendingTransactions {
 
   wait(transaction: string, timeoutMs: number, what: string): Promise<JanusMessage> {
     return new Promise<JanusMessage>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = this.clock.setTimeout(() => {
         this.#pending.delete(transaction);
         reject(new TimeoutError(`${what}: no answer from Janus within ${timeoutMs} ms`, timeoutMs));
       }, timeoutMs);
@@ -57,7 +60,7 @@ export class PendingTransactions {
   #take(transaction: string): Pending | undefined {
     const pending = this.#pending.get(transaction);
     if (!pending) return undefined;
-    clearTimeout(pending.timer);
+    this.clock.clearTimeout(pending.timer);
     this.#pending.delete(transaction);
     return pending;
   }

@@ -2,7 +2,6 @@ import { systemClock, type Clock } from './clock.js';
 import { consoleLogger, Emitter, rateLimited, type Logger } from './emitter.js';
 import {
   DestroyedError,
-  InvalidArgumentError,
   JanusError,
   JanusErrorCode,
   SessionReclaimException,
@@ -11,8 +10,8 @@ import {
 import { PluginHandle } from './handle.js';
 import { HttpTransport } from './http-transport.js';
 import { PendingTransactions } from './pending.js';
+import { validateSessionOptions, type JanusSessionOptions } from './options.js';
 import {
-  describeBadId,
   isJanusId,
   janusErrorOf,
   newTransaction,
@@ -21,41 +20,8 @@ import {
   type JanusMessage,
   type JanusRequest,
 } from './protocol.js';
-import {
-  transportKindOf,
-  type FetchLike,
-  type Transport,
-  type TransportKind,
-  type WebSocketConstructor,
-} from './transport.js';
+import type { Transport, TransportKind } from './transport.js';
 import { WebSocketTransport } from './websocket-transport.js';
-
-export interface JanusSessionOptions {
-  /** `ws://`, `wss://`, `http://` or `https://` URL of Janus (HTTP: the `/janus` base path). */
-  server: string;
-  /** Defaults to the URL's scheme. */
-  transport?: TransportKind;
-  /** Claim this existing session instead of creating one. */
-  sessionId?: number;
-  token?: string;
-  apiSecret?: string;
-  /** Keepalive period; by default a third of the server's `session-timeout` (at most 10 s). */
-  keepAliveMs?: number;
-  /** A keepalive unanswered this long means a dead link. Default: 5 s (at most `requestTimeoutMs`). */
-  keepAliveTimeoutMs?: number;
-  /** Deadline of every request (and of each keepalive's answer). Default 10 s. */
-  requestTimeoutMs?: number;
-  /** Deadline to open the link. Default: `requestTimeoutMs`. */
-  connectTimeoutMs?: number;
-  WebSocket?: WebSocketConstructor;
-  fetch?: FetchLike;
-  /** Warnings (dropped frames); at most 10 per 10 s reach it. Default: console. */
-  logger?: Logger;
-  /** Frames larger than this are dropped unread (default 1 MiB; an SDP is ~10-100 KB). */
-  maxFrameBytes?: number;
-  /** The keepalive timer's clock (default: the system's). */
-  clock?: Clock;
-}
 
 export type SessionState = 'open' | 'disconnected' | 'lost' | 'destroyed';
 
@@ -88,7 +54,7 @@ export interface SessionEvents {
   /** Janus no longer has the session (timed out, or 458 to a request). */
   lost: JanusError;
   destroyed: undefined;
-  /** A keepalive was sent (for counters). */
+  /** Janus acknowledged a keepalive (for counters). */
   keepalive: undefined;
   /** A frame for no known handle (e.g. for a handle this instance has not re-bound yet). */
   event: JanusMessage;
@@ -100,10 +66,7 @@ export interface AttachOptions {
   opaqueId?: string;
 }
 
-const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
-const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
 const MAX_DEFAULT_KEEPALIVE_MS = 10_000;
-const DEFAULT_KEEPALIVE_TIMEOUT_MS = 5_000;
 const MIN_DEFAULT_KEEPALIVE_MS = 1_000;
 /** Without a known session timeout: Janus's default one. */
 const DEFAULT_SLEEP_THRESHOLD_MS = 60_000;
@@ -115,7 +78,7 @@ const DEFAULT_SLEEP_THRESHOLD_MS = 60_000;
 export class JanusSession extends Emitter<SessionEvents> {
   readonly #transport: Transport;
   readonly #handles = new Map<number, PluginHandle>();
-  readonly #events = new PendingTransactions();
+  readonly #events: PendingTransactions;
   readonly #credentials: { token?: string; apisecret?: string };
   readonly #requestTimeoutMs: number;
   readonly #clock: Clock;
@@ -137,6 +100,7 @@ export class JanusSession extends Emitter<SessionEvents> {
   private constructor(init: SessionInit) {
     super();
     this.#clock = init.clock;
+    this.#events = new PendingTransactions(init.clock);
     this.#lastActivityAt = init.clock.now();
     this.#transport = init.transport;
     this.id = init.id;
@@ -153,18 +117,29 @@ export class JanusSession extends Emitter<SessionEvents> {
     this.#scheduleKeepAlive();
   }
 
+  /**
+   * Opens the link and creates (or, with `sessionId`, claims) the session. Rejects when the link
+   * is lost before the session is returned (`TransportError`); once it is returned, a lost link
+   * fires `disconnected` exactly once.
+   */
   static async create(options: JanusSessionOptions): Promise<JanusSession> {
     const settings = validateSessionOptions(options);
+    const clock = options.clock ?? systemClock;
     const transportOptions = {
       connectTimeoutMs: settings.connectTimeoutMs,
-      logger: rateLimited(options.logger ?? consoleLogger),
+      logger: rateLimited(options.logger ?? consoleLogger, 10, 10_000, () => clock.now()),
       maxFrameBytes: settings.maxFrameBytes,
+      clock,
       ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
     };
     const transport = settings.kind === 'ws'
       ? await WebSocketTransport.open(options.server, transportOptions)
       : await HttpTransport.open(options.server, transportOptions);
+    let lostWith: TransportError | undefined;
+    const offClose = transport.on('close', (error) => {
+      lostWith = error;
+    });
     try {
       const request = (janus: string, fields: Record<string, unknown> = {}) =>
         transport.send({ janus, transaction: newTransaction(), ...settings.credentials, ...fields }, settings.requestTimeoutMs);
@@ -180,6 +155,11 @@ export class JanusSession extends Emitter<SessionEvents> {
       if (answer.janus !== 'success' || !isJanusId(id)) {
         throw new JanusError(JanusErrorCode.Unknown, `unexpected answer to ${settings.sessionId ? 'claim' : 'create'}`);
       }
+      // Janus answered, then the link went (e.g. while `info` was pending): nobody would be told.
+      if (lostWith || transport.isClosed) {
+        throw new TransportError(`The link to Janus was lost right after the ${settings.sessionId ? 'claim' : 'create'}`,
+          { cause: lostWith });
+      }
       return new JanusSession({
         transport,
         id,
@@ -190,11 +170,13 @@ export class JanusSession extends Emitter<SessionEvents> {
         requestTimeoutMs: settings.requestTimeoutMs,
         credentials: settings.credentials,
         serverTimeouts,
-        clock: options.clock ?? systemClock,
+        clock,
       });
     } catch (error) {
       transport.close();
       throw error;
+    } finally {
+      offClose();
     }
   }
 
@@ -241,9 +223,8 @@ export class JanusSession extends Emitter<SessionEvents> {
 
   /** Sends one keepalive now (they also run on their own every `keepAliveMs`). */
   async keepAlive(): Promise<void> {
-    const answer = this.#request({ janus: 'keepalive' }, false, this.#keepAliveTimeoutMs);
+    await this.#request({ janus: 'keepalive' }, false, this.#keepAliveTimeoutMs);
     this.emit('keepalive', undefined);
-    await answer;
   }
 
   /** Destroys the session on Janus and closes the link. */
@@ -271,7 +252,7 @@ export class JanusSession extends Emitter<SessionEvents> {
    * reclaim window (WebSocket) or session timeout (HTTP), so it can be claimed again.
    */
   close(): void {
-    this.#transport.close(new TransportError('Session closed by the application'));
+    this.#dropLink(new TransportError('Session closed by the application', { local: true }));
   }
 
   /** @internal used by PluginHandle */
@@ -354,7 +335,7 @@ export class JanusSession extends Emitter<SessionEvents> {
       if (this.#clock.now() - this.#lastActivityAt > this.#sleepThresholdMs()) {
         // The timer fired far too late (the machine slept): a keepalive would go into a link that
         // is likely dead, for a session Janus may have expired. Close, so the owner claims at once.
-        this.#transport.close(new TransportError('Woke up after a sleep longer than the session timeout', { local: true }));
+        this.#dropLink(new TransportError('Woke up after a sleep longer than the session timeout', { local: true }));
         return;
       }
       this.keepAlive().then(
@@ -362,7 +343,7 @@ export class JanusSession extends Emitter<SessionEvents> {
         (error: unknown) => {
           if (this.#state !== 'open') return;
           // A keepalive with no answer means a dead link: half-open TCP never fires `close`.
-          this.#transport.close(error instanceof TransportError ? error
+          this.#dropLink(error instanceof TransportError ? error
             : new TransportError('Keepalive failed: link presumed dead', { cause: error }));
         },
       );
@@ -373,6 +354,12 @@ export class JanusSession extends Emitter<SessionEvents> {
   #sleepThresholdMs(): number {
     const timeoutS = this.serverTimeouts?.sessionTimeoutS ?? 0;
     return timeoutS > 0 ? timeoutS * 1000 : DEFAULT_SLEEP_THRESHOLD_MS;
+  }
+
+  /** Closes the link and reports it, even when the transport had closed already (no event then). */
+  #dropLink(error: TransportError): void {
+    this.#transport.close(error);
+    this.#onTransportClose(error);
   }
 
   #onTransportClose(error: TransportError): void {
@@ -400,61 +387,6 @@ export class JanusSession extends Emitter<SessionEvents> {
     this.#clock.clearTimeout(this.#keepAliveTimer);
     this.#events.rejectAll(reason);
   }
-}
-
-export interface SessionSettings {
-  kind: TransportKind;
-  sessionId: number | undefined;
-  keepAliveMs: number | undefined;
-  keepAliveTimeoutMs: number;
-  requestTimeoutMs: number;
-  connectTimeoutMs: number;
-  maxFrameBytes: number;
-  credentials: { token?: string; apisecret?: string };
-}
-
-/** Checks every option before any I/O; throws what `create()` would throw for them. */
-export function validateSessionOptions(options: JanusSessionOptions): SessionSettings {
-  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options must be an object');
-  const server = requireNonEmptyString(options.server, 'server');
-  const schemeKind = transportKindOf(server);
-  if (!schemeKind) throw new InvalidArgumentError('server must be a ws://, wss://, http:// or https:// URL');
-  try {
-    new URL(server);
-  } catch {
-    throw new InvalidArgumentError('server is not a valid URL');
-  }
-  if (options.transport !== undefined && options.transport !== schemeKind) {
-    throw new InvalidArgumentError(`transport "${String(options.transport)}" does not match the server URL's scheme`);
-  }
-  const hasId = 'sessionId' in options && options.sessionId !== undefined;
-  if (hasId && !isJanusId(options.sessionId)) {
-    throw new SessionReclaimException(JanusErrorCode.SessionNotFound,
-      `invalid session id: must be a positive safe integer (got ${describeBadId(options.sessionId)})`, undefined);
-  }
-  const requestTimeoutMs = positiveMs(options.requestTimeoutMs, 'requestTimeoutMs') ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  const credentials: SessionSettings['credentials'] = {};
-  if (options.token !== undefined) credentials.token = requireNonEmptyString(options.token, 'token');
-  if (options.apiSecret !== undefined) credentials.apisecret = requireNonEmptyString(options.apiSecret, 'apiSecret');
-  return {
-    kind: schemeKind,
-    sessionId: hasId ? options.sessionId : undefined,
-    keepAliveMs: positiveMs(options.keepAliveMs, 'keepAliveMs'),
-    keepAliveTimeoutMs: positiveMs(options.keepAliveTimeoutMs, 'keepAliveTimeoutMs')
-      ?? Math.min(DEFAULT_KEEPALIVE_TIMEOUT_MS, requestTimeoutMs),
-    requestTimeoutMs,
-    connectTimeoutMs: positiveMs(options.connectTimeoutMs, 'connectTimeoutMs') ?? requestTimeoutMs,
-    maxFrameBytes: positiveMs(options.maxFrameBytes, 'maxFrameBytes') ?? DEFAULT_MAX_FRAME_BYTES,
-    credentials,
-  };
-}
-
-function positiveMs(value: unknown, what: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 2 ** 31 - 1) {
-    throw new InvalidArgumentError(`${what} must be a positive number of milliseconds`);
-  }
-  return value;
 }
 
 function openingError(answer: JanusMessage, claimedId: number | undefined): JanusError {

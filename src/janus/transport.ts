@@ -1,3 +1,4 @@
+import type { Clock } from './clock.js';
 import type { Emitter } from './emitter.js';
 import type { TransportError } from './errors.js';
 import type { JanusMessage, JanusRequest } from './protocol.js';
@@ -54,6 +55,8 @@ export interface TransportOptions {
   /** Larger frames are dropped unread. */
   maxFrameBytes: number;
   logger: { warn(message: string): void };
+  /** Deadlines of connects and requests. */
+  clock: Clock;
 }
 
 export function transportKindOf(server: string): TransportKind | undefined {

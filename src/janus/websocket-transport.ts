@@ -10,7 +10,7 @@ const OPEN = 1;
 export class WebSocketTransport extends Emitter<TransportEvents> implements Transport {
   readonly kind = 'ws' as const;
   readonly #socket: WebSocketLike;
-  readonly #pending = new PendingTransactions();
+  readonly #pending: PendingTransactions;
   readonly #logger: TransportOptions['logger'];
   readonly #maxFrameBytes: number;
   #closed = false;
@@ -18,6 +18,7 @@ export class WebSocketTransport extends Emitter<TransportEvents> implements Tran
   private constructor(socket: WebSocketLike, options: TransportOptions) {
     super();
     this.#socket = socket;
+    this.#pending = new PendingTransactions(options.clock);
     this.#logger = options.logger;
     this.#maxFrameBytes = options.maxFrameBytes;
     socket.onmessage = (event) => this.#receive(event.data);
@@ -41,7 +42,7 @@ export class WebSocketTransport extends Emitter<TransportEvents> implements Tran
         return;
       }
       const fail = (error: Error) => {
-        clearTimeout(timer);
+        options.clock.clearTimeout(timer);
         socket.onopen = socket.onclose = socket.onerror = null;
         try {
           socket.close();
@@ -50,14 +51,14 @@ export class WebSocketTransport extends Emitter<TransportEvents> implements Tran
         }
         reject(error);
       };
-      const timer = setTimeout(
+      const timer = options.clock.setTimeout(
         () => fail(new TimeoutError(`WebSocket connect: no answer within ${options.connectTimeoutMs} ms`, options.connectTimeoutMs)),
         options.connectTimeoutMs,
       );
       socket.onerror = () => fail(new TransportError('WebSocket connection to Janus failed'));
       socket.onclose = (event) => fail(new TransportError(`WebSocket closed before it opened (code ${event.code})`));
       socket.onopen = () => {
-        clearTimeout(timer);
+        options.clock.clearTimeout(timer);
         resolve(new WebSocketTransport(socket, options));
       };
     });

@@ -133,6 +133,7 @@ export class Keeper extends Emitter<KeeperEvents> {
       liveness: options.liveness ?? webLocksLiveness,
       onTabGone: (tabId) => void this.#onTabGone(tabId),
       onPagesChanged: () => this.#publish(),
+      clock: this.#clock,
     });
   }
 

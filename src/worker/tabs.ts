@@ -1,4 +1,5 @@
 import type { TabEvent } from '../bridge/api.js';
+import { systemClock, type Clock } from '../janus/index.js';
 
 /** Waits until the page holding `lockName` is gone (Web Locks); the callback then runs. */
 export type LivenessWatch = (lockName: string, onGone: () => void) => void;
@@ -23,6 +24,8 @@ export interface TabRegistryOptions {
   onTabGone(tabId: string): void;
   /** The count of pages changed. */
   onPagesChanged(): void;
+  /** Grace timers (default: the system's). */
+  clock?: Clock;
 }
 
 /**
@@ -31,9 +34,12 @@ export interface TabRegistryOptions {
  */
 export class TabRegistry {
   readonly #pages = new Map<string, Page>();
-  readonly #graceTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  readonly #graceTimers = new Map<string, unknown>();
+  readonly #clock: Clock;
 
-  constructor(private readonly options: TabRegistryOptions) {}
+  constructor(private readonly options: TabRegistryOptions) {
+    this.#clock = options.clock ?? systemClock;
+  }
 
   get pageCount(): number {
     return this.#pages.size;
@@ -45,7 +51,7 @@ export class TabRegistry {
   }
 
   add(tabId: string, lockName: string, events: MessagePort): void {
-    clearTimeout(this.#graceTimers.get(tabId));
+    this.#clock.clearTimeout(this.#graceTimers.get(tabId));
     this.#graceTimers.delete(tabId);
     this.#pages.set(lockName, { tabId, lockName, events });
     this.options.liveness(lockName, () => this.remove(lockName, true));
@@ -65,7 +71,7 @@ export class TabRegistry {
   /** Lets a tab that has no live page come back within `ms`, else it is gone. */
   expectBack(tabId: string, ms = this.options.graceMs): void {
     if (this.isLive(tabId) || this.#graceTimers.has(tabId)) return;
-    this.#graceTimers.set(tabId, setTimeout(() => {
+    this.#graceTimers.set(tabId, this.#clock.setTimeout(() => {
       this.#graceTimers.delete(tabId);
       if (!this.isLive(tabId)) this.options.onTabGone(tabId);
     }, ms));
