@@ -1,23 +1,19 @@
 // Everything that crosses the page <-> worker boundary, typed once for both bundles.
-import type { Jsep, TrickleCandidate } from '../janus/index.js';
+import type { Jsep, SessionTuning, TrickleCandidate } from '../janus/index.js';
 
 export type TransportChoice = 'ws' | 'http';
 
-/** What a tab tells the keeper about the Janus server it wants. Credentials stay in worker memory. */
-export interface KeeperConfig {
+/**
+ * What a tab tells the keeper about the Janus server it wants. Credentials stay in worker memory.
+ * The session's own options (`transport` must match the scheme of every URL when given: leave it
+ * out for a list mixing ws and http) pass through to every session the keeper opens.
+ */
+export interface KeeperConfig extends SessionTuning {
   /**
    * A Janus URL (ws://, wss://, http:// or https://), or a list of them: a new session is created
    * on the first that answers, in list order, and is claimed again on that server only.
    */
   server: string | string[];
-  /** Must match the scheme of every URL when given; leave it out for a list mixing ws and http. */
-  transport?: TransportChoice;
-  token?: string;
-  apiSecret?: string;
-  keepAliveMs?: number;
-  /** A keepalive unanswered this long means the link is dead (default 5 s). */
-  keepAliveTimeoutMs?: number;
-  requestTimeoutMs?: number;
   /**
    * Reconnection schedule after a server-side drop: full jitter between `floorMs` and
    * min(`capMs`, `baseMs` x 2^attempt), the attempt count reset once a link stayed up
@@ -82,8 +78,14 @@ export interface CreateResult {
 }
 
 export interface AttachRequest {
+  /** A handle that already exists: this tab's own (after a reload), or another tab's with `take`. */
   handleId?: number;
   opaqueId?: string;
+  /**
+   * Move the handle named by `handleId` from the tab that owns it to this one (same plugin only);
+   * that tab gets `handle-moved`. Without it, another tab's handle is refused.
+   */
+  take?: boolean;
 }
 
 export interface MessageResult {
@@ -126,4 +128,5 @@ export type TabEvent =
   | { type: 'missed-events'; handleIds: number[]; sessionId: number }
   | { type: 'session-lost'; reason: string; code?: number }
   | { type: 'detached'; handleId: number }
+  | { type: 'handle-moved'; handleId: number }
   | { type: 'restore'; handle: HandleInfo; sessionId: number };

@@ -1,5 +1,5 @@
 import type { KeeperConfig } from './api.js';
-import { InvalidArgumentError, validateSessionOptions, type JanusSessionOptions } from '../janus/index.js';
+import { InvalidArgumentError, SESSION_TUNING_KEYS, validateSessionOptions, type JanusSessionOptions } from '../janus/index.js';
 
 /** More servers than this in one config is a mistake, not a failover plan. */
 export const MAX_SERVERS = 16;
@@ -10,7 +10,7 @@ export function checkConfig(config: unknown): KeeperConfig {
   const given = config as KeeperConfig;
   const list = Array.isArray(given.server) ? checkServerList(given.server) : undefined;
   const checked: KeeperConfig = { server: list ?? given.server };
-  for (const key of ['transport', 'token', 'apiSecret', 'keepAliveMs', 'keepAliveTimeoutMs', 'requestTimeoutMs'] as const) {
+  for (const key of SESSION_TUNING_KEYS) {
     if (given[key] !== undefined) (checked as unknown as Record<string, unknown>)[key] = given[key];
   }
   // `transport` is checked against each URL's scheme: with a list mixing ws and http, leave it out.

@@ -1,5 +1,5 @@
 // Comlink's default error transfer keeps only message, name and stack. This registry keeps the
-// class and the fields (`code`, `reason`, `sessionId`, `timeoutMs`) of this library's errors.
+// class and the fields (`code`, `reason`, `sessionId`, `timeoutMs`, `local`) of this library's errors.
 import { transferHandlers, type TransferHandler } from 'comlink';
 import {
   DestroyedError,
@@ -14,7 +14,7 @@ import {
 type ErrorClass = abstract new (...args: never[]) => Error;
 
 const errorClasses = new Map<string, ErrorClass>();
-const FIELDS = ['code', 'reason', 'sessionId', 'timeoutMs'] as const;
+const FIELDS = ['code', 'reason', 'sessionId', 'timeoutMs', 'local'] as const;
 
 /** Makes errors of this class cross the boundary with their class and fields (both sides). */
 export function registerErrorClass(name: string, errorClass: ErrorClass): void {

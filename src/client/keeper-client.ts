@@ -24,6 +24,8 @@ export interface KeeperClientEvents {
   'session-lost': EventOf<'session-lost'>;
   /** Janus detached one of this tab's handles. */
   detached: EventOf<'detached'>;
+  /** Another tab took one of this tab's handles (`attach(plugin, { handleId, take: true })`). */
+  'handle-moved': EventOf<'handle-moved'>;
   /** With `autoRecreate`: a handle of the lost session, to attach again on the new one. */
   restore: EventOf<'restore'>;
 }
@@ -138,6 +140,7 @@ export class KeeperClient extends Emitter<KeeperClientEvents> {
       case 'missed-events':
       case 'session-lost':
       case 'detached':
+      case 'handle-moved':
       case 'restore': {
         const { type, ...detail } = event;
         this.emit(type, detail as never);

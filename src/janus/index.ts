@@ -14,7 +14,7 @@ export {
   TimeoutError,
   TransportError,
 } from './errors.js';
-export { consoleLogger, Emitter, type Logger } from './emitter.js';
+export { consoleLogger, Emitter, rateLimited, type Logger } from './emitter.js';
 export { describeBadId, isJanusId, requireId, requireNonEmptyString } from './protocol.js';
 export type { JanusMessage, JanusRequest, Jsep } from './protocol.js';
 export type { FetchLike, Transport, TransportKind, WebSocketConstructor, WebSocketLike } from './transport.js';

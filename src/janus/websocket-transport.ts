@@ -43,7 +43,8 @@ export class WebSocketTransport extends Emitter<TransportEvents> implements Tran
       }
       const fail = (error: Error) => {
         options.clock.clearTimeout(timer);
-        socket.onopen = socket.onclose = socket.onerror = null;
+        socket.onopen = socket.onclose = null;
+        socket.onerror = () => {}; // closing a connecting socket reports an error (ws: an 'error' event)
         try {
           socket.close();
         } catch {

@@ -37,14 +37,34 @@ interface KeeperDB extends DBSchema {
   sessions: { key: string; value: unknown };
 }
 
-/** IndexedDB-backed store (idb). A record that fails validation is deleted, never trusted. */
+/**
+ * IndexedDB-backed store (idb). A record that fails validation is deleted, never trusted. An open
+ * that fails (blocked, quota, private mode) or a connection the browser terminated or asked to close
+ * is not kept: the next call opens again.
+ */
 export function indexedDbStore(name = 'janus-keeper', warn: (message: string) => void = console.warn): SessionStore {
   let db: Promise<IDBPDatabase<KeeperDB>> | undefined;
-  const open = () => (db ??= openDB<KeeperDB>(name, 1, {
-    upgrade(database) {
-      database.createObjectStore('sessions');
-    },
-  }));
+  const forget = (opened: Promise<IDBPDatabase<KeeperDB>>) => {
+    if (db === opened) db = undefined;
+  };
+  const open = () => {
+    if (db) return db;
+    const opening: Promise<IDBPDatabase<KeeperDB>> = openDB<KeeperDB>(name, 1, {
+      upgrade(database) {
+        database.createObjectStore('sessions');
+      },
+      blocking() {
+        forget(opening);
+        void opening.then((database) => database.close());
+      },
+      terminated() {
+        forget(opening);
+      },
+    });
+    opening.catch(() => forget(opening));
+    db = opening;
+    return opening;
+  };
   return {
     async load(server) {
       const value = await (await open()).get('sessions', server);

@@ -50,6 +50,11 @@ export class TabRegistry {
     return false;
   }
 
+  /** The tab has a live page, or may still come back (within its grace period). */
+  isKnown(tabId: string): boolean {
+    return this.isLive(tabId) || this.#graceTimers.has(tabId);
+  }
+
   add(tabId: string, lockName: string, events: MessagePort): void {
     this.#clock.clearTimeout(this.#graceTimers.get(tabId));
     this.#graceTimers.delete(tabId);

@@ -1,0 +1,194 @@
+// The plugin handles a keeper holds for its tabs: who owns each one, where its events go, and what
+// is left to do for handles whose tab went away while Janus could not be told.
+import type { HandleInfo, TabEvent } from '../bridge/api.js';
+import {
+  DestroyedError,
+  InvalidArgumentError,
+  requireId,
+  type JanusSession,
+  type Jsep,
+  type PluginHandle,
+} from '../janus/index.js';
+import type { StoredHandle } from './store.js';
+
+export interface OwnedHandle {
+  info: HandleInfo;
+  /** The tab (its sessionStorage id) whose calls may use it and which gets its events. */
+  owner: string;
+  /** Bound to the live session; undefined while there is none (adopted from the record, or a drop). */
+  handle: PluginHandle | undefined;
+}
+
+export type Orphan = Pick<OwnedHandle, 'info' | 'owner'>;
+
+export interface HandleTableHost {
+  /** Sends a tab event to the pages of `owner` (and to the keeper's own listeners). */
+  deliver(owner: string, event: TabEvent): void;
+  /** The table changed in a way the stored record shows. */
+  changed(): void;
+}
+
+/** Ids of handles lost with their session are remembered (bounded) to answer `DestroyedError`. */
+const MAX_GONE_IDS = 1_024;
+
+export class HandleTable {
+  readonly #handles = new Map<number, OwnedHandle>();
+  readonly #gone = new Set<number>();
+  /** Handles whose tab left while no link was open (id -> plugin): detached once the session is claimed again. */
+  readonly #doomed = new Map<number, string>();
+  readonly #wired = new WeakSet<PluginHandle>();
+
+  constructor(private readonly host: HandleTableHost) {}
+
+  get size(): number {
+    return this.#handles.size;
+  }
+
+  get(handleId: number): OwnedHandle | undefined {
+    return this.#handles.get(handleId);
+  }
+
+  ownedBy(tabId: string | undefined): HandleInfo[] {
+    return [...this.#handles.values()].filter((owned) => owned.owner === tabId).map((owned) => ({ ...owned.info }));
+  }
+
+  owners(): Set<string> {
+    return new Set([...this.#handles.values()].map((owned) => owned.owner));
+  }
+
+  /** What the stored record keeps of each handle. */
+  stored(): StoredHandle[] {
+    return [...this.#handles.values()].map(({ info, owner }) => ({ ...info, owner }));
+  }
+
+  orphans(): Orphan[] {
+    return [...this.#handles.values()].map(({ info, owner }) => ({ info: { ...info }, owner }));
+  }
+
+  /** Handles of a record, before they are re-bound on the claimed session. */
+  adopt(handles: StoredHandle[]): void {
+    for (const stored of handles) {
+      const info: HandleInfo = { handleId: stored.handleId, plugin: stored.plugin };
+      if (stored.opaqueId !== undefined) info.opaqueId = stored.opaqueId;
+      this.#handles.set(stored.handleId, { info, owner: stored.owner, handle: undefined });
+    }
+  }
+
+  add(handle: PluginHandle, owner: string, opaqueId: string | undefined): HandleInfo {
+    const info: HandleInfo = { handleId: handle.id, plugin: handle.plugin };
+    if (opaqueId !== undefined) info.opaqueId = opaqueId;
+    this.#gone.delete(handle.id);
+    this.#handles.set(handle.id, { info, owner, handle });
+    this.#wire(handle);
+    this.host.changed();
+    return { ...info };
+  }
+
+  /**
+   * A tab names a handle it knows. Its own: returned as it is. Another tab's: moved only with
+   * `take` and only under the same plugin; the previous owner is told (`handle-moved`).
+   */
+  claimByName(tabId: string, handleId: number, plugin: string, take: boolean): HandleInfo | undefined {
+    const owned = this.#handles.get(handleId);
+    if (!owned) return undefined;
+    if (owned.info.plugin !== plugin) {
+      throw new InvalidArgumentError(`handle ${handleId} is attached to another plugin`);
+    }
+    if (owned.owner !== tabId) {
+      if (!take) {
+        throw new InvalidArgumentError('that handle belongs to another tab: pass { take: true } to move it to this one');
+      }
+      const previous = owned.owner;
+      owned.owner = tabId;
+      this.host.deliver(previous, { type: 'handle-moved', handleId });
+      this.host.changed();
+    }
+    return { ...owned.info };
+  }
+
+  /** The handle `tabId` may call now; typed errors for every other case. */
+  owned(tabId: string, handleId: number): OwnedHandle {
+    requireId(handleId, 'handleId');
+    const owned = this.#handles.get(handleId);
+    if (!owned) {
+      if (this.#gone.has(handleId)) throw new DestroyedError('the handle is gone: it was lost with its session');
+      throw new InvalidArgumentError('no such handle in this tab (attach it first, or name it with attach({ handleId }))');
+    }
+    if (owned.owner !== tabId) {
+      throw new InvalidArgumentError('that handle belongs to another tab (move it with attach(plugin, { handleId, take: true }))');
+    }
+    return owned;
+  }
+
+  /** The handle no longer exists on Janus (detached, or Janus said 459). */
+  remove(handleId: number): void {
+    if (!this.#handles.delete(handleId)) return;
+    this.#doomed.delete(handleId);
+    this.host.changed();
+  }
+
+  /**
+   * Every handle of a tab that is gone for good: forgotten now; those bound to an open session are
+   * returned for detaching, the others are detached once the session is claimed again.
+   */
+  releaseTab(tabId: string, linkOpen: boolean): PluginHandle[] {
+    const gone = [...this.#handles.values()].filter((owned) => owned.owner === tabId);
+    for (const owned of gone) this.#handles.delete(owned.info.handleId);
+    if (gone.length > 0) this.host.changed();
+    if (!linkOpen) {
+      for (const owned of gone) this.#doomed.set(owned.info.handleId, owned.info.plugin);
+      return [];
+    }
+    return gone.flatMap((owned) => (owned.handle ? [owned.handle] : []));
+  }
+
+  /**
+   * Binds every known handle to `session` (no requests) and hands back the handles whose tab left
+   * meanwhile, bound too, for detaching.
+   */
+  rebindAll(session: JanusSession): PluginHandle[] {
+    for (const owned of this.#handles.values()) {
+      const { handleId, plugin, opaqueId } = owned.info;
+      owned.handle = session.rebind(plugin, opaqueId === undefined ? { handleId } : { handleId, opaqueId });
+      this.#wire(owned.handle);
+    }
+    const doomed = [...this.#doomed].map(([handleId, plugin]) => session.rebind(plugin, { handleId }));
+    this.#doomed.clear();
+    return doomed;
+  }
+
+  /** The link dropped: handles stay (the session will be claimed) but are bound to nothing. */
+  unbindAll(): void {
+    for (const owned of this.#handles.values()) owned.handle = undefined;
+  }
+
+  /** The session is gone and every handle with it. */
+  clear(): void {
+    for (const handleId of this.#handles.keys()) this.#gone.add(handleId);
+    while (this.#gone.size > MAX_GONE_IDS) this.#gone.delete(this.#gone.values().next().value!);
+    this.#handles.clear();
+    this.#doomed.clear();
+  }
+
+  #wire(handle: PluginHandle): void {
+    if (this.#wired.has(handle)) return;
+    this.#wired.add(handle);
+    const post = (janus: string, data?: Record<string, unknown>, jsep?: Jsep) => {
+      const owned = this.#handles.get(handle.id);
+      if (owned?.handle !== handle) return; // an old binding, or a handle let go
+      const event: TabEvent = { type: 'event', handleId: handle.id, plugin: owned.info.plugin, janus };
+      if (data) event.data = data;
+      if (jsep) event.jsep = jsep;
+      this.host.deliver(owned.owner, event);
+    };
+    handle.on('event', (response) => post('event', response.data, response.jsep));
+    for (const type of ['webrtcup', 'media', 'slowlink', 'hangup'] as const) handle.on(type, () => post(type));
+    handle.on('detached', (message) => {
+      if (!message) return; // detached by us, or with its session
+      const owned = this.#handles.get(handle.id);
+      if (owned?.handle !== handle) return;
+      this.remove(handle.id);
+      this.host.deliver(owned.owner, { type: 'detached', handleId: handle.id });
+    });
+  }
+}

@@ -1,0 +1,82 @@
+// The keeper's stored record: one write queue, the claimability rules, and a store that fails
+// (IndexedDB blocked, over quota, terminated) behaving as "no record" instead of stopping the keeper.
+import { rateLimited, type Clock, type JanusSession, type Logger } from '../janus/index.js';
+import { unclaimable, withExpiry } from './servers.js';
+import { STORE_VERSION, type SessionStore, type StoredHandle, type StoredSession } from './store.js';
+
+export interface RecordContents {
+  session: JanusSession;
+  /** With a list of servers: the one that owns the session. */
+  ownerServer: string | undefined;
+  handles: StoredHandle[];
+}
+
+export class SessionRecord {
+  readonly #warn: Logger;
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: SessionStore,
+    /** The keeper's identity: the record's key. */
+    private readonly key: string,
+    private readonly servers: readonly string[],
+    private readonly clock: Clock,
+    logger: Logger | undefined,
+  ) {
+    this.#warn = rateLimited(logger ?? { warn() {} }, 3, 60_000, () => clock.now());
+  }
+
+  /**
+   * The stored record, unless Janus has surely dropped its session by now or it names an owner
+   * that is not one of this keeper's servers (then it is cleared). A store that fails gives none.
+   */
+  async loadClaimable(): Promise<StoredSession | undefined> {
+    await this.#queue; // a write still on its way is part of what is stored
+    let stored: StoredSession | undefined;
+    try {
+      stored = await this.store.load(this.key);
+    } catch (error) {
+      this.#warn.warn(`could not read the stored session record (going on without it): ${describe(error)}`);
+      return undefined;
+    }
+    const why = stored && unclaimable(stored, this.servers, this.clock.now());
+    if (!why) return stored;
+    this.#warn.warn(why);
+    void this.clear();
+    return undefined;
+  }
+
+  /** Queues a write of the live session (its `savedAt` is when Janus last answered on it). */
+  save(contents: RecordContents): Promise<void> {
+    const { session, ownerServer, handles } = contents;
+    const record: StoredSession = withExpiry({
+      version: STORE_VERSION,
+      server: this.key,
+      ...(ownerServer === undefined ? {} : { ownerServer }),
+      sessionId: session.id,
+      handles,
+      savedAt: session.lastActivityAt,
+    }, session);
+    return this.#enqueue(() => this.store.save(record), 'save');
+  }
+
+  clear(): Promise<void> {
+    return this.#enqueue(() => this.store.clear(this.key), 'clear');
+  }
+
+  /** Resolves once every queued write has ended (well or not). */
+  settled(): Promise<void> {
+    return this.#queue;
+  }
+
+  #enqueue(write: () => Promise<void>, what: string): Promise<void> {
+    this.#queue = this.#queue.then(write).catch((error: unknown) => {
+      this.#warn.warn(`could not ${what} the stored session record: ${describe(error)}`);
+    });
+    return this.#queue;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

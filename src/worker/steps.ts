@@ -1,0 +1,350 @@
+// The keeper's session life, one owner for all of it: establishing (claim, else create), binding,
+// reclaiming after a drop, losing, recreating, destroying and sleeping. Every step runs in a
+// generation of the state machine and re-checks it after each await, so the outcome of an older
+// step never binds, persists or publishes.
+import type { CreateResult, KeeperStats, TabEvent } from '../bridge/api.js';
+import {
+  JanusError,
+  JanusErrorCode,
+  SessionReclaimException,
+  TransportError,
+  type Clock,
+  type JanusSession,
+} from '../janus/index.js';
+import type { HandleTable, Orphan } from './handle-table.js';
+import type { SessionRecord } from './record.js';
+import type { Recovery } from './recovery.js';
+import { creationOrder, firstThatAnswers, ownerOf, reclaimWindowPassed } from './servers.js';
+import type { SessionMachine } from './session-machine.js';
+import type { TabRegistry } from './tabs.js';
+
+export interface StepsContext {
+  machine: SessionMachine;
+  recovery: Recovery;
+  handles: HandleTable;
+  tabs: TabRegistry;
+  record: SessionRecord;
+  servers: readonly string[];
+  clock: Clock;
+  stats: KeeperStats;
+  autoRecreate: boolean;
+  standalone: boolean;
+  /** Opens a session: creates one (no id) or claims `sessionId`, on `server`. */
+  open(sessionId: number | undefined, server: string): Promise<JanusSession>;
+  deliver(owner: string, event: TabEvent): void;
+  broadcast(event: Extract<TabEvent, { type: 'session-lost' }>): void;
+}
+
+/** Errors that a retry cannot fix: bad token or secret, plugin not allowed. */
+const FATAL_CODES = new Set<number>([JanusErrorCode.Unauthorized, JanusErrorCode.UnauthorizedPlugin]);
+
+export class SessionSteps {
+  readonly #ctx: StepsContext;
+  #session: JanusSession | undefined;
+  /** The server of the live (or last) session: claims go there only. */
+  #owner: string | undefined;
+  /** The server whose session was lost: the next create starts after it (see `creationOrder`). */
+  #lostOn: string | undefined;
+  /** The create or claim in flight, which callers join. */
+  #job: Promise<CreateResult> | undefined;
+  /** Set while a new session is wanted after a loss (autoRecreate): the handles to restore on it. */
+  #recreate: Orphan[] | undefined;
+
+  constructor(context: StepsContext) {
+    this.#ctx = context;
+  }
+
+  /** The live session, or the last one (closed) while idle. */
+  get session(): JanusSession | undefined {
+    return this.#session;
+  }
+
+  /** The server that owns the session; with none, the first to try. */
+  get server(): string {
+    return (this.#session && this.#owner) || this.#ctx.servers[0]!;
+  }
+
+  async create(sessionId: number | undefined, timeoutMs: number): Promise<CreateResult> {
+    const { machine } = this.#ctx;
+    if (machine.state === 'reconnecting') await machine.untilReady(timeoutMs, () => this.#recreate !== undefined);
+    if (this.#isReady()) return { sessionId: this.#session!.id, reclaimed: false };
+    return this.#job ?? this.#run((epoch) => this.#establish(epoch, sessionId));
+  }
+
+  /** The open session: waits through a reconnection or a recreate; creates one when there is none. */
+  async live(timeoutMs: number): Promise<JanusSession> {
+    const { machine } = this.#ctx;
+    const waiting = machine.state === 'reconnecting' || machine.state === 'connecting'
+      || (machine.state === 'lost' && this.#recreate !== undefined);
+    if (waiting) await machine.untilReady(timeoutMs, () => this.#recreate !== undefined);
+    if (!this.#isReady()) await this.create(undefined, timeoutMs);
+    if (!this.#isReady()) throw new TransportError('no open session to Janus');
+    return this.#session!;
+  }
+
+  /** The network is back: the scheduled claim (or recreate) runs now, spaced by the local limit. */
+  online(): void {
+    const { machine, recovery } = this.#ctx;
+    if (this.#job) return;
+    if (machine.state === 'reconnecting') machine.setNextRetryAt(recovery.soon(() => this.#startReclaim()));
+    else if (machine.state === 'lost' && this.#recreate) machine.setNextRetryAt(recovery.soon(() => this.#startRecreate()));
+  }
+
+  async destroy(): Promise<void> {
+    const { machine, recovery } = this.#ctx;
+    machine.bump('destroyed');
+    recovery.cancel();
+    this.#recreate = undefined;
+    const session = this.#session;
+    this.#forget('the session was destroyed by a tab', undefined, 'idle', session !== undefined, false);
+    if (!session) return;
+    if (session.state !== 'open') {
+      session.close(); // no link to tell Janus: it drops the session after its reclaim window
+      return;
+    }
+    try {
+      await session.destroy();
+    } catch (error) {
+      session.close();
+      throw error;
+    }
+  }
+
+  /** No tab left: stop keepalives and leave the session on Janus for its reclaim window. */
+  sleep(): void {
+    const { machine, recovery } = this.#ctx;
+    machine.bump('no tab left');
+    recovery.cancel();
+    this.#recreate = undefined;
+    machine.go('idle', 'no tab left');
+    this.#session?.close();
+  }
+
+  persist(): Promise<void> {
+    const session = this.#session;
+    const { record, servers, handles } = this.#ctx;
+    if (!session) return record.clear();
+    return record.save({ session, ownerServer: servers.length > 1 ? this.#owner : undefined, handles: handles.stored() });
+  }
+
+  // --- steps -----------------------------------------------------------------------------------
+
+  /** Runs `step` as the one job of a new generation (older steps are stale from now on). */
+  #run(step: (epoch: number) => Promise<CreateResult>): Promise<CreateResult> {
+    const epoch = this.#ctx.machine.bump();
+    this.#ctx.recovery.cancel();
+    const job: Promise<CreateResult> = step(epoch).finally(() => {
+      if (this.#job === job) this.#job = undefined;
+    });
+    this.#job = job;
+    job.catch(() => {}); // its callers see the error; a recreate or reclaim has none
+    return job;
+  }
+
+  /** Claims the given, live or stored session on its owner; when Janus refuses it (or none), creates. */
+  async #establish(epoch: number, givenId: number | undefined): Promise<CreateResult> {
+    const { machine, record, handles, servers, autoRecreate } = this.#ctx;
+    machine.go('connecting', givenId !== undefined ? 'claim' : this.#recreate ? 'recreate after a loss' : 'create');
+    try {
+      const stored = await record.loadClaimable();
+      machine.check(epoch, 'create');
+      const candidate = givenId ?? this.#session?.id ?? stored?.sessionId;
+      const fromStore = stored !== undefined && stored.sessionId === candidate;
+      if (fromStore && handles.size === 0) handles.adopt(stored.handles);
+      // A claim goes to the owner only: never a create elsewhere while it may still hold the session.
+      const claimOn = fromStore ? ownerOf(stored) : this.#owner ?? servers[0]!;
+      if (candidate !== undefined) {
+        try {
+          return this.#bind(epoch, await this.#open(epoch, candidate, claimOn), claimOn, 'claimed');
+        } catch (error) {
+          if (!(error instanceof SessionReclaimException) || !machine.isCurrent(epoch)) throw error;
+          const orphans = handles.orphans();
+          this.#lostOn = claimOn;
+          this.#forget(`claim refused: ${error.reason}`, error.code, 'connecting', true);
+          if (autoRecreate) this.#recreate = [...(this.#recreate ?? []), ...orphans];
+        }
+      }
+      const opened = await firstThatAnswers(creationOrder(servers, this.#lostOn), (server) => this.#open(epoch, undefined, server));
+      return this.#bind(epoch, opened.session, opened.server, 'created');
+    } catch (error) {
+      if (machine.isCurrent(epoch)) this.#failed(error);
+      throw error;
+    }
+  }
+
+  /** An establish failed: idle; or, while a new session is wanted after a loss, lost with a retry. */
+  #failed(error: unknown): void {
+    const { machine, recovery } = this.#ctx;
+    const cause = describe(error);
+    if (this.#recreate && !isFatal(error) && this.#wanted()) {
+      machine.go('lost', `no new session yet: ${cause}`, recovery.later('server', () => this.#startRecreate()));
+      return;
+    }
+    const wasRecreating = this.#recreate !== undefined;
+    this.#recreate = undefined;
+    machine.go(wasRecreating ? 'lost' : 'idle', cause);
+  }
+
+  /** One attempt, within the per-minute limit; a session that outlived its generation is let go. */
+  async #open(epoch: number, sessionId: number | undefined, server: string): Promise<JanusSession> {
+    const { machine, recovery, stats } = this.#ctx;
+    const what = sessionId === undefined ? 'create' : 'claim';
+    machine.check(epoch, what);
+    while (!(await recovery.slot((at) => machine.setNextRetryAt(at)))) machine.check(epoch, what);
+    machine.check(epoch, what);
+    stats.connections++;
+    const session = await this.#ctx.open(sessionId, server);
+    if (sessionId === undefined) stats.creates++;
+    else stats.claims++;
+    if (!machine.isCurrent(epoch)) {
+      this.#discard(session);
+      machine.check(epoch, what);
+    }
+    return session;
+  }
+
+  /** A fresh session nobody will use is destroyed; a claimed one is closed (its record may be claimed again). */
+  #discard(session: JanusSession): void {
+    if (!session.reclaimed || this.#ctx.machine.ended === 'destroyed') void session.destroy().catch(() => session.close());
+    else session.close();
+  }
+
+  /** Makes `session` the live one and re-binds every known handle to it (no requests). */
+  #bind(epoch: number, session: JanusSession, server: string, how: string): CreateResult {
+    const { machine, recovery, handles, tabs, standalone, stats } = this.#ctx;
+    machine.check(epoch, 'bind');
+    if (session.state !== 'open') throw new TransportError('the link dropped as the session opened');
+    this.#session = session;
+    this.#owner = server;
+    this.#lostOn = undefined;
+    recovery.up();
+    session.on('keepalive', () => {
+      if (session !== this.#session) return;
+      stats.keepalives++;
+      void this.persist(); // keeps savedAt (when Janus last answered) fresh for a new worker
+    });
+    session.on('disconnected', (error) => this.#onDisconnected(session, error));
+    session.on('lost', (error) => this.#onLost(session, error));
+    for (const doomed of handles.rebindAll(session)) void doomed.detach().catch(() => {});
+    if (!standalone) for (const owner of handles.owners()) if (!tabs.isLive(owner)) tabs.expectBack(owner);
+    void this.persist();
+    machine.go('ready', how);
+    if (session.reclaimed) this.#announceMissedEvents(session.id);
+    const restore = this.#recreate;
+    this.#recreate = undefined;
+    if (restore) this.#restore(restore, session.id);
+    return { sessionId: session.id, reclaimed: session.reclaimed };
+  }
+
+  #onDisconnected(session: JanusSession, error: TransportError): void {
+    const { machine, recovery, handles } = this.#ctx;
+    if (session !== this.#session || machine.state !== 'ready') return;
+    machine.bump();
+    recovery.down();
+    handles.unbindAll();
+    this.#retryLater(error.message, error.local ? 'local' : 'server');
+  }
+
+  /** Schedules the next claim on the backoff, unless the server has surely dropped the session. */
+  #retryLater(cause: string, kind: 'local' | 'server'): void {
+    const { machine, recovery, clock } = this.#ctx;
+    // After a local fault (a wake from sleep) the clocks say little about Janus: the claim will tell.
+    if (kind === 'server' && reclaimWindowPassed(this.#session!, clock.now())) {
+      this.#lose('the reclaim window passed before Janus was reachable again', JanusErrorCode.SessionNotFound);
+      return;
+    }
+    machine.go('reconnecting', cause, recovery.later(kind, () => this.#startReclaim()));
+  }
+
+  #startReclaim(): void {
+    void this.#run((epoch) => this.#reclaim(epoch));
+  }
+
+  #startRecreate(): void {
+    void this.#run((epoch) => this.#establish(epoch, undefined));
+  }
+
+  async #reclaim(epoch: number): Promise<CreateResult> {
+    const { machine } = this.#ctx;
+    const previous = this.#session;
+    const owner = this.#owner;
+    if (!previous || !owner || machine.state !== 'reconnecting') throw new TransportError('nothing to reclaim');
+    machine.setNextRetryAt(undefined);
+    try {
+      return this.#bind(epoch, await this.#open(epoch, previous.id, owner), owner, 'claimed after a drop');
+    } catch (error) {
+      if (machine.isCurrent(epoch)) {
+        if (error instanceof SessionReclaimException) this.#lose(`the session expired on Janus: ${error.reason}`, error.code);
+        else if (isFatal(error)) this.#lose(`Janus refused the claim: ${(error as JanusError).reason}`, (error as JanusError).code, false);
+        else this.#retryLater(describe(error), 'server');
+      }
+      throw error;
+    }
+  }
+
+  #onLost(session: JanusSession, error: JanusError): void {
+    if (session !== this.#session) return;
+    this.#lose(`the session expired on Janus: ${error.reason}`, error.code);
+  }
+
+  /** State `lost`; with `autoRecreate` (and anyone left to use it), a new session and a `restore` per handle. */
+  #lose(reason: string, code: number | undefined, recreate = this.#ctx.autoRecreate): void {
+    const { machine, recovery, handles } = this.#ctx;
+    machine.bump();
+    const orphans = handles.orphans();
+    this.#lostOn = this.#owner;
+    this.#forget(reason, code, 'lost', true);
+    recovery.reset();
+    if (recreate && this.#wanted()) {
+      this.#recreate = [...(this.#recreate ?? []), ...orphans];
+      this.#startRecreate();
+    }
+  }
+
+  /** The session is no more: forget it everywhere and (when there was one) tell every tab, once. */
+  #forget(reason: string, code: number | undefined, next: 'idle' | 'lost' | 'connecting', told: boolean, close = true): void {
+    const { machine, recovery, handles, broadcast } = this.#ctx;
+    recovery.cancel();
+    const session = this.#session;
+    this.#session = undefined;
+    if (close) session?.close();
+    handles.clear();
+    void this.persist();
+    const text = redactIds(reason);
+    if (told) broadcast(code === undefined ? { type: 'session-lost', reason: text } : { type: 'session-lost', reason: text, code });
+    machine.go(next, text);
+  }
+
+  #announceMissedEvents(sessionId: number): void {
+    const byOwner = new Map<string, number[]>();
+    for (const { info, owner } of this.#ctx.handles.orphans()) byOwner.set(owner, [...(byOwner.get(owner) ?? []), info.handleId]);
+    for (const [owner, handleIds] of byOwner) this.#ctx.deliver(owner, { type: 'missed-events', handleIds, sessionId });
+  }
+
+  /** Tells each handle's tab that it is gone and which new session to re-attach it on. */
+  #restore(orphans: Orphan[], sessionId: number): void {
+    for (const { info, owner } of orphans) this.#ctx.deliver(owner, { type: 'restore', handle: { ...info }, sessionId });
+  }
+
+  #isReady(): boolean {
+    return this.#ctx.machine.state === 'ready' && this.#session?.state === 'open';
+  }
+
+  /** Standalone (Node) recreates for its one owner; a worker only while a page is there. */
+  #wanted(): boolean {
+    return this.#ctx.standalone || this.#ctx.tabs.pageCount > 0;
+  }
+}
+
+function isFatal(error: unknown): error is JanusError {
+  return error instanceof JanusError && !(error instanceof SessionReclaimException) && FATAL_CODES.has(error.code);
+}
+
+function describe(error: unknown): string {
+  return redactIds(error instanceof Error ? error.message : 'failed');
+}
+
+/** Janus's reasons name the session ("No such session N"): a credential, kept out of what tabs show. */
+function redactIds(text: string): string {
+  return text.replace(/\b\d{6,}\b/g, '<id>');
+}
