@@ -1,5 +1,6 @@
 export { JanusSession } from './session.js';
-export type { AttachOptions, ServerTimeouts, SessionEvents, SessionState } from './session.js';
+export type { AttachOptions, SessionEvents, SessionState } from './session.js';
+export type { ServerTimeouts } from './server-timeouts.js';
 export { DEFAULT_REQUEST_TIMEOUT_MS, SESSION_TUNING_KEYS, validateSessionOptions } from './options.js';
 export type { JanusSessionOptions, SessionSettings, SessionTuning } from './options.js';
 export { checkCandidates, checkMessage, PluginHandle } from './handle.js';

@@ -11,6 +11,7 @@ import { PluginHandle } from './handle.js';
 import { HttpTransport } from './http-transport.js';
 import { PendingTransactions } from './pending.js';
 import { validateSessionOptions, type JanusSessionOptions } from './options.js';
+import { defaultKeepAlive, timeoutsFromInfo, type ServerTimeouts } from './server-timeouts.js';
 import {
   isJanusId,
   janusErrorOf,
@@ -24,12 +25,6 @@ import type { Transport, TransportKind } from './transport.js';
 import { WebSocketTransport } from './websocket-transport.js';
 
 export type SessionState = 'open' | 'disconnected' | 'lost' | 'destroyed';
-
-/** The server's session timers, from its `info` answer (seconds; 0 = disabled). */
-export interface ServerTimeouts {
-  sessionTimeoutS: number;
-  reclaimTimeoutS: number;
-}
 
 interface SessionInit {
   transport: Transport;
@@ -66,8 +61,6 @@ export interface AttachOptions {
   opaqueId?: string;
 }
 
-const MAX_DEFAULT_KEEPALIVE_MS = 10_000;
-const MIN_DEFAULT_KEEPALIVE_MS = 1_000;
 /** Without a known session timeout: Janus's default one. */
 const DEFAULT_SLEEP_THRESHOLD_MS = 60_000;
 
@@ -393,17 +386,4 @@ function openingError(answer: JanusMessage, claimedId: number | undefined): Janu
   const error = janusErrorOf(answer);
   const refused = error.code === JanusErrorCode.SessionNotFound || error.code === JanusErrorCode.InvalidRequestPath;
   return claimedId !== undefined && refused ? new SessionReclaimException(error.code, error.reason, claimedId) : error;
-}
-
-function timeoutsFromInfo(info: JanusMessage): ServerTimeouts | undefined {
-  const sessionTimeoutS = info['session-timeout'];
-  const reclaimTimeoutS = info['reclaim-session-timeout'];
-  if (typeof sessionTimeoutS !== 'number' || typeof reclaimTimeoutS !== 'number') return undefined;
-  return { sessionTimeoutS, reclaimTimeoutS };
-}
-
-function defaultKeepAlive(timeouts: ServerTimeouts | undefined): number {
-  const timeout = timeouts?.sessionTimeoutS ?? 0;
-  if (timeout <= 0) return MAX_DEFAULT_KEEPALIVE_MS;
-  return Math.min(MAX_DEFAULT_KEEPALIVE_MS, Math.max(MIN_DEFAULT_KEEPALIVE_MS, (timeout * 1000) / 3));
 }
