@@ -30,7 +30,11 @@ export class TabEndpoint implements KeeperEndpoint {
   #tabId = '';
   #lockName = '';
 
-  constructor(private readonly keeperFor: KeeperLookup) {}
+  /** `release` runs once the page is gone (e.g. to close its Comlink port). */
+  constructor(
+    private readonly keeperFor: KeeperLookup,
+    private readonly release: () => void = () => {},
+  ) {}
 
   async hello(hello: TabHello, events: MessagePort): Promise<KeeperState> {
     if (this.#keeper) throw new InvalidArgumentError('hello() was already called on this connection');
@@ -40,7 +44,10 @@ export class TabEndpoint implements KeeperEndpoint {
     if (!(events instanceof MessagePort)) throw new InvalidArgumentError('events must be a MessagePort');
     const keeper = this.keeperFor(config);
     this.#keeper = keeper;
-    keeper.tabs.add(this.#tabId, this.#lockName, events);
+    keeper.tabs.add(this.#tabId, this.#lockName, events, () => {
+      this.#keeper = undefined;
+      this.release();
+    });
     return keeper.snapshot(this.#tabId);
   }
 
@@ -82,7 +89,6 @@ export class TabEndpoint implements KeeperEndpoint {
 
   async goodbye(): Promise<void> {
     this.#keeper?.tabs.remove(this.#lockName, false);
-    this.#keeper = undefined;
   }
 
   #use(): Keeper {

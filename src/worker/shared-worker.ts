@@ -37,7 +37,9 @@ function keeperFor(config: KeeperConfig): Keeper {
 if ('onconnect' in globalThis) {
   self.addEventListener('connect', (event) => {
     const port = event.ports[0];
-    if (port) expose(new TabEndpoint(keeperFor), port);
+    // Once the page is gone, its port closes: its endpoint and Comlink's listener can be collected.
+    // (After the reply to a goodbye has gone out: Comlink answers in a microtask.)
+    if (port) expose(new TabEndpoint(keeperFor, () => setTimeout(() => port.close(), 0)), port);
   });
 } else {
   // A dedicated Worker started by the leader tab; its name is the keeper's name.

@@ -86,8 +86,9 @@ export class SessionSteps {
   online(): void {
     const { machine, recovery } = this.#ctx;
     if (this.#job) return;
-    if (machine.state === 'reconnecting') machine.setNextRetryAt(recovery.soon(() => this.#startReclaim()));
-    else if (machine.state === 'lost' && this.#recreate) machine.setNextRetryAt(recovery.soon(() => this.#startRecreate()));
+    const cause = 'network back online';
+    if (machine.state === 'reconnecting') machine.go('reconnecting', cause, recovery.soon(() => this.#startReclaim()));
+    else if (machine.state === 'lost' && this.#recreate) machine.go('lost', cause, recovery.soon(() => this.#startRecreate()));
   }
 
   async destroy(): Promise<void> {

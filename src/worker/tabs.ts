@@ -14,6 +14,7 @@ interface Page {
   tabId: string;
   lockName: string;
   events: MessagePort;
+  onRemoved: (() => void) | undefined;
 }
 
 export interface TabRegistryOptions {
@@ -55,10 +56,11 @@ export class TabRegistry {
     return this.isLive(tabId) || this.#graceTimers.has(tabId);
   }
 
-  add(tabId: string, lockName: string, events: MessagePort): void {
+  /** Registers a page of `tabId`; `onRemoved` runs once when it leaves (goodbye, or its lock came free). */
+  add(tabId: string, lockName: string, events: MessagePort, onRemoved?: () => void): void {
     this.#clock.clearTimeout(this.#graceTimers.get(tabId));
     this.#graceTimers.delete(tabId);
-    this.#pages.set(lockName, { tabId, lockName, events });
+    this.#pages.set(lockName, { tabId, lockName, events, onRemoved });
     this.options.liveness(lockName, () => this.remove(lockName, true));
     this.options.onPagesChanged();
   }
@@ -69,6 +71,7 @@ export class TabRegistry {
     if (!page) return;
     this.#pages.delete(lockName);
     page.events.close();
+    page.onRemoved?.();
     this.options.onPagesChanged();
     if (!this.isLive(page.tabId)) this.expectBack(page.tabId, grace ? this.options.graceMs : 0);
   }
