@@ -8,7 +8,7 @@ import type {
   MessageResult,
   TabEvent,
 } from '../bridge/api.js';
-import { Emitter, type Jsep, type TrickleCandidate } from '../janus/index.js';
+import { DestroyedError, Emitter, type Jsep, type TrickleCandidate } from '../janus/index.js';
 import { withDeadline } from './deadline.js';
 
 type EventOf<T extends TabEvent['type']> = Omit<Extract<TabEvent, { type: T }>, 'type'>;
@@ -123,6 +123,10 @@ export class KeeperClient extends Emitter<KeeperClientEvents> {
   }
 
   #call<T>(what: string, call: () => Promise<T>): Promise<T> {
+    // The same answer in both modes, before anything crosses (the port may be gone already).
+    if (this.#closed && what !== 'goodbye') {
+      return Promise.reject(new DestroyedError(`${what}: this page closed its connection to the keeper (connect again)`));
+    }
     return withDeadline(call(), this.callTimeoutMs, what);
   }
 
