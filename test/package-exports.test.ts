@@ -22,6 +22,6 @@ describe('package entries in Node', () => {
     const worker = await load('janus-keeper/worker');
     assert.equal(typeof worker.Keeper, 'function');
     assert.equal(typeof worker.memoryStore, 'function');
-    assert.equal('installAppShell' in worker, false, 'the app shell lives in janus-keeper/service-worker');
+    assert.equal('installAppShell' in worker, false, 'the app shell lives in janus-keeper/app-shell and janus-keeper/service-worker');
   });
 });

@@ -65,6 +65,8 @@ export interface KeeperState {
   /** When the next reconnection attempt runs (epoch ms), while reconnecting. */
   nextRetryAt?: number;
   stats: KeeperStats;
+  /** The keeper worker's janus-keeper version, on the state `hello` returns. */
+  version?: string;
 }
 
 export interface KeeperStats {
@@ -97,6 +99,8 @@ export interface TabHello {
   tabId: string;
   /** Held by this page for its whole life; the worker learns the page is gone when it gets it. */
   lockName: string;
+  /** The page's janus-keeper version: the worker refuses a page of another version. */
+  version?: string;
 }
 
 /** The keeper as a tab sees it through Comlink: one endpoint per connected page. */
