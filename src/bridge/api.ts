@@ -131,3 +131,13 @@ export type TabEvent =
   | { type: 'session-lost'; reason: string; code?: number }
   | { type: 'detached'; handleId: number }
   | { type: 'restore'; handle: HandleInfo; sessionId: number };
+
+declare global {
+  /**
+   * The keeper's API names `MessagePort` (a tab's event port). Node's types have `MessagePort` only
+   * as a value, so a Node program without the DOM lib would fail to compile these declarations;
+   * this empty interface gives it the type name there and merges with the DOM's where it is loaded.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-empty-interface
+  interface MessagePort {}
+}
