@@ -2,10 +2,11 @@
 // its page and Node script type-checked strictly (skipLibCheck false) under every moduleResolution,
 // the page bundled with esbuild and served with the exported worker, run against a real Janus.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { packedApp, typecheck, type PackedApp, type Resolution } from '../test/consumer/packed-app.js';
+import { packedApp, REPO, typecheck, type PackedApp, type Resolution } from '../test/consumer/packed-app.js';
+import { countTsFences, readmeBlocks } from '../test/consumer/readme-blocks.js';
 import { serveStatic, type StaticServer } from './fixtures/static-server.js';
 import { expect, test } from './fixtures/test.js';
 
@@ -42,6 +43,26 @@ for (const resolution of ['bundler', 'node16', 'nodenext'] as Resolution[]) {
     await typecheck(app, `node-${resolution}`, ['node.ts'], resolution, 'node');
   });
 }
+
+test("README's TypeScript blocks compile against the packed package", async () => {
+  const markdown = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const blocks = readmeBlocks(markdown);
+  expect(blocks.length).toBe(countTsFences(markdown)); // no block skipped
+  expect(blocks.length).toBeGreaterThan(8);
+  const files = { dom: [] as string[], webworker: [] as string[] };
+  blocks.forEach((block, index) => {
+    const name = `readme-${index + 1}-line-${block.line}`;
+    writeFileSync(join(app.dir, `${name}.ts`), `${block.code}\nexport {};\n`);
+    files[block.lib].push(`${name}.ts`);
+    if (block.prelude) {
+      writeFileSync(join(app.dir, `${name}.prelude.d.ts`), `${block.prelude}\n`);
+      files[block.lib].push(`${name}.prelude.d.ts`);
+    }
+  });
+  // Pages and Node examples: the DOM lib plus Node's types; service worker blocks: the worker lib.
+  await typecheck(app, 'readme', files.dom, 'bundler', 'dom+node');
+  await typecheck(app, 'readme-sw', files.webworker, 'bundler', 'webworker');
+});
 
 test('a connect-only page bundle carries no workbox-window', () => {
   expect(pageBundle.length).toBeGreaterThan(0);

@@ -32,7 +32,7 @@ export async function packedApp(): Promise<PackedApp> {
 }
 
 export type Resolution = 'bundler' | 'node16' | 'nodenext';
-export type Lib = 'dom' | 'webworker' | 'node';
+export type Lib = 'dom' | 'webworker' | 'node' | 'dom+node';
 
 /** Type-checks `files` strictly (skipLibCheck false); resolves with tsc's output, rejects on errors. */
 export async function typecheck(app: PackedApp, name: string, files: string[], resolution: Resolution, lib: Lib): Promise<void> {
@@ -41,8 +41,8 @@ export async function typecheck(app: PackedApp, name: string, files: string[], r
     compilerOptions: {
       target: 'es2022', module, moduleResolution: resolution, strict: true, skipLibCheck: false,
       noEmit: true, noUncheckedIndexedAccess: true,
-      lib: lib === 'dom' ? ['es2022', 'dom', 'dom.iterable'] : lib === 'webworker' ? ['es2022', 'webworker'] : ['es2022'],
-      types: lib === 'node' ? ['node'] : [],
+      lib: lib.startsWith('dom') ? ['es2022', 'dom', 'dom.iterable'] : lib === 'webworker' ? ['es2022', 'webworker'] : ['es2022'],
+      types: lib.endsWith('node') ? ['node'] : [],
     },
     files,
   };
