@@ -72,6 +72,8 @@ test('a connect-only page bundle carries no workbox-window', () => {
 
 test('two tabs of the bundled app share one session and get an echotest answer', async ({ context, janus }) => {
   const [first, second] = [await context.newPage(), await context.newPage()];
+  const logged: string[] = []; // page.ts connects with debug: true
+  first.on('console', (message) => logged.push(message.text()));
   const done = (page: typeof first) => page.waitForFunction(() => document.body.dataset.echo || document.body.dataset.error);
   for (const page of [first, second]) {
     await page.goto(`${site.url}/?server=${encodeURIComponent(janus.wsUrl)}`);
@@ -81,6 +83,15 @@ test('two tabs of the bundled app share one session and get an echotest answer',
   expect(seen.map((data) => data.error)).toEqual([undefined, undefined]);
   expect(seen.map((data) => data.echo)).toEqual(['ok', 'ok']);
   expect(seen[0]!.session).toBe(seen[1]!.session);
+  const debug = logged.filter((line) => line.startsWith('[janus-keeper] state'));
+  expect(debug.some((line) => line.startsWith('[janus-keeper] state ready'))).toBe(true);
+  expect(debug.filter((line) => line.includes(seen[0]!.session!))).toEqual([]);
+});
+
+test("the browser's offer and ICE candidates go in as the browser hands them; Janus's answer goes to setRemoteDescription", async ({ page, janus }) => {
+  await page.goto(`${site.url}/?webrtc=1&server=${encodeURIComponent(janus.wsUrl)}`);
+  await page.waitForFunction(() => document.body.dataset.echo || document.body.dataset.error);
+  expect(await page.evaluate(() => ({ ...document.body.dataset }))).toMatchObject({ echo: 'ok', webrtc: 'stable' });
 });
 
 test('a workerUrl that does not load rejects connect() with WorkerLoadError naming the URL', async ({ page, janus }) => {

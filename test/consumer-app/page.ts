@@ -17,7 +17,6 @@ try {
   const { handleId } = known ?? await keeper.attach(ECHO);
   const { data } = await keeper.message(handleId, { audio: true });
   report('session', String(sessionId));
-  report('echo', String(data['result']));
 
   // Browser types go in as the browser hands them (checked by tsc; run where a peer connection exists).
   if (params.has('webrtc')) {
@@ -28,7 +27,9 @@ try {
     await pc.setLocalDescription(offer);
     const answer = await keeper.message(handleId, { audio: true }, offer);
     if (answer.jsep) await pc.setRemoteDescription(answer.jsep);
+    report('webrtc', pc.signalingState);
   }
+  report('echo', String(data['result']));
 } catch (error) {
   const kind = error instanceof VersionMismatchError ? 'version' : error instanceof WorkerLoadError ? 'load'
     : error instanceof JanusKeeperError ? 'keeper' : 'other';
