@@ -109,3 +109,15 @@ test('a stale keeper worker (another version) is refused at hello with VersionMi
   expect(error).toContain(STALE);
   expect(await pageLocks(page)).toBe(0);
 });
+
+test('leader mode: a workerUrl that does not load rejects connect() with WorkerLoadError naming the URL', async ({ page, janus }) => {
+  const error = await open(page, { server: janus.wsUrl, workerUrl: '/e2e/pages/no-such-worker.js', name: 'leader-404',
+    options: JSON.stringify({ mode: 'leader' }) });
+  expect(error).toMatch(/^WorkerLoadError: the keeper worker at \/e2e\/pages\/no-such-worker\.js did not load/);
+  expect(await pageLocks(page)).toBe(0);
+  const leaderLocks = await page.evaluate(async () => {
+    const { held = [], pending = [] } = await navigator.locks.query();
+    return [...held, ...pending].filter((lock) => lock.name?.startsWith('leader-404/')).length;
+  });
+  expect(leaderLocks).toBe(0); // this tab left the leader election too
+});
