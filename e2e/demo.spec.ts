@@ -1,11 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { startJanus } from './fixtures/janus-launcher.js';
 import { expect, test } from './fixtures/test.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SCREENSHOT = fileURLToPath(new URL('../docs/demo.png', import.meta.url));
+// npm test leaves the tree clean: the shot goes to the OS temp folder; `npm run screenshot` sets
+// DEMO_SCREENSHOT to refresh README's docs/demo.png.
+const SCREENSHOT = process.env.DEMO_SCREENSHOT ? resolve(process.env.DEMO_SCREENSHOT) : join(tmpdir(), 'janus-keeper-demo.png');
 
 interface Demo {
   url: string;

@@ -1,5 +1,6 @@
 // The demo page: uses janus-keeper's public client API only.
-import { connect, registerAppShell, type HandleInfo, type KeeperClient, type KeeperState } from '../src/client/index.js';
+import { registerAppShell } from '../src/app-shell/page.js';
+import { connect, type HandleInfo, type KeeperClient, type KeeperState } from '../src/client/index.js';
 
 const ECHO = 'janus.plugin.echotest';
 const $ = <T extends HTMLElement = HTMLElement>(testId: string) =>

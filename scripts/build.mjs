@@ -2,12 +2,13 @@
 // `--watch` is not offered on purpose: `npm start` rebuilds on each start.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { injectAppShellManifest } from './app-shell.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const production = process.env.NODE_ENV !== 'development';
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 rmSync(new URL('../public/build', import.meta.url), { recursive: true, force: true });
@@ -19,7 +20,11 @@ const common = {
   target: 'es2022',
   sourcemap: true,
   logLevel: 'warning',
-  define: { 'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development') },
+  define: {
+    'process.env.NODE_ENV': JSON.stringify(production ? 'production' : 'development'),
+    // Page and keeper worker compare it at `hello` (src/bridge/version.ts).
+    __JANUS_KEEPER_VERSION__: JSON.stringify(version),
+  },
 };
 
 // Library entries: dependencies stay external, the app's bundler resolves them.
@@ -29,7 +34,9 @@ await build({
     index: 'src/client/index.ts',
     worker: 'src/worker/index.ts',
     janus: 'src/janus/index.ts',
-    'service-worker': 'src/worker/service-worker.ts',
+    'app-shell': 'src/app-shell/page.ts',
+    'service-worker': 'src/app-shell/service-worker.ts',
+    'service-worker.node': 'src/app-shell/service-worker.node.ts',
   },
   outdir: 'dist',
   platform: 'neutral',
@@ -38,7 +45,8 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
 });
 
-// Browser bundles with everything inlined: used by the e2e pages and the demo.
+// Browser bundles with everything inlined: the keeper worker is an export (`janus-keeper/keeper-worker.js`,
+// what an app serves as `workerUrl`); the other two are for the e2e pages and the benchmarks.
 await build({
   ...common,
   entryPoints: {

@@ -1,7 +1,9 @@
 // The published entries load where they are meant to: `janus-keeper/janus` and
-// `janus-keeper/worker` in Node (no `self`, no DOM), from the built dist/ (npm test builds first).
+// `janus-keeper/worker` in Node (no `self`, no DOM), from the built dist/ (npm test builds first);
+// every other entry at least imports in Node (SSR, an app's unit tests) without throwing.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 
 /** By name, as a user imports it; a variable, so the type check (run before the build) skips it. */
@@ -22,6 +24,38 @@ describe('package entries in Node', () => {
     const worker = await load('janus-keeper/worker');
     assert.equal(typeof worker.Keeper, 'function');
     assert.equal(typeof worker.memoryStore, 'function');
-    assert.equal('installAppShell' in worker, false, 'the app shell lives in janus-keeper/service-worker');
+    assert.equal('installAppShell' in worker, false, 'the app shell lives in janus-keeper/app-shell and janus-keeper/service-worker');
+  });
+
+  it('janus-keeper (the page entry) imports in Node and carries no app shell', async () => {
+    const main = await load('janus-keeper');
+    assert.equal(typeof main.connect, 'function');
+    assert.equal(typeof main.VersionMismatchError, 'function');
+    assert.equal('registerAppShell' in main, false, 'the app shell is janus-keeper/app-shell');
+  });
+
+  it('janus-keeper/app-shell imports in Node (workbox-window loads only on registerAppShell)', async () => {
+    const shell = await load('janus-keeper/app-shell');
+    await assert.rejects(shell.registerAppShell(), { name: 'JanusKeeperError' });
+  });
+
+  it('janus-keeper/service-worker is a stand-in in Node that says where it runs', async () => {
+    const sw = await load('janus-keeper/service-worker');
+    assert.throws(() => sw.installAppShell([]), { name: 'JanusKeeperError', message: /service worker/ });
+  });
+
+  it('janus-keeper/keeper-worker.js is exported, resolves to the shipped bundle and imports in Node', async () => {
+    const url = import.meta.resolve('janus-keeper/keeper-worker.js');
+    assert.ok(url.endsWith('/dist/browser/keeper-worker.js'));
+    await load('janus-keeper/keeper-worker.js');
+  });
+
+  it('janus-keeper/package.json is exported, and the bundles carry its version', async () => {
+    const pkg = JSON.parse(readFileSync(fileURLToPath(import.meta.resolve('janus-keeper/package.json')), 'utf8'));
+    assert.equal(pkg.name, 'janus-keeper');
+    assert.equal((await load('janus-keeper/worker')).VERSION, pkg.version);
+    assert.equal((await load('janus-keeper')).VERSION, pkg.version);
+    const worker = readFileSync(fileURLToPath(import.meta.resolve('janus-keeper/keeper-worker.js')), 'utf8');
+    assert.ok(worker.includes(JSON.stringify(pkg.version)), 'the worker bundle names its version');
   });
 });

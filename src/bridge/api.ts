@@ -61,6 +61,8 @@ export interface KeeperState {
   /** When the next reconnection attempt runs (epoch ms), while reconnecting. */
   nextRetryAt?: number;
   stats: KeeperStats;
+  /** The keeper worker's janus-keeper version, on the state `hello` returns. */
+  version?: string;
 }
 
 export interface KeeperStats {
@@ -99,6 +101,8 @@ export interface TabHello {
   tabId: string;
   /** Held by this page for its whole life; the worker learns the page is gone when it gets it. */
   lockName: string;
+  /** The page's janus-keeper version: the worker refuses a page of another version. */
+  version?: string;
 }
 
 /** The keeper as a tab sees it through Comlink: one endpoint per connected page. */
@@ -130,3 +134,13 @@ export type TabEvent =
   | { type: 'detached'; handleId: number }
   | { type: 'handle-moved'; handleId: number }
   | { type: 'restore'; handle: HandleInfo; sessionId: number };
+
+declare global {
+  /**
+   * The keeper's API names `MessagePort` (a tab's event port). Node's types have `MessagePort` only
+   * as a value, so a Node program without the DOM lib would fail to compile these declarations;
+   * this empty interface gives it the type name there and merges with the DOM's where it is loaded.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-empty-interface
+  interface MessagePort {}
+}

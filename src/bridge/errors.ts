@@ -10,11 +10,12 @@ import {
   TimeoutError,
   TransportError,
 } from '../janus/index.js';
+import { VersionMismatchError } from './version.js';
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
 const errorClasses = new Map<string, ErrorClass>();
-const FIELDS = ['code', 'reason', 'sessionId', 'timeoutMs', 'local'] as const;
+const FIELDS = ['code', 'reason', 'sessionId', 'timeoutMs', 'local', 'pageVersion', 'workerVersion', 'url'] as const;
 
 /** Makes errors of this class cross the boundary with their class and fields (both sides). */
 export function registerErrorClass(name: string, errorClass: ErrorClass): void {
@@ -23,7 +24,7 @@ export function registerErrorClass(name: string, errorClass: ErrorClass): void {
 
 // Keys are the errors' `name`s (not `Class.name`, which a minifier renames).
 const builtIn = { JanusKeeperError, JanusError, SessionReclaimException, TransportError, TimeoutError,
-  InvalidArgumentError, DestroyedError };
+  InvalidArgumentError, DestroyedError, VersionMismatchError };
 for (const [name, errorClass] of Object.entries(builtIn)) registerErrorClass(name, errorClass);
 
 export interface SerializedKeeperError {

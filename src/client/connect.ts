@@ -1,21 +1,26 @@
-import { transfer, wrap } from 'comlink';
-import type { KeeperConfig, KeeperEndpoint, KeeperMode, TabHello } from '../bridge/api.js';
+import { releaseProxy, transfer, wrap } from 'comlink';
+import type { KeeperConfig, KeeperEndpoint, KeeperMode, KeeperState, TabHello } from '../bridge/api.js';
 import { installErrorTransfer } from '../bridge/errors.js';
 import { relayNames } from '../bridge/relay.js';
 import { InvalidArgumentError, JanusKeeperError } from '../janus/index.js';
 import { checkConfig } from '../bridge/config.js';
+import { describeState } from '../bridge/debug.js';
+import { VERSION, VersionMismatchError } from '../bridge/version.js';
 import { withDeadline } from './deadline.js';
 import { KeeperClient } from './keeper-client.js';
 import { Leadership } from './leader.js';
+import { watchNetwork } from './page-listeners.js';
 import { RelayClient } from './relay-client.js';
+import { watchWorkerLoad, WorkerLoadError } from './worker-load.js';
 
 /** `auto`: a SharedWorker where there is one, else the leader-tab fallback. */
 export type ConnectMode = 'auto' | 'shared-worker' | 'leader';
 
 export interface ConnectOptions extends KeeperConfig {
   /**
-   * URL of the keeper's worker bundle (`janus-keeper`'s `dist/browser/keeper-worker.js`); it runs
-   * as the SharedWorker or, in the fallback, as the leader tab's dedicated Worker.
+   * URL of the keeper's worker bundle (`janus-keeper/keeper-worker.js`, served by your app from the
+   * same janus-keeper version as the page); it runs as the SharedWorker or, in the fallback, as the
+   * leader tab's dedicated Worker. A URL that does not load rejects with `WorkerLoadError`.
    */
   workerUrl: string | URL;
   /** Base of the worker's name; pages that share a keeper use the same one. */
@@ -34,6 +39,8 @@ export interface ConnectOptions extends KeeperConfig {
   extendedLifetime?: boolean;
   /** Deadline of every call to the worker. Default 20 s. */
   callTimeoutMs?: number;
+  /** Log the keeper's state transitions this page receives to the console (no ids, no secrets). */
+  debug?: boolean;
 }
 
 const TAB_ID_KEY = 'janus-keeper:tab';
@@ -47,54 +54,84 @@ export async function connect(options: ConnectOptions): Promise<KeeperClient> {
   const callTimeoutMs = options.callTimeoutMs ?? 20_000;
   const base = `${options.name ?? 'janus-keeper'}/v${WORKER_PROTOCOL_VERSION}`;
   const lockName = `janus-keeper:page:${crypto.randomUUID()}`;
-  const hello: TabHello = { config, tabId: tabId(), lockName };
+  const hello: TabHello = { config, tabId: tabId(), lockName, version: VERSION };
   const sharedWorker = typeof SharedWorker !== 'undefined';
   if (mode === 'shared-worker' && !sharedWorker) {
     throw new JanusKeeperError('This browser has no SharedWorker (use mode "auto" for the leader-tab fallback)');
   }
+  // Released by client.close(), in reverse order; filled in while connecting.
+  const releases: Array<() => void> = [];
+  const releaseAll = (): void => {
+    for (const release of releases.splice(0).reverse()) release();
+  };
   const client = sharedWorker && mode !== 'leader'
-    ? await viaSharedWorker(options, base, hello, callTimeoutMs)
-    : await viaLeader(options.workerUrl, base, hello, callTimeoutMs);
+    ? await viaSharedWorker(options, base, hello, callTimeoutMs, releases, releaseAll)
+    : await viaLeader(options.workerUrl, base, hello, callTimeoutMs, releases, releaseAll);
   // Local causes: only this browser lost its link, so the keeper retries at once.
-  globalThis.addEventListener?.('online', () => void client.online().catch(() => {}));
-  globalThis.document?.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'visible') void client.online().catch(() => {});
-  });
+  releases.push(watchNetwork(() => void client.online().catch(() => {})));
+  if (options.debug) releases.push(client.on('state', (state) => console.debug(describeState(state))));
   return client;
 }
 
-async function viaSharedWorker(options: ConnectOptions, base: string, hello: TabHello, callTimeoutMs: number) {
+/** A worker of another janus-keeper version (a stale copy after an upgrade) is refused. */
+function checkWorkerVersion(state: KeeperState): KeeperState {
+  if (state.version !== VERSION) throw new VersionMismatchError(VERSION, state.version);
+  return state;
+}
+
+async function viaSharedWorker(options: ConnectOptions, base: string, hello: TabHello, callTimeoutMs: number,
+  releases: Array<() => void>, releaseAll: () => void) {
   const extendedLifetime = options.extendedLifetime ?? true;
   const name = `${base}${extendedLifetime ? '/extended' : ''}`;
   const worker = new SharedWorker(options.workerUrl, { name, type: 'module', extendedLifetime } as WorkerOptions);
+  const load = watchWorkerLoad(worker, options.workerUrl);
   const endpoint = wrap<KeeperEndpoint>(worker.port);
-  const release = await holdLock(hello.lockName);
+  releases.push(() => worker.port.close(), () => endpoint[releaseProxy](), load.stop);
   const channel = new MessageChannel();
-  const state = await withDeadline(endpoint.hello(hello, transfer(channel.port2, [channel.port2])), callTimeoutMs, 'connect');
-  return new KeeperClient(endpoint, channel.port1, state, callTimeoutMs, release, () => 'shared-worker');
+  try {
+    const lock = holdLock(hello.lockName);
+    releases.push(() => void lock.then((release) => release()));
+    await Promise.race([lock, load.failed]);
+    const answer = endpoint.hello(hello, transfer(channel.port2, [channel.port2]));
+    const state = checkWorkerVersion(await withDeadline(Promise.race([answer, load.failed]), callTimeoutMs, 'connect'));
+    load.stop();
+    return new KeeperClient(endpoint, channel.port1, state, callTimeoutMs, releaseAll, () => 'shared-worker');
+  } catch (error) {
+    channel.port1.close();
+    releaseAll();
+    throw error;
+  }
 }
 
 /** No SharedWorker: elect a leader tab with a Web Lock; talk to its Worker over a BroadcastChannel. */
-async function viaLeader(workerUrl: string | URL, base: string, hello: TabHello, callTimeoutMs: number) {
+async function viaLeader(workerUrl: string | URL, base: string, hello: TabHello, callTimeoutMs: number,
+  releases: Array<() => void>, releaseAll: () => void) {
   if (typeof navigator === 'undefined' || !navigator.locks || typeof BroadcastChannel === 'undefined') {
     throw new JanusKeeperError('This browser has neither SharedWorker nor Web Locks + BroadcastChannel: janus-keeper cannot share a session here');
   }
   const names = relayNames(base);
   const relay = new RelayClient(new BroadcastChannel(names.channel), callTimeoutMs);
-  const leadership = new Leadership(names.leaderLock, workerUrl, base, () => relay.leaderGone());
-  const releasePage = await holdLock(hello.lockName);
-  leadership.start();
-  const release = () => {
-    releasePage();
-    relay.close();
-    leadership.stop();
-  };
+  let loadFailed: (error: WorkerLoadError) => void = () => {};
+  const failed = new Promise<never>((_, reject) => {
+    loadFailed = reject;
+  });
+  failed.catch(() => {});
+  let connected = false;
+  // Only the leader tab starts the Worker, so only it can see the script fail to load.
+  const leadership = new Leadership(names.leaderLock, workerUrl, base, () => relay.leaderGone(), (error) => {
+    if (!connected) loadFailed(new WorkerLoadError(String(workerUrl), error.message));
+    else console.warn(`[janus-keeper] ${error.message}`);
+  });
+  releases.push(() => relay.close(), () => leadership.stop());
   try {
-    const state = await relay.hello(hello);
+    releases.push(await holdLock(hello.lockName));
+    leadership.start();
+    const state = checkWorkerVersion(await Promise.race([relay.hello(hello), failed]));
+    connected = true;
     const modeOf = (): KeeperMode => (leadership.isLeader ? 'leader' : 'follower');
-    return new KeeperClient(relay, relay.events, state, callTimeoutMs, release, modeOf);
+    return new KeeperClient(relay, relay.events, state, callTimeoutMs, releaseAll, modeOf);
   } catch (error) {
-    release();
+    releaseAll();
     throw error;
   }
 }
@@ -107,7 +144,7 @@ function checkConnectOptions(options: ConnectOptions): KeeperConfig {
   if (options.mode !== undefined && !['auto', 'shared-worker', 'leader'].includes(options.mode)) {
     throw new InvalidArgumentError('mode must be "auto", "shared-worker" or "leader"');
   }
-  const { workerUrl, name, mode, extendedLifetime, callTimeoutMs, ...config } = options;
+  const { workerUrl, name, mode, extendedLifetime, callTimeoutMs, debug, ...config } = options;
   return checkConfig(config);
 }
 

@@ -24,4 +24,5 @@ export {
   TimeoutError,
   TransportError,
 } from '../janus/index.js';
-export { AppShell, registerAppShell, type AppShellEvents, type RegisterAppShellOptions } from './app-shell.js';
+export { VERSION, VersionMismatchError } from '../bridge/version.js';
+export { WorkerLoadError } from './worker-load.js';

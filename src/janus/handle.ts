@@ -23,7 +23,17 @@ export interface HandleEvents {
   detached: JanusMessage | undefined;
 }
 
-export type TrickleCandidate = Record<string, unknown>;
+/**
+ * One trickled ICE candidate: the browser's `RTCIceCandidateInit` (`event.candidate.toJSON()`) is
+ * one; `{ completed: true }` tells Janus there are no more.
+ */
+export interface TrickleCandidate {
+  candidate?: string;
+  sdpMid?: string | null;
+  sdpMLineIndex?: number | null;
+  usernameFragment?: string | null;
+  completed?: boolean;
+}
 
 /** What a handle needs from its session; keeps the handle testable and the import one-way. */
 export interface HandleOwner {

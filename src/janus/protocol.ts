@@ -1,10 +1,15 @@
 import { InvalidArgumentError, JanusError } from './errors.js';
 
-/** A JSEP offer/answer as WebRTC produces it. */
+/**
+ * A JSEP offer/answer as WebRTC produces it: the browser's `RTCSessionDescriptionInit` (e.g.
+ * `pc.localDescription`, `await pc.createOffer()`) is one, and one from Janus can be handed to
+ * `setRemoteDescription`. No index signature, so that those DOM interfaces are assignable.
+ */
 export interface Jsep {
   type: 'offer' | 'answer' | 'pranswer' | 'rollback';
   sdp?: string;
-  [key: string]: unknown;
+  /** Janus: the media are end-to-end encrypted (insertable streams). */
+  e2ee?: boolean;
 }
 
 /** What the session layer hands to a transport: the body plus where it goes. */

@@ -29,16 +29,23 @@ export interface Transport extends Emitter<TransportEvents> {
   close(reason?: TransportError): void;
 }
 
+/**
+ * An event handler property that also accepts a handler of a narrower event type (the `ws`
+ * package's `(event: WebSocket.MessageEvent) => void`): method parameters are bivariant in
+ * TypeScript, function-typed properties are not.
+ */
+type Handler<E> = { bivarianceHack(event: E): void }['bivarianceHack'];
+
 /** The part of the WHATWG WebSocket a transport uses: the browser's, Node 22's or the `ws` package's. */
 export interface WebSocketLike {
   readonly readyState: number;
   readonly protocol: string;
   send(data: string): void;
   close(code?: number, reason?: string): void;
-  onopen: ((event: unknown) => void) | null;
-  onclose: ((event: { code: number; reason: string }) => void) | null;
-  onerror: ((event: unknown) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
+  onopen: Handler<unknown> | null;
+  onclose: Handler<{ code: number; reason: string }> | null;
+  onerror: Handler<unknown> | null;
+  onmessage: Handler<{ data: unknown }> | null;
 }
 
 export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;

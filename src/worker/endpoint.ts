@@ -16,6 +16,7 @@ import {
   type TrickleCandidate,
 } from '../janus/index.js';
 import { checkConfig } from '../bridge/config.js';
+import { VERSION, VersionMismatchError } from '../bridge/version.js';
 import type { Keeper } from './keeper.js';
 
 /** Finds or makes the keeper for a config; one keeper per Janus server or server list (`keeperKey`). */
@@ -38,6 +39,7 @@ export class TabEndpoint implements KeeperEndpoint {
 
   async hello(hello: TabHello, events: MessagePort): Promise<KeeperState> {
     if (this.#keeper) throw new InvalidArgumentError('hello() was already called on this connection');
+    if (hello?.version !== undefined && hello.version !== VERSION) throw new VersionMismatchError(hello.version, VERSION);
     const config = checkConfig(hello?.config);
     this.#tabId = requireNonEmptyString(hello.tabId, 'tabId');
     this.#lockName = requireNonEmptyString(hello.lockName, 'lockName');
@@ -48,7 +50,7 @@ export class TabEndpoint implements KeeperEndpoint {
       this.#keeper = undefined;
       this.release();
     });
-    return keeper.snapshot(this.#tabId);
+    return { ...keeper.snapshot(this.#tabId), version: VERSION };
   }
 
   create(sessionId?: number): Promise<CreateResult> {

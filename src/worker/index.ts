@@ -1,5 +1,5 @@
 // For apps that build their own worker bundle, and for Node (the keeper runs there too).
-// The service worker's app shell is `janus-keeper/service-worker` (workbox needs a worker scope).
+// The app shell is `janus-keeper/app-shell` (page) and `janus-keeper/service-worker`.
 export { Keeper, type KeeperEvents, type KeeperOptions } from './keeper.js';
 export { TabEndpoint, type KeeperLookup } from './endpoint.js';
 export { RelayServer, type RelayChannel } from './relay-server.js';
@@ -9,3 +9,5 @@ export type { SessionStore, StoredHandle, StoredSession } from './store.js';
 export { DEFAULT_BACKOFF, fullJitter, retryDelay, type BackoffPolicy, type RetryCause, type RetrySchedule } from './backoff.js';
 export { TabRegistry, webLocksLiveness, type LivenessWatch } from './tabs.js';
 export { installErrorTransfer } from '../bridge/errors.js';
+export { debugKeeper } from './debug.js';
+export { VERSION, VersionMismatchError } from '../bridge/version.js';

@@ -34,7 +34,9 @@ function keeperFor(config: KeeperConfig): Keeper {
   return keeper;
 }
 
-if ('onconnect' in globalThis) {
+if (!('WorkerGlobalScope' in globalThis)) {
+  // Not in a worker (e.g. imported in Node for its URL): nothing to serve.
+} else if ('onconnect' in globalThis) {
   self.addEventListener('connect', (event) => {
     const port = event.ports[0];
     // Once the page is gone, its port closes: its endpoint and Comlink's listener can be collected.

@@ -1,4 +1,4 @@
-// The app shell's service worker, built on workbox-precaching: precaches the app's built assets so
+// `janus-keeper/service-worker`: the app shell's service worker, built on workbox-precaching: precaches the app's built assets so
 // a reload while offline still boots. Janus traffic is never touched: no route matches it, so it
 // goes straight to the network (and a WebSocket never passes through a service worker).
 import { precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
@@ -25,8 +25,17 @@ interface ServiceWorkerScope {
 
 declare const self: ServiceWorkerScope;
 
+/** What workbox-build's injectManifest puts in place of `self.__WB_MANIFEST`. */
+export type AppShellManifest = Array<PrecacheEntry | string>;
+
+declare global {
+  // A global `var` is how a declaration reaches `self` in every lib (webworker, dom or none).
+  // eslint-disable-next-line no-var
+  var __WB_MANIFEST: AppShellManifest;
+}
+
 /** Installs the app shell: `manifest` is `self.__WB_MANIFEST`, filled in by workbox-build. */
-export function installAppShell(manifest: Array<PrecacheEntry | string>, options: AppShellOptions = {}): void {
+export function installAppShell(manifest: AppShellManifest, options: AppShellOptions = {}): void {
   // Pages carry query parameters (?server=, ?transport=): they all boot from the one cached page.
   precacheAndRoute(manifest, { ignoreURLParametersMatching: [/.*/] });
   const runtime = new Set((options.runtime ?? []).map((url) => new URL(url, self.location.href).href));

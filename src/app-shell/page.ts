@@ -1,4 +1,7 @@
-import { Workbox } from 'workbox-window';
+// The page half of the app shell (`janus-keeper/app-shell`): kept out of the main entry so a page
+// that only calls connect() carries no workbox-window. workbox-window is CommonJS (UMD) for Node, so
+// it is loaded only when a shell is registered: importing this module in Node (SSR, unit tests) works.
+import type { Workbox } from 'workbox-window';
 import { Emitter, JanusKeeperError } from '../janus/index.js';
 
 export interface AppShellEvents {
@@ -65,6 +68,7 @@ export async function registerAppShell(options: RegisterAppShellOptions = {}): P
   if (typeof navigator === 'undefined' || !('serviceWorker' in navigator)) {
     throw new JanusKeeperError('Service workers are not available here (they need a secure context: https or localhost)');
   }
+  const { Workbox } = await import('workbox-window');
   const workbox = new Workbox(options.url ?? '/sw.js', options.scope ? { scope: options.scope } : undefined);
   const shell = new AppShell(workbox, options.reloadOnUpdate ?? true);
   await workbox.register();
