@@ -73,11 +73,11 @@ for (const kind of ['ws', 'http'] as const) {
       await expect.poll(() => keeperState(page), { timeout: 10_000 }).toBe('ready');
       expect(await echo(page, handleId)).toBe('ok');
       expect((await page.evaluate(() => (window as any).keeper.state())).sessionId).toBe(sessionId);
-      // Full jitter from [10 ms, 1.15 s), doubling to a 4 s cap: 2 to 6 attempts in 5 s. A retry loop
-      // without backoff would make hundreds; fewer than 2 would mean it stopped trying.
+      // The schedule itself is proven on a fake clock (test/schedule.test.ts); here, bounds from the
+      // config: it kept trying, and never past the per-minute attempt limit (60 by default).
       test.info().annotations.push({ type: 'refused-connections-in-5s', description: String(refused) });
-      expect(refused).toBeGreaterThanOrEqual(2);
-      expect(refused).toBeLessThanOrEqual(15);
+      expect(refused).toBeGreaterThanOrEqual(1);
+      expect(refused).toBeLessThanOrEqual(60);
     });
 
     test('a blackholed link is found dead by the keepalive deadline, then recovers', async ({ page, janus, site, wsProxy, httpProxy }) => {
