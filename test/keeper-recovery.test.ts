@@ -1,0 +1,140 @@
+// Recovery counted on a fake clock against a real Janus, never timed: keepalives restart after a
+// claim, a refused claim gives session-lost at the 458 (not when the window passes), the per-minute
+// attempt limit holds, and a 403 is never retried, with autoRecreate neither.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import WebSocket from 'ws';
+import { startFaultProxy } from '../e2e/fixtures/fault-proxy.js';
+import type { KeeperConfig } from '../src/bridge/api.js';
+import type { WebSocketConstructor } from '../src/janus/index.js';
+import { Keeper } from '../src/worker/keeper.js';
+import { memoryStore } from '../src/worker/store.js';
+import { FakeClock } from './fake-clock.js';
+import { quietLogger, useJanus, waitFor } from './helpers.js';
+
+const Ws = WebSocket as unknown as WebSocketConstructor;
+/** Deadlines far past the fake time a test moves: real answers are never overtaken by a fake timeout. */
+const LONG = 3_600_000;
+
+function keeperOn(server: string, clock: FakeClock, config: Partial<KeeperConfig> = {}) {
+  return new Keeper({
+    config: { server, requestTimeoutMs: LONG, keepAliveTimeoutMs: LONG, connectTimeoutMs: LONG, ...config },
+    store: memoryStore(), standalone: true, liveness: () => {}, logger: quietLogger(), WebSocket: Ws, clock, random: () => 0.5,
+  });
+}
+
+/** Moves fake time in steps, letting real I/O answer between them, until `done()` or `maxMs` of fake time. */
+async function drive(clock: FakeClock, done: () => boolean, maxMs: number, stepMs = 50): Promise<void> {
+  const end = clock.now() + maxMs;
+  while (!done() && clock.now() < end) {
+    await clock.advance(Math.min(stepMs, end - clock.now()));
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+async function rawDestroy(url: string, sessionId: number): Promise<void> {
+  const socket = new WebSocket(url, 'janus-protocol');
+  await new Promise((resolve) => socket.once('open', resolve));
+  const answered = new Promise((resolve) => socket.on('message', (data) => {
+    if (JSON.parse(String(data)).janus !== 'ack') resolve(undefined);
+  }));
+  socket.send(JSON.stringify({ janus: 'destroy', session_id: sessionId, transaction: 'd' }));
+  await answered;
+  socket.close();
+}
+
+describe('recovery on a fake clock, against a real Janus', () => {
+  const janus = useJanus({ sessionTimeout: 60, reclaimTimeout: 30 });
+
+  it('keepalives start again after a claim: one per keepAliveMs of fake time', async () => {
+    const proxy = await startFaultProxy(janus().ports.ws);
+    const clock = new FakeClock();
+    const keeper = keeperOn(proxy.via(janus().wsUrl), clock, { keepAliveMs: 1_000 });
+    try {
+      const { sessionId } = await keeper.create();
+      proxy.reset();
+      await waitFor('reconnecting', () => keeper.state === 'reconnecting');
+      await drive(clock, () => keeper.state === 'ready', 10_000);
+      assert.equal(keeper.snapshot().sessionId, sessionId);
+      const base = keeper.snapshot().stats.keepalives;
+      for (let n = 1; n <= 3; n++) {
+        await clock.advance(1_000);
+        await waitFor(`keepalive ${n} acknowledged`, () => keeper.snapshot().stats.keepalives === base + n);
+      }
+    } finally {
+      await keeper.destroy();
+      await proxy.close();
+    }
+  });
+
+  it('a claim refused after a drop gives session-lost at the 458, long before the reclaim window passes', async () => {
+    const proxy = await startFaultProxy(janus().ports.ws);
+    const clock = new FakeClock();
+    const keeper = keeperOn(proxy.via(janus().wsUrl), clock);
+    try {
+      const { sessionId } = await keeper.create();
+      const lost: { code?: number }[] = [];
+      keeper.on('session-lost', (event) => lost.push(event));
+      proxy.setMode('refuse');
+      proxy.reset();
+      const droppedAt = clock.now();
+      await waitFor('reconnecting', () => keeper.state === 'reconnecting');
+      await rawDestroy(janus().wsUrl, sessionId); // Janus no longer has it
+      const attemptsBefore = keeper.snapshot().stats.connections;
+      proxy.setMode('pass');
+      await drive(clock, () => keeper.state === 'lost', 60_000);
+      assert.equal(keeper.state, 'lost');
+      assert.deepEqual(lost.map((event) => event.code), [458]);
+      assert.ok(clock.now() - droppedAt < 30_000, `lost after ${clock.now() - droppedAt} fake ms: at the 458, not the window`);
+      assert.equal(keeper.snapshot().stats.connections - attemptsBefore, 1, 'one claim reached Janus, refused: no more');
+    } finally {
+      await keeper.destroy();
+      await proxy.close();
+    }
+  });
+
+  it('reaches the per-minute attempt limit and never passes it', async () => {
+    const proxy = await startFaultProxy(janus().ports.ws);
+    const clock = new FakeClock();
+    const keeper = keeperOn(proxy.via(janus().wsUrl), clock, { maxAttemptsPerMinute: 3, backoff: { baseMs: 20, capMs: 40, floorMs: 10 } });
+    try {
+      await keeper.create(); // attempt 1 of the minute
+      proxy.setMode('refuse');
+      proxy.reset();
+      const start = clock.now();
+      await drive(clock, () => false, 59_000, 200);
+      const { connections } = keeper.snapshot().stats;
+      assert.equal(connections, 3, 'the limit reached within the minute, not passed');
+      assert.ok(keeper.snapshot().nextRetryAt! >= start + 60_000 - 1_000, 'the next attempt waits for the minute');
+      await drive(clock, () => keeper.snapshot().stats.connections > 3, 5_000, 200);
+      assert.equal(keeper.snapshot().stats.connections, 4, 'and it goes on once the minute has passed');
+    } finally {
+      await keeper.destroy();
+      await proxy.close();
+    }
+  });
+});
+
+describe('403 is never retried, with autoRecreate neither (token_auth Janus)', () => {
+  const janus = useJanus({ sessionTimeout: 60, reclaimTimeout: 30, tokenAuth: true });
+
+  it('after a restart forgot the token: lost for good, no more attempts in 2 fake minutes', async () => {
+    await janus().addToken('good-token');
+    const clock = new FakeClock();
+    const keeper = keeperOn(janus().wsUrl, clock, { token: 'good-token', autoRecreate: true });
+    try {
+      await keeper.create();
+      await janus().restart('SIGKILL'); // tokens live in Janus's memory: gone
+      await waitFor('the drop seen', () => keeper.state !== 'ready');
+      await drive(clock, () => keeper.state === 'lost', 30_000);
+      assert.equal(keeper.state, 'lost');
+      assert.match(keeper.snapshot().cause ?? '', /403|[Uu]nauthorized/);
+      const { connections } = keeper.snapshot().stats;
+      await drive(clock, () => false, 120_000, 1_000);
+      assert.equal(keeper.snapshot().stats.connections, connections, 'no create or claim after the 403');
+      assert.equal(keeper.state, 'lost');
+    } finally {
+      await keeper.destroy().catch(() => {});
+    }
+  });
+});
