@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { JanusSession, systemClock, TimeoutError, TransportError, type FetchLike } from '../src/janus/index.js';
 import type { WebSocketConstructor, WebSocketLike } from '../src/janus/transport.js';
 import { WebSocketTransport } from '../src/janus/websocket-transport.js';
-import { quietLogger } from './helpers.js';
+import { quietLogger, waitFor } from './helpers.js';
 
 class FakeJanusSocket implements WebSocketLike {
   static last: FakeJanusSocket | undefined;
@@ -106,5 +106,44 @@ describe('HTTP: the long-poll ends (404) while a destroy is on its way (a FAKE J
     await session.destroy();
     assert.equal(session.state, 'destroyed');
     assert.equal(disconnected, false);
+  });
+});
+
+describe('issue 16 bug 1: the link lost between the answer to create/claim and the answer to info (a FAKE socket)', () => {
+  // Only a fake can close the socket exactly after one answer and before the next.
+  const answerThenDrop = (answer: (request: { janus: string; transaction: string }) => object | undefined) =>
+    class extends FakeJanusSocket {
+      override send(data: string) {
+        super.send(data);
+        const request = JSON.parse(data) as { janus: string; transaction: string };
+        const frame = answer(request);
+        queueMicrotask(() => {
+          if (frame) this.deliver(JSON.stringify({ transaction: request.transaction, ...frame }));
+          else this.onclose?.({ code: 1006, reason: '' }); // info: the link goes instead of its answer
+        });
+      }
+    };
+
+  for (const claim of [false, true]) {
+    it(`${claim ? 'claim' : 'create'} rejects with TransportError instead of returning a deaf session`, async () => {
+      const Socket = answerThenDrop((request) =>
+        request.janus === 'info' ? undefined : { janus: 'success', ...(claim ? { session_id: 77 } : { data: { id: 77 } }) });
+      await assert.rejects(JanusSession.create({ server: 'ws://fake', WebSocket: Socket as unknown as WebSocketConstructor,
+        logger: quietLogger(), ...(claim ? { sessionId: 77 } : {}) }), TransportError);
+    });
+  }
+
+  it('a keepalive that fails on a link already closed still ends in disconnected, once', async () => {
+    const Socket = answerThenDrop((request) => (request.janus === 'keepalive' ? { janus: 'ack' }
+      : request.janus === 'info' ? { janus: 'server_info' } : { janus: 'success', data: { id: 78 } }));
+    const session = await JanusSession.create({ server: 'ws://fake', WebSocket: Socket as unknown as WebSocketConstructor,
+      logger: quietLogger(), keepAliveMs: 10, keepAliveTimeoutMs: 20 });
+    const disconnected: unknown[] = [];
+    session.on('disconnected', (error) => disconnected.push(error));
+    const socket = FakeJanusSocket.last!;
+    socket.send = () => {}; // the link is dead but says nothing: the keepalive gets no ack
+    await waitFor('disconnected', () => session.state === 'disconnected', 5_000, 5);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(disconnected.length, 1);
   });
 });
