@@ -67,6 +67,47 @@ describe('recovery on a fake clock, against a real Janus', () => {
     }
   });
 
+  it('a keepalive counts when Janus acknowledges it, not when it is sent', async () => {
+    const proxy = await startFaultProxy(janus().ports.ws);
+    const clock = new FakeClock();
+    const keeper = keeperOn(proxy.via(janus().wsUrl), clock, { keepAliveMs: 1_000 });
+    try {
+      await keeper.create();
+      await clock.advance(1_000);
+      await waitFor('one keepalive acknowledged', () => keeper.snapshot().stats.keepalives === 1);
+      proxy.setMode('blackhole'); // keepalives go out, no ack comes back
+      for (let n = 0; n < 3; n++) {
+        await clock.advance(1_000);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      assert.equal(keeper.snapshot().stats.keepalives, 1);
+    } finally {
+      proxy.setMode('pass');
+      await keeper.destroy().catch(() => {});
+      await proxy.close();
+    }
+  });
+
+  it('the stored savedAt is when Janus last answered, not when the record was written', async () => {
+    const clock = new FakeClock();
+    const store = memoryStore();
+    const keeper = new Keeper({ config: { server: janus().wsUrl, requestTimeoutMs: LONG, keepAliveTimeoutMs: LONG },
+      store, liveness: () => {}, logger: quietLogger(), WebSocket: Ws, clock });
+    try {
+      keeper.tabs.add('a', 'lock-a', { postMessage() {}, close() {} } as unknown as MessagePort);
+      keeper.tabs.add('b', 'lock-b', { postMessage() {}, close() {} } as unknown as MessagePort);
+      await keeper.create();
+      const { handleId } = await keeper.attach('a', 'janus.plugin.echotest');
+      const answeredAt = clock.now();
+      clock.jump(5_000);
+      await keeper.attach('b', 'janus.plugin.echotest', { handleId, take: true }); // a write, no request
+      await waitFor('the move stored', async () => (await store.load(keeper.key))?.handles[0]?.owner === 'b');
+      assert.equal((await store.load(keeper.key))?.savedAt, answeredAt);
+    } finally {
+      await keeper.destroy();
+    }
+  });
+
   it('a claim refused after a drop gives session-lost at the 458, long before the reclaim window passes', async () => {
     const proxy = await startFaultProxy(janus().ports.ws);
     const clock = new FakeClock();
