@@ -37,6 +37,8 @@ interface SessionInit {
   credentials: { token?: string; apisecret?: string };
   serverTimeouts: ServerTimeouts | undefined;
   clock: Clock;
+  /** When Janus answered the create or claim: what its session timers count from. */
+  answeredAt: number;
 }
 
 export interface SessionEvents {
@@ -94,7 +96,7 @@ export class JanusSession extends Emitter<SessionEvents> {
     super();
     this.#clock = init.clock;
     this.#events = new PendingTransactions(init.clock);
-    this.#lastActivityAt = init.clock.now();
+    this.#lastActivityAt = init.answeredAt;
     this.#transport = init.transport;
     this.id = init.id;
     this.reclaimed = init.reclaimed;
@@ -136,10 +138,14 @@ export class JanusSession extends Emitter<SessionEvents> {
     try {
       const request = (janus: string, fields: Record<string, unknown> = {}) =>
         transport.send({ janus, transaction: newTransaction(), ...settings.credentials, ...fields }, settings.requestTimeoutMs);
+      let answeredAt = clock.now();
       const [answer, info] = await Promise.all([
-        settings.sessionId === undefined
+        (settings.sessionId === undefined
           ? request('create')
-          : request('claim', { session_id: settings.sessionId }),
+          : request('claim', { session_id: settings.sessionId })).then((frame) => {
+          answeredAt = clock.now();
+          return frame;
+        }),
         request('info').catch(() => undefined),
       ]);
       const serverTimeouts = info && timeoutsFromInfo(info);
@@ -164,6 +170,7 @@ export class JanusSession extends Emitter<SessionEvents> {
         credentials: settings.credentials,
         serverTimeouts,
         clock,
+        answeredAt,
       });
     } catch (error) {
       transport.close();

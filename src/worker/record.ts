@@ -13,6 +13,8 @@ export interface RecordContents {
 
 export class SessionRecord {
   readonly #warn: Logger;
+  /** Sessions this keeper saw end: never claimed again from a record that could not be cleared. */
+  readonly #ended = new Set<number>();
   #queue: Promise<void> = Promise.resolve();
 
   constructor(
@@ -39,7 +41,9 @@ export class SessionRecord {
       this.#warn.warn(`could not read the stored session record (going on without it): ${describe(error)}`);
       return undefined;
     }
-    const why = stored && unclaimable(stored, this.servers, this.clock.now());
+    const why = stored && (this.#ended.has(stored.sessionId)
+      ? 'the stored session has ended (its record could not be cleared before): not claimed'
+      : unclaimable(stored, this.servers, this.clock.now()));
     if (!why) return stored;
     this.#warn.warn(why);
     void this.clear();
@@ -58,6 +62,12 @@ export class SessionRecord {
       savedAt: session.lastActivityAt,
     }, session);
     return this.#enqueue(() => this.store.save(record), 'save');
+  }
+
+  /** The session ended on Janus (lost or destroyed): clears the record, and remembers it for good. */
+  ended(sessionId: number): Promise<void> {
+    this.#ended.add(sessionId);
+    return this.clear();
   }
 
   clear(): Promise<void> {

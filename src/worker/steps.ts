@@ -161,7 +161,7 @@ export class SessionSteps {
           if (!(error instanceof SessionReclaimException) || !machine.isCurrent(epoch)) throw error;
           const orphans = handles.orphans();
           this.#lostOn = claimOn;
-          this.#forget(`claim refused: ${error.reason}`, error.code, 'connecting', true);
+          this.#forget(`claim refused: ${error.reason}`, error.code, 'connecting', true, true, candidate);
           if (autoRecreate) this.#recreate = [...(this.#recreate ?? []), ...orphans];
         }
       }
@@ -303,14 +303,16 @@ export class SessionSteps {
   }
 
   /** The session is no more: forget it everywhere and (when there was one) tell every tab, once. */
-  #forget(reason: string, code: number | undefined, next: 'idle' | 'lost' | 'connecting', told: boolean, close = true): void {
+  #forget(reason: string, code: number | undefined, next: 'idle' | 'lost' | 'connecting', told: boolean, close = true,
+    endedId = this.#session?.id): void {
     const { machine, recovery, handles, broadcast } = this.#ctx;
     recovery.cancel();
     const session = this.#session;
     this.#session = undefined;
     if (close) session?.close();
     handles.clear();
-    void this.persist();
+    if (endedId !== undefined) void this.#ctx.record.ended(endedId);
+    else void this.persist();
     const text = redactIds(reason);
     if (told) broadcast(code === undefined ? { type: 'session-lost', reason: text } : { type: 'session-lost', reason: text, code });
     machine.go(next, text);
