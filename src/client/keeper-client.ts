@@ -1,6 +1,7 @@
 import type {
   AttachRequest,
   CreateResult,
+  HandleEvent,
   HandleInfo,
   KeeperCalls,
   KeeperMode,
@@ -16,8 +17,10 @@ type EventOf<T extends TabEvent['type']> = Omit<Extract<TabEvent, { type: T }>, 
 export interface KeeperClientEvents {
   /** The keeper's state changed (a new listener gets the current one at once). */
   state: KeeperState;
-  /** A plugin event for a handle this tab owns. */
-  event: EventOf<'event'>;
+  /** A Janus event for a handle this tab owns, whole; switch on `janus`. */
+  event: HandleEvent;
+  /** This tab was away (a reload) and more events came than the keeper holds: `count` were lost. */
+  'events-dropped': EventOf<'events-dropped'>;
   /** After a claim: Janus does not replay what happened while no link owned the session. */
   'missed-events': EventOf<'missed-events'>;
   /** The session is gone (expired, refused claim, destroyed); its handles with it. */
@@ -135,6 +138,7 @@ export class KeeperClient extends Emitter<KeeperClientEvents> {
         this.emit('state', this.#state);
         break;
       case 'event':
+      case 'events-dropped':
       case 'missed-events':
       case 'session-lost':
       case 'detached':

@@ -8,6 +8,7 @@ import type {
   KeeperStats,
   MessageResult,
   TabEvent,
+  WebRtcState,
 } from '../bridge/api.js';
 import {
   checkCandidates,
@@ -40,6 +41,7 @@ import { AttemptLimit } from './attempt-limit.js';
 import { STORE_VERSION, type SessionStore, type StoredHandle, type StoredSession } from './store.js';
 import { creationOrder, firstThatAnswers, ownerOf, reclaimWindowPassed, unclaimable, withExpiry } from './servers.js';
 import { TabRegistry, webLocksLiveness, type LivenessWatch } from './tabs.js';
+import { onHandleEvents, webrtcAfter } from './handle-events.js';
 
 export { reclaimWindowPassed } from './servers.js';
 
@@ -83,6 +85,8 @@ interface OwnedHandle {
   info: HandleInfo;
   owner: string;
   handle: PluginHandle | undefined;
+  /** From webrtcup/hangup; unset for a handle adopted from storage (events may have been missed). */
+  webrtc?: WebRtcState;
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -153,7 +157,8 @@ export class Keeper extends Emitter<KeeperEvents> {
       servers: [...this.#servers],
       transport: server.startsWith('http') ? 'http' : 'ws',
       tabs: this.tabs.pageCount,
-      handles: [...this.#handles.values()].filter((owned) => owned.owner === tabId).map((owned) => ({ ...owned.info })),
+      handles: [...this.#handles.values()].filter((owned) => owned.owner === tabId)
+        .map((owned) => ({ ...owned.info, webrtc: owned.webrtc ?? 'unknown' })),
       stats: { ...this.#stats },
     };
     if (this.#session) snapshot.sessionId = this.#session.id;
@@ -193,7 +198,7 @@ export class Keeper extends Emitter<KeeperEvents> {
     const handle = await session.attach(plugin, request);
     const info: HandleInfo = { handleId: handle.id, plugin };
     if (request.opaqueId !== undefined) info.opaqueId = request.opaqueId;
-    this.#handles.set(handle.id, { info, owner: tabId, handle });
+    this.#handles.set(handle.id, { info, owner: tabId, handle, webrtc: 'none' });
     this.#wire(handle, tabId);
     this.#persist();
     return { ...info };
@@ -486,16 +491,13 @@ export class Keeper extends Emitter<KeeperEvents> {
   }
 
   #wire(handle: PluginHandle, tabId: string): void {
-    const post = (janus: string, data?: Record<string, unknown>, jsep?: Jsep) => {
-      const owner = this.#handles.get(handle.id)?.owner ?? tabId;
-      const event: TabEvent = { type: 'event', handleId: handle.id, plugin: handle.plugin, janus };
-      if (data) event.data = data;
-      if (jsep) event.jsep = jsep;
-      this.tabs.post(owner, event);
-      this.emit('event', { ...event, owner });
-    };
-    handle.on('event', (response) => post('event', response.data, response.jsep));
-    for (const type of ['webrtcup', 'media', 'slowlink', 'hangup'] as const) handle.on(type, () => post(type));
+    onHandleEvents(handle, (handleEvent) => {
+      const owned = this.#handles.get(handle.id);
+      if (owned) owned.webrtc = webrtcAfter(owned.webrtc ?? 'unknown', handleEvent);
+      const event: TabEvent = { ...handleEvent, type: 'event' };
+      this.tabs.post(owned?.owner ?? tabId, event);
+      this.emit('event', { ...event, owner: owned?.owner ?? tabId });
+    });
     handle.on('detached', (message) => {
       if (!message) return; // detached by us, or with its session
       const owned = this.#handles.get(handle.id);

@@ -1,4 +1,5 @@
 import type { TabEvent } from '../bridge/api.js';
+import { HeldEvents } from './held-events.js';
 
 /** Waits until the page holding `lockName` is gone (Web Locks); the callback then runs. */
 export type LivenessWatch = (lockName: string, onGone: () => void) => void;
@@ -32,6 +33,8 @@ export interface TabRegistryOptions {
 export class TabRegistry {
   readonly #pages = new Map<string, Page>();
   readonly #graceTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Events for tabs inside their grace period, delivered when a page of theirs says hello. */
+  readonly #held = new HeldEvents();
 
   constructor(private readonly options: TabRegistryOptions) {}
 
@@ -48,6 +51,7 @@ export class TabRegistry {
     clearTimeout(this.#graceTimers.get(tabId));
     this.#graceTimers.delete(tabId);
     this.#pages.set(lockName, { tabId, lockName, events });
+    for (const event of this.#held.take(tabId)) events.postMessage(event);
     this.options.liveness(lockName, () => this.remove(lockName, true));
     this.options.onPagesChanged();
   }
@@ -67,11 +71,13 @@ export class TabRegistry {
     if (this.isLive(tabId) || this.#graceTimers.has(tabId)) return;
     this.#graceTimers.set(tabId, setTimeout(() => {
       this.#graceTimers.delete(tabId);
+      this.#held.forget(tabId);
       if (!this.isLive(tabId)) this.options.onTabGone(tabId);
     }, ms));
   }
 
   post(tabId: string, event: TabEvent): void {
+    if (!this.isLive(tabId) && this.#graceTimers.has(tabId)) this.#held.hold(tabId, event);
     for (const page of this.#pages.values()) if (page.tabId === tabId) page.events.postMessage(event);
   }
 
