@@ -29,6 +29,7 @@ await build({
     index: 'src/client/index.ts',
     worker: 'src/worker/index.ts',
     janus: 'src/janus/index.ts',
+    peer: 'src/peer/index.ts',
     'service-worker': 'src/worker/service-worker.ts',
   },
   outdir: 'dist',
@@ -44,6 +45,7 @@ await build({
   entryPoints: {
     'janus.browser': 'src/janus/index.ts',
     'janus-keeper': 'src/client/index.ts',
+    'janus-keeper-peer': 'src/peer/index.ts',
     'keeper-worker': 'src/worker/shared-worker.ts',
   },
   outdir: 'dist/browser',

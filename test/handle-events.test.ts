@@ -4,6 +4,11 @@ import type { TabEvent } from '../src/bridge/api.js';
 import { toHandleEvent, webrtcAfter } from '../src/worker/handle-events.js';
 import { HeldEvents } from '../src/worker/held-events.js';
 import { TabRegistry } from '../src/worker/tabs.js';
+import type { KeeperClient } from '../src/client/keeper-client.js';
+import type { PeerKeeper } from '../src/peer/peer.js';
+
+// The page helper takes a keeper client as it is (checked by the type check).
+export const clientFitsPeer = (client: KeeperClient): PeerKeeper => client;
 
 const handle = { id: 42, plugin: 'janus.plugin.echotest' };
 const envelope = { session_id: 123456789, sender: 42, transaction: 't' };

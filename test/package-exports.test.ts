@@ -24,4 +24,9 @@ describe('package entries in Node', () => {
     assert.equal(typeof worker.memoryStore, 'function');
     assert.equal('installAppShell' in worker, false, 'the app shell lives in janus-keeper/service-worker');
   });
+
+  it('janus-keeper/peer exports the PeerConnection helper (it loads without WebRTC until called)', async () => {
+    const entry = await load('janus-keeper/peer');
+    assert.equal(typeof entry.peer, 'function');
+  });
 });
