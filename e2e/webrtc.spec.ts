@@ -1,0 +1,83 @@
+// Real WebRTC calls (Chromium's fake camera and microphone) through the keeper, on both
+// transports. Media goes straight to Janus over UDP; only signaling crosses the keeper.
+import type { Page } from '@playwright/test';
+import type { FaultProxy } from './fixtures/fault-proxy.js';
+import type { RunningJanus } from './fixtures/janus-launcher.js';
+import type { StaticServer } from './fixtures/static-server.js';
+import { expect, test } from './fixtures/test.js';
+
+const SAMPLE_MS = 500;
+
+async function openCallPage(page: Page, site: StaticServer, server: string): Promise<void> {
+  await page.goto(`${site.url}/e2e/pages/call.html?${new URLSearchParams({ server })}`);
+  await page.waitForFunction(() => document.body.dataset.ready === 'true' || document.body.dataset.error);
+  const error = await page.evaluate(() => document.body.dataset.error);
+  if (error) throw new Error(`call page failed to connect: ${error}`);
+}
+
+const echo = (page: Page, handleId?: number) =>
+  page.evaluate((id) => (window as any).call.echo(id), handleId) as Promise<{ handleId: number }>;
+const inbound = (page: Page, handleId: number) =>
+  page.evaluate((id) => (window as any).call.inboundBytes(id), handleId) as Promise<number>;
+const keeperState = (page: Page) => page.evaluate(() => (window as any).keeper.state()) as Promise<any>;
+const events = (page: Page, handleId: number) => page.evaluate((id) => (window as any).received
+  .filter((r: any) => r.type === 'event' && r.detail.handleId === id).map((r: any) => r.detail), handleId) as Promise<any[]>;
+
+/** Waits until the inbound byte count of the call grows past what it is now: media is flowing. */
+async function mediaFlows(page: Page, handleId: number): Promise<void> {
+  const before = await inbound(page, handleId);
+  await expect.poll(() => inbound(page, handleId), { timeout: 10_000 }).toBeGreaterThan(before);
+}
+
+for (const kind of ['ws', 'http'] as const) {
+  test.describe(`over ${kind}`, () => {
+    const proxyFor = (fixtures: { wsProxy: FaultProxy; httpProxy: FaultProxy }) =>
+      kind === 'ws' ? fixtures.wsProxy : fixtures.httpProxy;
+    const serverOf = (janus: RunningJanus) => (kind === 'ws' ? janus.wsUrl : janus.httpUrl);
+
+    test('a call comes up with whole events; media flows through a signaling outage; an ICE restart gives new credentials and media goes on',
+      async ({ page, janus, site, wsProxy, httpProxy }) => {
+        const proxy = proxyFor({ wsProxy, httpProxy });
+        await openCallPage(page, site, proxy.via(serverOf(janus)));
+        const { handleId } = await echo(page);
+        await mediaFlows(page, handleId);
+        const got = await events(page, handleId);
+        expect(got.map((e) => e.janus)).toContain('webrtcup');
+        const media = got.filter((e) => e.janus === 'media');
+        expect(media.length).toBeGreaterThan(0);
+        for (const event of media) {
+          expect(['audio', 'video']).toContain(event.media);
+          expect(typeof event.receiving).toBe('boolean');
+          expect(typeof event.mid).toBe('string');
+        }
+        expect(JSON.stringify(got)).not.toContain(String((await keeperState(page)).sessionId));
+        expect((await keeperState(page)).handles).toEqual([expect.objectContaining({ handleId, webrtc: 'up' })]);
+
+        // Signaling outage: every sample of inbound bytes grows while the keeper cannot reach Janus.
+        proxy.setMode('refuse');
+        proxy.reset();
+        await expect.poll(async () => (await keeperState(page)).state).toBe('reconnecting');
+        let last = await inbound(page, handleId);
+        for (let sample = 0; sample < 6; sample++) {
+          await page.waitForTimeout(SAMPLE_MS);
+          const now = await inbound(page, handleId);
+          expect(now).toBeGreaterThan(last);
+          last = now;
+        }
+        const { sessionId } = await keeperState(page);
+        proxy.setMode('pass');
+        await expect.poll(async () => (await keeperState(page)).state, { timeout: 10_000 }).toBe('ready');
+        expect((await keeperState(page)).sessionId).toBe(sessionId);
+        expect(await janus.listHandles(sessionId)).toEqual([handleId]);
+
+        // ICE restart through the keeper: a new offer with iceRestart on the same handle.
+        const before = await page.evaluate((id) => (window as any).call.ufrags(id), handleId);
+        await page.evaluate((id) => (window as any).call.restartIce(id), handleId);
+        const after = await page.evaluate((id) => (window as any).call.ufrags(id), handleId);
+        expect(after.local).not.toBe(before.local);
+        expect(after.remote).not.toBe(before.remote);
+        await mediaFlows(page, handleId);
+        expect(await janus.listHandles(sessionId)).toEqual([handleId]);
+      });
+  });
+}
