@@ -19,6 +19,8 @@ const echo = (page: Page, handleId?: number) =>
   page.evaluate((id) => (window as any).call.echo(id), handleId) as Promise<{ handleId: number }>;
 const inbound = (page: Page, handleId: number) =>
   page.evaluate((id) => (window as any).call.inboundBytes(id), handleId) as Promise<number>;
+const ufrags = (page: Page, handleId: number) =>
+  page.evaluate((id) => (window as any).call.ufrags(id), handleId) as Promise<{ local?: string; remote?: string }>;
 const keeperState = (page: Page) => page.evaluate(() => (window as any).keeper.state()) as Promise<any>;
 const events = (page: Page, handleId: number) => page.evaluate((id) => (window as any).received
   .filter((r: any) => r.type === 'event' && r.detail.handleId === id).map((r: any) => r.detail), handleId) as Promise<any[]>;
@@ -50,9 +52,14 @@ for (const kind of ['ws', 'http'] as const) {
           expect(typeof event.receiving).toBe('boolean');
           expect(typeof event.mid).toBe('string');
         }
+        // full_trickle: Janus's own candidates, then its end-of-candidates.
+        const trickles = got.filter((e) => e.janus === 'trickle').map((e) => e.candidate);
+        expect(trickles.some((c) => typeof c.candidate === 'string' && c.candidate.startsWith('candidate:'))).toBe(true);
+        expect(trickles.at(-1)).toEqual({ completed: true });
         expect(JSON.stringify(got)).not.toContain(String((await keeperState(page)).sessionId));
         expect((await keeperState(page)).handles).toEqual([expect.objectContaining({ handleId, webrtc: 'up' })]);
 
+        const firstUfrags = await ufrags(page, handleId);
         // Signaling outage: every sample of inbound bytes grows while the keeper cannot reach Janus.
         proxy.setMode('refuse');
         proxy.reset();
@@ -69,11 +76,14 @@ for (const kind of ['ws', 'http'] as const) {
         await expect.poll(async () => (await keeperState(page)).state, { timeout: 10_000 }).toBe('ready');
         expect((await keeperState(page)).sessionId).toBe(sessionId);
         expect(await janus.listHandles(sessionId)).toEqual([handleId]);
+        // After the claim (missed-events) the helper restarted ICE by itself: new credentials.
+        await expect.poll(async () => (await ufrags(page, handleId)).remote).not.toBe(firstUfrags.remote);
+        await mediaFlows(page, handleId);
 
         // ICE restart through the keeper: a new offer with iceRestart on the same handle.
-        const before = await page.evaluate((id) => (window as any).call.ufrags(id), handleId);
+        const before = await ufrags(page, handleId);
         await page.evaluate((id) => (window as any).call.restartIce(id), handleId);
-        const after = await page.evaluate((id) => (window as any).call.ufrags(id), handleId);
+        const after = await ufrags(page, handleId);
         expect(after.local).not.toBe(before.local);
         expect(after.remote).not.toBe(before.remote);
         await mediaFlows(page, handleId);
