@@ -10,6 +10,10 @@ const SAMPLE_MS = 500;
 
 async function openCallPage(page: Page, site: StaticServer, server: string): Promise<void> {
   await page.goto(`${site.url}/e2e/pages/call.html?${new URLSearchParams({ server })}`);
+  await connected(page);
+}
+
+async function connected(page: Page): Promise<void> {
   await page.waitForFunction(() => document.body.dataset.ready === 'true' || document.body.dataset.error);
   const error = await page.evaluate(() => document.body.dataset.error);
   if (error) throw new Error(`call page failed to connect: ${error}`);
@@ -89,5 +93,53 @@ for (const kind of ['ws', 'http'] as const) {
         await mediaFlows(page, handleId);
         expect(await janus.listHandles(sessionId)).toEqual([handleId]);
       });
+
+    test('two tabs, a call each, on one session; a closed tab\'s handle leaves Janus', async ({ context, janus, site }) => {
+      const pages = [await context.newPage(), await context.newPage()];
+      for (const page of pages) await openCallPage(page, site, serverOf(janus));
+      const calls = [];
+      for (const page of pages) calls.push(await echo(page));
+      for (const [i, page] of pages.entries()) await mediaFlows(page, calls[i]!.handleId);
+      const sessionIds = await Promise.all(pages.map(async (page) => (await keeperState(page)).sessionId));
+      expect(new Set(sessionIds).size).toBe(1);
+      expect(await janus.listSessions()).toEqual([sessionIds[0]]);
+      expect((await janus.listHandles(sessionIds[0])).sort()).toEqual(calls.map((c) => c.handleId).sort());
+
+      await pages[0]!.close();
+      await expect.poll(() => janus.listHandles(sessionIds[0]), { timeout: 10_000 }).toEqual([calls[1]!.handleId]);
+      await mediaFlows(pages[1]!, calls[1]!.handleId);
+    });
+
+    test('a tab reloaded mid-call learns its call was hung up and gets it back on the same handle', async ({ page, janus, site }) => {
+      await openCallPage(page, site, serverOf(janus));
+      const { handleId } = await echo(page);
+      await mediaFlows(page, handleId);
+      const { sessionId } = await keeperState(page);
+
+      await page.reload();
+      await connected(page);
+      // The hangup came while the page was gone: held for the tab, delivered on its hello.
+      await expect.poll(async () => (await events(page, handleId)).map((e) => e.janus)).toContain('hangup');
+      const hangup = (await events(page, handleId)).find((e) => e.janus === 'hangup');
+      expect(hangup.reason).toEqual(expect.any(String));
+      expect((await keeperState(page)).handles).toEqual([expect.objectContaining({ handleId, webrtc: 'hungup' })]);
+
+      const saved = await page.evaluate(() => (window as any).call.savedHandle());
+      expect(saved).toBe(handleId);
+      expect((await echo(page, saved)).handleId).toBe(handleId);
+      await mediaFlows(page, handleId);
+      expect((await keeperState(page)).sessionId).toBe(sessionId);
+      expect(await janus.listHandles(sessionId)).toEqual([handleId]);
+    });
+
+    test('a videoroom subscriber: Janus makes the offer, the page answers, media flows', async ({ page, janus, site }) => {
+      await openCallPage(page, site, serverOf(janus));
+      const publisher = await page.evaluate(() => (window as any).call.publish()) as { handleId: number; feed: number };
+      const subscriber = await page.evaluate((feed) => (window as any).call.subscribe(feed), publisher.feed) as
+        { handleId: number; offerFromJanus: string };
+      expect(subscriber.offerFromJanus).toBe('offer');
+      await mediaFlows(page, subscriber.handleId);
+      expect((await keeperState(page)).handles.map((h: any) => h.webrtc)).toEqual(['up', 'up']);
+    });
   });
 }

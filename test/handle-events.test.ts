@@ -86,4 +86,18 @@ describe('events held for an absent tab', () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     assert.deepEqual(gone, ['tab']);
   });
+
+  it('a page that says it is leaving (pagehide) gets its events held before its lock is released', () => {
+    const tabs = new TabRegistry({ graceMs: 60_000, liveness: () => {}, onTabGone: () => {}, onPagesChanged: () => {} });
+    const got: TabEvent[] = [];
+    const leaving = { postMessage: (e: TabEvent) => got.push(e), close: () => {} } as unknown as MessagePort;
+    tabs.add('tab', 'lock-1', leaving);
+    leaving.onmessage!({ data: { type: 'leaving' } } as MessageEvent);
+    tabs.post('tab', event(1));
+    assert.deepEqual(got, []);
+    const back: TabEvent[] = [];
+    tabs.add('tab', 'lock-2', { postMessage: (e: TabEvent) => back.push(e), close: () => {} } as unknown as MessagePort);
+    assert.deepEqual(back, [event(1)]);
+    tabs.remove('lock-2', false);
+  });
 });

@@ -151,6 +151,13 @@ export type HandleEvent =
   /** One of Janus's own candidates (full-trickle), or `{ completed: true }`. */
   | HandleEventBase & { janus: 'trickle'; candidate: TrickleCandidate };
 
+/**
+ * What a page posts the other way on its event port: `leaving` on `pagehide` (a reload), so that
+ * events of the next few ms (Janus's `hangup` of the page's call) are held rather than lost
+ * before the keeper learns from the page's Web Lock that it is gone.
+ */
+export type PageNotice = { type: 'leaving' };
+
 /** Events the keeper posts one-way on a tab's event port. */
 export type TabEvent =
   | { type: 'state'; state: KeeperState }

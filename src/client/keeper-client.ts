@@ -7,6 +7,7 @@ import type {
   KeeperMode,
   KeeperState,
   MessageResult,
+  PageNotice,
   TabEvent,
 } from '../bridge/api.js';
 import { Emitter, type Jsep, type TrickleCandidate } from '../janus/index.js';
@@ -50,7 +51,16 @@ export class KeeperClient extends Emitter<KeeperClientEvents> {
     super();
     this.#state = this.#stamp(initial);
     events.onmessage = (message: MessageEvent<TabEvent>) => this.#receive(message.data);
+    globalThis.addEventListener?.('pagehide', this.#onPageHide);
   }
+
+  /**
+   * A page that goes (a reload) says so at once: its tab's events are then held for its return,
+   * even those that come before the keeper gets the page's Web Lock (Janus's hangup, ~20 ms).
+   */
+  readonly #onPageHide = (event: Event) => {
+    if (!(event as PageTransitionEvent).persisted) this.events.postMessage({ type: 'leaving' } satisfies PageNotice);
+  };
 
   /** Where the keeper runs for this page: `shared-worker`, or this tab `leader`s, or it is a `follower`. */
   get mode(): KeeperMode {
@@ -115,6 +125,7 @@ export class KeeperClient extends Emitter<KeeperClientEvents> {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    globalThis.removeEventListener?.('pagehide', this.#onPageHide);
     try {
       await this.#call('goodbye', () => this.endpoint.goodbye());
     } finally {

@@ -1,4 +1,4 @@
-import type { TabEvent } from '../bridge/api.js';
+import type { PageNotice, TabEvent } from '../bridge/api.js';
 import { HeldEvents } from './held-events.js';
 
 /** Waits until the page holding `lockName` is gone (Web Locks); the callback then runs. */
@@ -51,6 +51,9 @@ export class TabRegistry {
     clearTimeout(this.#graceTimers.get(tabId));
     this.#graceTimers.delete(tabId);
     this.#pages.set(lockName, { tabId, lockName, events });
+    events.onmessage = (message: MessageEvent<PageNotice>) => {
+      if (message.data?.type === 'leaving') this.remove(lockName, true);
+    };
     for (const event of this.#held.take(tabId)) events.postMessage(event);
     this.options.liveness(lockName, () => this.remove(lockName, true));
     this.options.onPagesChanged();
