@@ -8,8 +8,8 @@ import { expect, test } from './fixtures/test.js';
 
 const SAMPLE_MS = 500;
 
-async function openCallPage(page: Page, site: StaticServer, server: string): Promise<void> {
-  await page.goto(`${site.url}/e2e/pages/call.html?${new URLSearchParams({ server })}`);
+async function openCallPage(page: Page, site: StaticServer, server: string, query: Record<string, string> = {}): Promise<void> {
+  await page.goto(`${site.url}/e2e/pages/call.html?${new URLSearchParams({ server, ...query })}`);
   await connected(page);
 }
 
@@ -130,6 +130,23 @@ for (const kind of ['ws', 'http'] as const) {
       await mediaFlows(page, handleId);
       expect((await keeperState(page)).sessionId).toBe(sessionId);
       expect(await janus.listHandles(sessionId)).toEqual([handleId]);
+    });
+
+    test('without extendedLifetime a new worker claims: the call state is unknown and the call comes back on the same handle', async ({ page, janus, site }) => {
+      await openCallPage(page, site, serverOf(janus), { extended: 'false' });
+      const { handleId } = await echo(page);
+      await mediaFlows(page, handleId);
+      const { sessionId } = await keeperState(page);
+      await page.reload();
+      await connected(page);
+      await page.evaluate(() => (window as any).keeper.create());
+      expect((await keeperState(page)).handles).toEqual([expect.objectContaining({ handleId, webrtc: 'unknown' })]);
+      expect((await echo(page, handleId)).handleId).toBe(handleId);
+      await mediaFlows(page, handleId);
+      const after = await keeperState(page);
+      expect(after.stats.claims).toBe(1);
+      expect(after.sessionId).toBe(sessionId);
+      expect(after.handles).toEqual([expect.objectContaining({ handleId, webrtc: 'up' })]);
     });
 
     test('a videoroom subscriber: Janus makes the offer, the page answers, media flows', async ({ page, janus, site }) => {

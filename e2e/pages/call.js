@@ -99,6 +99,7 @@ try {
   const keeper = await lib.connect({
     server: params.get('server'),
     workerUrl: '/dist/browser/keeper-worker.js',
+    extendedLifetime: params.get('extended') !== 'false',
     requestTimeoutMs: 5000,
   });
   for (const type of ['state', 'event', 'events-dropped', 'missed-events', 'session-lost', 'detached']) {
