@@ -86,10 +86,11 @@ for (const kind of ['ws', 'http'] as const) {
 
         // ICE restart through the keeper: a new offer with iceRestart on the same handle.
         const before = await ufrags(page, handleId);
-        await page.evaluate((id) => (window as any).call.restartIce(id), handleId);
+        const restarted = await page.evaluate((id) => (window as any).call.timedIceRestart(id), handleId);
         const after = await ufrags(page, handleId);
         expect(after.local).not.toBe(before.local);
         expect(after.remote).not.toBe(before.remote);
+        expect(restarted.onNewPair).toBe(true); // media comes on a candidate pair of the new credentials
         await mediaFlows(page, handleId);
         expect(await janus.listHandles(sessionId)).toEqual([handleId]);
       });

@@ -83,6 +83,49 @@ window.call = {
     return { handleId, offerFromJanus: joined.jsep?.type };
   },
 
+  /** Ends a call: listeners off, PeerConnection and camera closed, handle detached. */
+  async end(handleId) {
+    const { peer: binding, stream } = calls.get(handleId);
+    calls.delete(handleId);
+    binding.close();
+    binding.pc.close();
+    for (const track of stream?.getTracks() ?? []) track.stop();
+    await window.keeper.detach(handleId);
+  },
+
+  /** Resolves (with performance.now()) once inbound bytes grow past `after`, polling getStats every 10 ms. */
+  async mediaAfter(handleId, after = 0) {
+    for (;;) {
+      if ((await inboundBytes(calls.get(handleId).peer.pc)) > after) return performance.now();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  },
+
+  /**
+   * An ICE restart, timed: from the new offer to media received on a candidate pair of the new
+   * ICE credentials (its local candidate carries the new ufrag).
+   */
+  async timedIceRestart(handleId) {
+    const pc = () => calls.get(handleId).peer.pc;
+    const started = performance.now();
+    await calls.get(handleId).peer.restartIce();
+    const answeredAt = performance.now();
+    const fresh = ufrag(pc().localDescription?.sdp);
+    let firstBytes;
+    for (;;) {
+      const stats = await pc().getStats();
+      const transport = [...stats.values()].find((r) => r.type === 'transport');
+      const pair = stats.get(transport?.selectedCandidatePairId);
+      const local = stats.get(pair?.localCandidateId);
+      if (local?.usernameFragment === fresh) {
+        firstBytes ??= pair.bytesReceived;
+        if (pair.bytesReceived > firstBytes) return { started, answeredAt, mediaAt: performance.now(), onNewPair: true };
+      }
+      if (performance.now() - started > 10_000) return { started, answeredAt, mediaAt: performance.now(), onNewPair: false };
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  },
+
   inboundBytes: (handleId) => inboundBytes(calls.get(handleId).peer.pc),
   restartIce: (handleId) => calls.get(handleId).peer.restartIce(),
   ufrags: (handleId) => {

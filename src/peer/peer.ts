@@ -62,8 +62,14 @@ class PeerBinding implements Peer {
   #pcListeners = new AbortController();
   readonly #offKeeper: (() => void)[];
   #chain: Promise<unknown> = Promise.resolve();
-  /** Janus's candidates that came before its description was set. */
+  /**
+   * Janus's candidates that came before the description they belong to was applied: its answer
+   * (a Comlink result) and its trickle (an event) travel apart, so a candidate of an ICE restart
+   * can beat the answer; added to the old description it would pair with stale credentials.
+   */
   #early: (RTCIceCandidateInit | null)[] = [];
+  /** Between sending an offer (or asking Janus for one) and applying Janus's description. */
+  #awaitingRemote = false;
   /** This PeerConnection reached `webrtcup`: a later hangup is Janus's, not one we asked for. */
   #wasUp = false;
   #restarting = false;
@@ -164,15 +170,25 @@ class PeerBinding implements Peer {
   async #restart(): Promise<void> {
     if (this.#offerer === 'page') return this.#offer(true);
     if (!this.options.restartBody) return;
-    const result = await this.keeper.message(this.handleId, this.options.restartBody);
-    if (result.jsep) await this.#applyRemote(result.jsep);
+    this.#awaitingRemote = true;
+    try {
+      const result = await this.keeper.message(this.handleId, this.options.restartBody);
+      if (result.jsep) await this.#applyRemote(result.jsep);
+    } finally {
+      this.#awaitingRemote = false;
+    }
   }
 
   async #offer(iceRestart: boolean): Promise<void> {
     const offer = await this.#pc.createOffer(iceRestart ? { iceRestart: true } : {});
     await this.#pc.setLocalDescription(offer);
-    const result = await this.keeper.message(this.handleId, this.options.offerBody ?? {}, { type: 'offer', sdp: offer.sdp! });
-    if (result.jsep) await this.#applyRemote(result.jsep);
+    this.#awaitingRemote = true;
+    try {
+      const result = await this.keeper.message(this.handleId, this.options.offerBody ?? {}, { type: 'offer', sdp: offer.sdp! });
+      if (result.jsep) await this.#applyRemote(result.jsep);
+    } finally {
+      this.#awaitingRemote = false;
+    }
   }
 
   /** Janus's answer to our offer, or its offer (then answered). A stale answer is ignored. */
@@ -180,6 +196,7 @@ class PeerBinding implements Peer {
     const pc = this.#pc;
     if (jsep.type === 'answer' && pc.signalingState !== 'have-local-offer') return;
     await pc.setRemoteDescription({ type: jsep.type, sdp: jsep.sdp ?? '' } as RTCSessionDescriptionInit);
+    this.#awaitingRemote = false;
     for (const candidate of this.#early.splice(0)) await this.#addRemoteCandidate(candidate);
     if (jsep.type !== 'offer') return;
     const answer = await pc.createAnswer();
@@ -188,7 +205,7 @@ class PeerBinding implements Peer {
   }
 
   async #addRemoteCandidate(candidate: RTCIceCandidateInit | null): Promise<void> {
-    if (!this.#pc.remoteDescription) {
+    if (!this.#pc.remoteDescription || this.#awaitingRemote) {
       this.#early.push(candidate);
       return;
     }
