@@ -102,8 +102,9 @@ window.call = {
   },
 
   /**
-   * An ICE restart, timed: from the new offer to media received on a candidate pair of the new
-   * ICE credentials (its local candidate carries the new ufrag).
+   * An ICE restart, timed: from the new offer to media received on a candidate pair of the
+   * current ICE credentials (its local candidate carries the ufrag of the local description: a
+   * restart that did not connect is followed by the helper's next one, which then counts).
    */
   async timedIceRestart(handleId) {
     const pc = () => calls.get(handleId).peer.pc;
@@ -111,17 +112,19 @@ window.call = {
     await calls.get(handleId).peer.restartIce();
     const answeredAt = performance.now();
     const fresh = ufrag(pc().localDescription?.sdp);
-    let firstBytes;
+    let counted; // { pairId, bytes }
     for (;;) {
       const stats = await pc().getStats();
       const transport = [...stats.values()].find((r) => r.type === 'transport');
       const pair = stats.get(transport?.selectedCandidatePairId);
-      const local = stats.get(pair?.localCandidateId);
-      if (local?.usernameFragment === fresh) {
-        firstBytes ??= pair.bytesReceived;
-        if (pair.bytesReceived > firstBytes) return { started, answeredAt, mediaAt: performance.now(), onNewPair: true };
+      const current = ufrag(pc().localDescription?.sdp);
+      if (pair && stats.get(pair.localCandidateId)?.usernameFragment === current) {
+        if (counted?.pairId !== pair.id) counted = { pairId: pair.id, bytes: pair.bytesReceived };
+        else if (pair.bytesReceived > counted.bytes) {
+          return { started, answeredAt, mediaAt: performance.now(), onNewPair: true, restartsAfter: current === fresh ? 0 : 1 };
+        }
       }
-      if (performance.now() - started > 10_000) return { started, answeredAt, mediaAt: performance.now(), onNewPair: false };
+      if (performance.now() - started > 15_000) return { started, answeredAt, mediaAt: performance.now(), onNewPair: false };
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   },
@@ -132,6 +135,7 @@ window.call = {
     const pc = calls.get(handleId).peer.pc;
     return { local: ufrag(pc.localDescription?.sdp), remote: ufrag(pc.remoteDescription?.sdp) };
   },
+  signalingState: (handleId) => calls.get(handleId).peer.pc.signalingState,
   iceState: (handleId) => calls.get(handleId).peer.pc.iceConnectionState,
   lastEventAt: (handleId, janus) => timeOf.get(`${handleId}:${janus}`),
   savedHandle: () => Number(sessionStorage.getItem('call-handle')) || undefined,
