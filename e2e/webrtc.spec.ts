@@ -150,6 +150,19 @@ for (const kind of ['ws', 'http'] as const) {
       expect(after.handles).toEqual([expect.objectContaining({ handleId, webrtc: 'up' })]);
     });
 
+    test('Janus hangs a live call up: the helper renews the PeerConnection on the same handle', async ({ page, janus, site }) => {
+      await openCallPage(page, site, serverOf(janus));
+      const { handleId } = await echo(page);
+      await mediaFlows(page, handleId);
+      const { sessionId } = await keeperState(page);
+      const renewed = page.evaluate((id) => (window as any).call.renewed(id), handleId);
+      await janus.admin({ janus: 'hangup_webrtc' }, `/${sessionId}/${handleId}`);
+      expect(await renewed).toBe('closed'); // the old one, closed by the helper
+      await mediaFlows(page, handleId);
+      await expect.poll(async () => (await keeperState(page)).handles[0].webrtc).toBe('up');
+      expect(await janus.listHandles(sessionId)).toEqual([handleId]);
+    });
+
     test('a videoroom subscriber: Janus makes the offer, the page answers, media flows', async ({ page, janus, site }) => {
       await openCallPage(page, site, serverOf(janus));
       const publisher = await page.evaluate(() => (window as any).call.publish()) as { handleId: number; feed: number };

@@ -129,6 +129,13 @@ window.call = {
     }
   },
 
+  /** Resolves once the helper has bound a PeerConnection other than the current one. */
+  async renewed(handleId) {
+    const first = calls.get(handleId).peer.pc;
+    while (calls.get(handleId).peer.pc === first) await new Promise((resolve) => setTimeout(resolve, 10));
+    return first.connectionState;
+  },
+
   inboundBytes: (handleId) => inboundBytes(calls.get(handleId).peer.pc),
   restartIce: (handleId) => calls.get(handleId).peer.restartIce(),
   ufrags: (handleId) => {

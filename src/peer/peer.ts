@@ -48,6 +48,8 @@ export interface Peer {
   restartIce(): Promise<void>;
   /** Resolves with the next `webrtcup` of this handle. */
   up(): Promise<void>;
+  /** Ends the call on purpose: the binding closes first (no renew), then Janus hangs up. */
+  hangup(): Promise<void>;
   /** Removes every listener the helper added (the PeerConnection stays the app's to close). */
   close(): void;
 }
@@ -121,6 +123,11 @@ class PeerBinding implements Peer {
 
   up(): Promise<void> {
     return new Promise((resolve) => this.#upWaiters.add(resolve));
+  }
+
+  async hangup(): Promise<void> {
+    this.close();
+    await this.keeper.hangup(this.handleId);
   }
 
   close(): void {
