@@ -1,8 +1,8 @@
 // The demo page: uses janus-keeper's public client API only.
 import { registerAppShell } from '../src/app-shell/page.js';
 import { connect, type HandleInfo, type KeeperClient, type KeeperState } from '../src/client/index.js';
+import { callBeforeReload, ECHO, startEchoCall } from './demo-call.js';
 
-const ECHO = 'janus.plugin.echotest';
 const $ = <T extends HTMLElement = HTMLElement>(testId: string) =>
   document.querySelector<T>(`[data-testid="${testId}"]`)!;
 
@@ -41,7 +41,7 @@ function render(state: KeeperState): void {
   $('server').textContent = state.server;
   $('mode').textContent = MODE_TEXT[state.mode ?? 'shared-worker'];
   $('handles').textContent = state.handles.length === 0 ? 'none'
-    : state.handles.map((h: HandleInfo) => `${h.handleId} (${h.plugin.replace('janus.plugin.', '')})`).join(', ');
+    : state.handles.map((h: HandleInfo) => `${h.handleId} (${h.plugin.replace('janus.plugin.', '')}${h.webrtc && h.webrtc !== 'none' ? `, call ${h.webrtc}` : ''})`).join(', ');
   const echo = state.handles.find((h) => h.plugin === ECHO);
   echoHandle = echo?.handleId;
   $('handle-id').textContent = echoHandle === undefined ? '—' : String(echoHandle);
@@ -72,7 +72,12 @@ function wire(keeper: KeeperClient): void {
   keeper.on('missed-events', ({ handleIds }) => log(`missed-events: Janus replays nothing for handles ${handleIds.join(', ')}`));
   keeper.on('session-lost', ({ reason }) => log(`session-lost: ${reason}`));
   keeper.on('detached', ({ handleId }) => log(`handle ${handleId} detached by Janus`));
-  keeper.on('event', (event) => log(`event from ${event.plugin.replace('janus.plugin.', '')} (${event.handleId}): ${event.janus}`));
+  keeper.on('event', (event) => {
+    if (event.janus === 'trickle') return; // many; not news
+    const detail = event.janus === 'hangup' ? ` (${event.reason})` : event.janus === 'media' ? ` ${event.media} ${event.receiving ? 'on' : 'off'}` : '';
+    log(`event from ${event.plugin.replace('janus.plugin.', '')} (${event.handleId}): ${event.janus}${detail}`);
+  });
+  keeper.on('events-dropped', ({ count }) => log(`${count} events dropped while this tab reloaded`));
   keeper.onRestore(async (handle) => {
     if (handle.plugin !== ECHO) return;
     const fresh = await keeper.attach(ECHO);
@@ -99,11 +104,33 @@ function wire(keeper: KeeperClient): void {
       log(`echotest failed: ${(error as Error).name}`);
     }
   });
+  $<HTMLButtonElement>('call-start').addEventListener('click', () => void call(keeper));
   $<HTMLButtonElement>('drop-network').addEventListener('click', () => {
     const seconds = Number((document.getElementById('drop-seconds') as HTMLInputElement).value) || 5;
     void control('drop-network', { seconds });
   });
   $<HTMLButtonElement>('kill-janus').addEventListener('click', () => void control('restart-janus', {}));
+}
+
+/** The echo video call on this tab's echotest handle (attached first when there is none). */
+async function call(keeper: KeeperClient): Promise<void> {
+  const button = $<HTMLButtonElement>('call-start');
+  button.disabled = true;
+  try {
+    if (echoHandle === undefined) {
+      echoHandle = (await keeper.attach(ECHO)).handleId;
+      render(await keeper.state());
+    }
+    const started = performance.now();
+    await startEchoCall(keeper, echoHandle, {
+      video: $<HTMLVideoElement>('echo-video'), bitrate: $('bitrate'), log,
+    });
+    log(`video call up on handle ${echoHandle} in ${(performance.now() - started).toFixed(0)} ms`);
+    button.textContent = 'In a call';
+  } catch (error) {
+    log(`video call failed: ${(error as Error).name}: ${(error as Error).message}`);
+    button.disabled = false;
+  }
 }
 
 /** The offline app shell: precached page and bundles; an "update" button when a new build waits. */
@@ -134,6 +161,11 @@ async function main(): Promise<void> {
   (window as unknown as { keeper: KeeperClient }).keeper = keeper;
   await ensureSession(keeper);
   render(await keeper.state());
+  const before = callBeforeReload();
+  if (before !== undefined && before === echoHandle) {
+    log(`this tab was in a call before the reload: calling again on handle ${before}`);
+    await call(keeper);
+  }
 }
 
 /** Creates or claims the session; while Janus is out of reach, waits for the keeper to get it back. */

@@ -37,6 +37,7 @@ await build({
     'app-shell': 'src/app-shell/page.ts',
     'service-worker': 'src/app-shell/service-worker.ts',
     'service-worker.node': 'src/app-shell/service-worker.node.ts',
+    peer: 'src/peer/index.ts',
   },
   outdir: 'dist',
   platform: 'neutral',
@@ -52,6 +53,7 @@ await build({
   entryPoints: {
     'janus.browser': 'src/janus/index.ts',
     'janus-keeper': 'src/client/index.ts',
+    'janus-keeper-peer': 'src/peer/index.ts',
     'keeper-worker': 'src/worker/shared-worker.ts',
   },
   outdir: 'dist/browser',

@@ -58,4 +58,9 @@ describe('package entries in Node', () => {
     const worker = readFileSync(fileURLToPath(import.meta.resolve('janus-keeper/keeper-worker.js')), 'utf8');
     assert.ok(worker.includes(JSON.stringify(pkg.version)), 'the worker bundle names its version');
   });
+
+  it('janus-keeper/peer exports the PeerConnection helper (it loads without WebRTC until called)', async () => {
+    const entry = await load('janus-keeper/peer');
+    assert.equal(typeof entry.peer, 'function');
+  });
 });

@@ -32,7 +32,15 @@ export interface HandleInfo {
   handleId: number;
   plugin: string;
   opaqueId?: string;
+  /**
+   * The handle's PeerConnection as Janus last told (in `state()`): `none` before any `webrtcup`,
+   * `up` after it, `hungup` after a `hangup` (a new offer on the same handle starts a fresh one).
+   * `unknown` when this keeper claimed the session from storage (events may have been missed).
+   */
+  webrtc?: WebRtcState;
 }
+
+export type WebRtcState = 'none' | 'up' | 'hungup' | 'unknown';
 
 /**
  * Where this page's keeper runs: a SharedWorker; or (no SharedWorker) a Worker of the leader tab,
@@ -125,10 +133,43 @@ export interface KeeperEndpoint {
 /** The keeper's calls as a page's client makes them (after `hello`), whatever carries them. */
 export type KeeperCalls = Omit<KeeperEndpoint, 'hello'>;
 
+interface HandleEventBase {
+  handleId: number;
+  plugin: string;
+}
+
+/**
+ * A Janus event for one handle, whole, switched on `janus` (the Janus frame's own name). Session
+ * ids never travel to pages; other fields keep Janus's names, but for `media`, where Janus's
+ * `type` is `media` here.
+ */
+export type HandleEvent =
+  /** A plugin event (`plugindata.data`), with the plugin's JSEP offer or answer when it sent one. */
+  | HandleEventBase & { janus: 'event'; data: Record<string, unknown>; jsep?: Jsep }
+  /** The PeerConnection with Janus is up (ICE and DTLS done). */
+  | HandleEventBase & { janus: 'webrtcup' }
+  /** Janus started or stopped receiving a medium (`mid` names the m-line). */
+  | HandleEventBase & { janus: 'media'; media: 'audio' | 'video' | string; receiving: boolean; mid?: string; substream?: number; seconds?: number }
+  /** Packet loss: `uplink` true when Janus is losing what it receives from the page. */
+  | HandleEventBase & { janus: 'slowlink'; uplink: boolean; lost: number; media?: string; mid?: string }
+  /** The PeerConnection is gone (e.g. `reason: "DTLS alert"` when the page closed it). */
+  | HandleEventBase & { janus: 'hangup'; reason: string }
+  /** One of Janus's own candidates (full-trickle), or `{ completed: true }`. */
+  | HandleEventBase & { janus: 'trickle'; candidate: TrickleCandidate };
+
+/**
+ * What a page posts the other way on its event port: `leaving` on `pagehide` (a reload), so that
+ * events of the next few ms (Janus's `hangup` of the page's call) are held rather than lost
+ * before the keeper learns from the page's Web Lock that it is gone.
+ */
+export type PageNotice = { type: 'leaving' };
+
 /** Events the keeper posts one-way on a tab's event port. */
 export type TabEvent =
   | { type: 'state'; state: KeeperState }
-  | { type: 'event'; handleId: number; plugin: string; janus: string; data?: Record<string, unknown>; jsep?: Jsep }
+  | HandleEvent & { type: 'event' }
+  /** Events for this tab that arrived while it had no page (a reload) beyond the keeper's bound. */
+  | { type: 'events-dropped'; count: number }
   | { type: 'missed-events'; handleIds: number[]; sessionId: number }
   | { type: 'session-lost'; reason: string; code?: number }
   | { type: 'detached'; handleId: number }

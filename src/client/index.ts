@@ -4,6 +4,7 @@ export { KeeperClient, type KeeperClientEvents } from './keeper-client.js';
 export type {
   AttachRequest,
   CreateResult,
+  HandleEvent,
   HandleInfo,
   KeeperConfig,
   KeeperMode,
@@ -12,6 +13,7 @@ export type {
   KeeperStats,
   MessageResult,
   TabEvent,
+  WebRtcState,
 } from '../bridge/api.js';
 export { registerErrorClass } from '../bridge/errors.js';
 export {

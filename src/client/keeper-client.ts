@@ -1,11 +1,13 @@
 import type {
   AttachRequest,
   CreateResult,
+  HandleEvent,
   HandleInfo,
   KeeperCalls,
   KeeperMode,
   KeeperState,
   MessageResult,
+  PageNotice,
   TabEvent,
 } from '../bridge/api.js';
 import { DestroyedError, Emitter, type Jsep, type TrickleCandidate } from '../janus/index.js';
@@ -16,8 +18,10 @@ type EventOf<T extends TabEvent['type']> = Omit<Extract<TabEvent, { type: T }>, 
 export interface KeeperClientEvents {
   /** The keeper's state changed (a new listener gets the current one at once). */
   state: KeeperState;
-  /** A plugin event for a handle this tab owns. */
-  event: EventOf<'event'>;
+  /** A Janus event for a handle this tab owns, whole; switch on `janus`. */
+  event: HandleEvent;
+  /** This tab was away (a reload) and more events came than the keeper holds: `count` were lost. */
+  'events-dropped': EventOf<'events-dropped'>;
   /** After a claim: Janus does not replay what happened while no link owned the session. */
   'missed-events': EventOf<'missed-events'>;
   /** The session is gone (expired, refused claim, destroyed); its handles with it. */
@@ -49,7 +53,16 @@ export class KeeperClient extends Emitter<KeeperClientEvents> {
     super();
     this.#state = this.#stamp(initial);
     events.onmessage = (message: MessageEvent<TabEvent>) => this.#receive(message.data);
+    globalThis.addEventListener?.('pagehide', this.#onPageHide);
   }
+
+  /**
+   * A page that goes (a reload) says so at once: its tab's events are then held for its return,
+   * even those that come before the keeper gets the page's Web Lock (Janus's hangup, ~20 ms).
+   */
+  readonly #onPageHide = (event: Event) => {
+    if (!(event as PageTransitionEvent).persisted) this.events.postMessage({ type: 'leaving' } satisfies PageNotice);
+  };
 
   /** Where the keeper runs for this page: `shared-worker`, or this tab `leader`s, or it is a `follower`. */
   get mode(): KeeperMode {
@@ -114,6 +127,7 @@ export class KeeperClient extends Emitter<KeeperClientEvents> {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    globalThis.removeEventListener?.('pagehide', this.#onPageHide);
     try {
       await this.#call('goodbye', () => this.endpoint.goodbye());
     } finally {
@@ -141,6 +155,7 @@ export class KeeperClient extends Emitter<KeeperClientEvents> {
         this.emit('state', this.#state);
         break;
       case 'event':
+      case 'events-dropped':
       case 'missed-events':
       case 'session-lost':
       case 'detached':

@@ -1,14 +1,14 @@
 // The plugin handles a keeper holds for its tabs: who owns each one, where its events go, and what
 // is left to do for handles whose tab went away while Janus could not be told.
-import type { HandleInfo, TabEvent } from '../bridge/api.js';
+import type { HandleInfo, TabEvent, WebRtcState } from '../bridge/api.js';
 import {
   DestroyedError,
   InvalidArgumentError,
   requireId,
   type JanusSession,
-  type Jsep,
   type PluginHandle,
 } from '../janus/index.js';
+import { onHandleEvents, webrtcAfter } from './handle-events.js';
 import type { StoredHandle } from './store.js';
 
 export interface OwnedHandle {
@@ -17,6 +17,8 @@ export interface OwnedHandle {
   owner: string;
   /** Bound to the live session; undefined while there is none (adopted from the record, or a drop). */
   handle: PluginHandle | undefined;
+  /** From webrtcup/hangup; unset for a handle adopted from storage (events may have been missed). */
+  webrtc?: WebRtcState;
 }
 
 export type Orphan = Pick<OwnedHandle, 'info' | 'owner'>;
@@ -49,7 +51,8 @@ export class HandleTable {
   }
 
   ownedBy(tabId: string | undefined): HandleInfo[] {
-    return [...this.#handles.values()].filter((owned) => owned.owner === tabId).map((owned) => ({ ...owned.info }));
+    return [...this.#handles.values()].filter((owned) => owned.owner === tabId)
+      .map((owned) => ({ ...owned.info, webrtc: owned.webrtc ?? 'unknown' }));
   }
 
   owners(): Set<string> {
@@ -78,7 +81,7 @@ export class HandleTable {
     const info: HandleInfo = { handleId: handle.id, plugin: handle.plugin };
     if (opaqueId !== undefined) info.opaqueId = opaqueId;
     this.#gone.delete(handle.id);
-    this.#handles.set(handle.id, { info, owner, handle });
+    this.#handles.set(handle.id, { info, owner, handle, webrtc: 'none' });
     this.#wire(handle);
     this.host.changed();
     return { ...info };
@@ -173,16 +176,12 @@ export class HandleTable {
   #wire(handle: PluginHandle): void {
     if (this.#wired.has(handle)) return;
     this.#wired.add(handle);
-    const post = (janus: string, data?: Record<string, unknown>, jsep?: Jsep) => {
+    onHandleEvents(handle, (handleEvent) => {
       const owned = this.#handles.get(handle.id);
       if (owned?.handle !== handle) return; // an old binding, or a handle let go
-      const event: TabEvent = { type: 'event', handleId: handle.id, plugin: owned.info.plugin, janus };
-      if (data) event.data = data;
-      if (jsep) event.jsep = jsep;
-      this.host.deliver(owned.owner, event);
-    };
-    handle.on('event', (response) => post('event', response.data, response.jsep));
-    for (const type of ['webrtcup', 'media', 'slowlink', 'hangup'] as const) handle.on(type, () => post(type));
+      owned.webrtc = webrtcAfter(owned.webrtc ?? 'unknown', handleEvent);
+      this.host.deliver(owned.owner, { ...handleEvent, type: 'event' });
+    });
     handle.on('detached', (message) => {
       if (!message) return; // detached by us, or with its session
       const owned = this.#handles.get(handle.id);

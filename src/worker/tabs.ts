@@ -1,5 +1,6 @@
-import type { TabEvent } from '../bridge/api.js';
+import type { PageNotice, TabEvent } from '../bridge/api.js';
 import { systemClock, type Clock } from '../janus/index.js';
+import { HeldEvents } from './held-events.js';
 
 /** Waits until the page holding `lockName` is gone (Web Locks); the callback then runs. */
 export type LivenessWatch = (lockName: string, onGone: () => void) => void;
@@ -37,6 +38,8 @@ export class TabRegistry {
   readonly #pages = new Map<string, Page>();
   readonly #graceTimers = new Map<string, unknown>();
   readonly #clock: Clock;
+  /** Events for tabs inside their grace period, delivered when a page of theirs says hello. */
+  readonly #held = new HeldEvents();
 
   constructor(private readonly options: TabRegistryOptions) {
     this.#clock = options.clock ?? systemClock;
@@ -61,6 +64,10 @@ export class TabRegistry {
     this.#clock.clearTimeout(this.#graceTimers.get(tabId));
     this.#graceTimers.delete(tabId);
     this.#pages.set(lockName, { tabId, lockName, events, onRemoved });
+    events.onmessage = (message: MessageEvent<PageNotice>) => {
+      if (message.data?.type === 'leaving') this.remove(lockName, true);
+    };
+    for (const event of this.#held.take(tabId)) events.postMessage(event);
     this.options.liveness(lockName, () => this.remove(lockName, true));
     this.options.onPagesChanged();
   }
@@ -81,11 +88,13 @@ export class TabRegistry {
     if (this.isLive(tabId) || this.#graceTimers.has(tabId)) return;
     this.#graceTimers.set(tabId, this.#clock.setTimeout(() => {
       this.#graceTimers.delete(tabId);
+      this.#held.forget(tabId);
       if (!this.isLive(tabId)) this.options.onTabGone(tabId);
     }, ms));
   }
 
   post(tabId: string, event: TabEvent): void {
+    if (!this.isLive(tabId) && this.#graceTimers.has(tabId)) this.#held.hold(tabId, event);
     for (const page of this.#pages.values()) if (page.tabId === tabId) page.events.postMessage(event);
   }
 
