@@ -12,6 +12,9 @@ import { startJanus } from '../e2e/fixtures/janus-launcher.js';
 import { launchBrowser, serveBenchPages } from './browser.js';
 import type { BenchContext } from './context.js';
 import { bundleSizes } from './scenarios/bundles.js';
+import { callSetup } from './scenarios/call-setup.js';
+import { browserScale } from './scenarios/browser-scale.js';
+import { nodeScale } from './scenarios/node-scale.js';
 import { claimVsCreate } from './scenarios/claim.js';
 import { eventLatency } from './scenarios/events.js';
 import { halfOpen } from './scenarios/half-open.js';
@@ -27,9 +30,13 @@ const log = (message: string) => console.error(`[bench ${((performance.now() - s
 const packageVersion = (name: string) =>
   (JSON.parse(readFileSync(fileURLToPath(new URL(`../node_modules/${name}/package.json`, import.meta.url)), 'utf8')) as { version: string }).version;
 
-const scenarios: [string, (ctx: BenchContext) => Promise<Row[]>][] = [
-  ['1', sessionsAndKeepalives], ['2', reloads], ['3', recovery], ['4', halfOpen],
-  ['5', eventLatency], ['6', claimVsCreate], ['7', bundleSizes],
+// Browser scenarios run at each one-way link delay (the fault proxy's): loopback, a 40 ms round
+// trip, a mobile link. The smoke runs one delay, so the delayed path cannot rot either.
+const DELAYS = quick ? [20] : [0, 20, 75];
+const scenarios: [string, (ctx: BenchContext) => Promise<Row[]>, 'per delay' | 'once'][] = [
+  ['1', sessionsAndKeepalives, 'per delay'], ['2', reloads, 'per delay'], ['3', recovery, 'per delay'],
+  ['4', halfOpen, 'per delay'], ['5', eventLatency, 'per delay'], ['8', callSetup, 'per delay'],
+  ['9', browserScale, 'once'], ['6', claimVsCreate, 'once'], ['7', bundleSizes, 'once'], ['10', nodeScale, 'once'],
 ];
 
 const janus = await startJanus({ sessionTimeout: 60, reclaimTimeout: 30, logLevel: 2 });
@@ -49,10 +56,12 @@ try {
     'webrtc-adapter': packageVersion('webrtc-adapter'),
     'janus-keeper': (JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { version: string }).version,
   };
-  const ctx: BenchContext = { janus, browser, site, quick, log };
-  for (const [id, run] of scenarios) {
+  for (const [id, run, when] of scenarios) {
     if (only && !only.includes(id)) continue;
-    rows.push(...await run(ctx));
+    for (const delayMs of when === 'per delay' ? DELAYS : [0]) {
+      const measured = await run({ janus, browser, site, quick, log, delayMs });
+      rows.push(...measured.map((row) => (when === 'per delay' ? { ...row, delayMs } : row)));
+    }
   }
 } finally {
   await browser.close();
