@@ -21,6 +21,7 @@ import { halfOpen } from './scenarios/half-open.js';
 import { recovery } from './scenarios/recovery.js';
 import { reloads } from './scenarios/reload.js';
 import { sessionsAndKeepalives } from './scenarios/sessions.js';
+import { benchPicture } from './picture.js';
 import { markdown, type Row } from './table.js';
 
 const quick = process.argv.includes('--quick');
@@ -76,6 +77,9 @@ const header = `janus-keeper vs janus.js${quick ? ' (--quick smoke: tiny counts,
 console.log(`${header}\n\n${markdown(rows)}\n`);
 console.log('Requests are Janus JSON requests counted at a pass-through proxy that parses the tabs\' WebSocket frames; ' +
   'sessions come from the Janus admin API (list_sessions). Ratio = janus.js ÷ ours (lower is better everywhere, so > 1 means janus-keeper is ahead).');
-const out = quick ? join(os.tmpdir(), 'janus-keeper-bench-quick.json') : fileURLToPath(new URL('./results.json', import.meta.url));
+const out = quick || only ? join(os.tmpdir(), `janus-keeper-bench-${quick ? 'quick' : 'partial'}.json`) : fileURLToPath(new URL('./results.json', import.meta.url));
 writeFileSync(out, `${JSON.stringify({ quick, date: new Date().toISOString(), seconds: Math.round(seconds), machine, rows }, null, 2)}\n`);
-log(`results written to ${quick ? 'the OS temp folder' : 'bench/results.json'}`);
+const picture = quick ? join(os.tmpdir(), 'janus-keeper-bench-quick.svg') : fileURLToPath(new URL('../docs/bench-link.svg', import.meta.url));
+// A partial run (--only) keeps the committed picture of the last full one.
+if (quick || !only) writeFileSync(picture, benchPicture(rows));
+log(`results written to ${quick || only ? 'the OS temp folder (a smoke or --only run leaves the committed results alone)' : 'bench/results.json and docs/bench-link.svg'}`);

@@ -6,12 +6,13 @@ const RELOAD_KEY = 'bench:reloadAt';
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function install({ echo, sameIds, call }) {
-  // The page's own script starts here: what comes after is the client's work, before it page load.
+export function install({ echo, sameIds, call, ...pageOwn }) {
+  // The page's own script starts here: what comes after is the client's work, before it, page load.
   const scriptAt = now();
   let armedAt;
   let noticedAt;
   const bench = {
+    ...pageOwn,
     echo,
     sameIds,
     /** A call with real media (fake devices): attach -> offer -> answer -> webrtcup, then hang up. */
