@@ -1,8 +1,9 @@
 // `npm run bench`: janus-keeper next to janus.js (npm janus-gateway), measured in one run against
-// one real Janus (Debian's, started by the e2e launcher) and Debian's Chromium, printed as a
-// markdown table and written to bench/results.json. `--quick`: a seconds-long smoke with tiny
-// counts (npm test runs it so the bench cannot rot); its JSON goes to the OS temp folder.
-// Benchmarks measure; they assert nothing about timings.
+// one real Janus (Debian's, started by the e2e launcher) and Debian's Chromium, the browser
+// scenarios at each one-way link delay of the fault proxy; printed as a markdown table, written to
+// bench/results.json and drawn to docs/bench-link.svg. `--quick`: a seconds-long smoke with tiny
+// counts at one delay (npm test runs it so the bench cannot rot); its files go to the OS temp
+// folder, as do those of an `--only=...` run. Benchmarks measure; they assert nothing about timings.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
