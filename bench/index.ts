@@ -3,7 +3,8 @@
 // scenarios at each one-way link delay of the fault proxy; printed as a markdown table, written to
 // bench/results.json and drawn to docs/bench-link.svg. `--quick`: a seconds-long smoke with tiny
 // counts at one delay (npm test runs it so the bench cannot rot); its files go to the OS temp
-// folder, as do those of an `--only=...` run. Benchmarks measure; they assert nothing about timings.
+// folder, as do those of an `--only=...` run; `--draw` only redraws the picture from results.json.
+// Benchmarks measure; they assert nothing about timings.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -26,6 +27,13 @@ import { benchPicture } from './picture.js';
 import { markdown, type Row } from './table.js';
 
 const quick = process.argv.includes('--quick');
+if (process.argv.includes('--draw')) {
+  // Redraws docs/bench-link.svg from bench/results.json, measuring nothing.
+  const stored = JSON.parse(readFileSync(fileURLToPath(new URL('./results.json', import.meta.url)), 'utf8')) as { rows: Row[] };
+  writeFileSync(fileURLToPath(new URL('../docs/bench-link.svg', import.meta.url)), benchPicture(stored.rows));
+  console.log('drawn from bench/results.json to docs/bench-link.svg');
+  process.exit(0);
+}
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
 const started = performance.now();
 const log = (message: string) => console.error(`[bench ${((performance.now() - started) / 1000).toFixed(1)} s] ${message}`);

@@ -10,21 +10,23 @@ function byDelay(rows: Row[], metric: string, pick: (row: Row) => number | null 
     .sort((a, b) => a[0] - b[0]);
 }
 
+// One colour per client in both panels; the transport is the line style.
+const OURS = '#1f77b4', THEIRS = '#d62728', FLOOR = '#7f7f7f';
+
 export function benchPicture(rows: Row[]): string {
   const delays = [...new Set(rows.flatMap((row) => (row.delayMs === undefined ? [] : [row.delayMs])))].sort((a, b) => a - b);
   const reload = 'reload -> handle usable again';
   const reloadSeries: Series[] = [
-    { label: 'janus-keeper', points: byDelay(rows, reload, (row) => row.ours) },
-    { label: 'janus.js', points: byDelay(rows, reload, (row) => row.janusjs) },
-    { label: 'floor (same page, no Janus)', points: byDelay(rows, reload, (row) => row.floor), dashed: true },
+    { label: 'janus-keeper', points: byDelay(rows, reload, (row) => row.ours), color: OURS },
+    { label: 'janus.js', points: byDelay(rows, reload, (row) => row.janusjs), color: THEIRS },
+    { label: 'floor (same page, no Janus)', points: byDelay(rows, reload, (row) => row.floor), dashed: true, color: FLOOR },
   ];
   const recoverySeries: Series[] = [];
   for (const kind of ['ws', 'http']) {
     const metric = `${kind}: first connection after the restore -> first EchoTest answer`;
-    recoverySeries.push({ label: `janus-keeper, ${kind}`, points: byDelay(rows, metric, (row) => row.ours), dashed: kind === 'http' });
-    recoverySeries.push({ label: `janus.js, ${kind}`, points: byDelay(rows, metric, (row) => row.janusjs), dashed: kind === 'http' });
+    recoverySeries.push({ label: `janus-keeper, ${kind}`, points: byDelay(rows, metric, (row) => row.ours), dashed: kind === 'http', color: OURS });
+    recoverySeries.push({ label: `janus.js, ${kind}`, points: byDelay(rows, metric, (row) => row.janusjs), dashed: kind === 'http', color: THEIRS });
   }
-  // Same colour per client in both panels: series order keeps janus-keeper first, janus.js second.
   return chart([
     { title: 'Reload -> handle usable again (median)', xLabel: 'one-way link delay, ms', yLabel: 'ms', series: reloadSeries, xTicks: delays },
     { title: 'First connection after an outage -> first answer (median)', xLabel: 'one-way link delay, ms', yLabel: 'ms',

@@ -5,6 +5,8 @@ export interface Series {
   points: [number, number][];
   /** Dashed line (e.g. a floor or a reference). */
   dashed?: boolean;
+  /** A colour of its own (default: the next of the palette). */
+  color?: string;
 }
 
 export interface Panel {
@@ -57,7 +59,7 @@ function panel(p: Panel, offsetY: number): string {
   out.push(`<text x="${M.left + plotW / 2}" y="${offsetY + H - 8}" font-size="12" text-anchor="middle">${escape(p.xLabel)}</text>`);
   out.push(`<text x="14" y="${offsetY + M.top + plotH / 2}" font-size="12" text-anchor="middle" transform="rotate(-90 14 ${offsetY + M.top + plotH / 2})">${escape(p.yLabel)}</text>`);
   p.series.forEach((s, i) => {
-    const color = COLORS[i % COLORS.length]!;
+    const color = s.color ?? COLORS[i % COLORS.length]!;
     const pts: [number, number][] = p.steps
       ? s.points.flatMap(([x, v], j) => [[x, v], [s.points[j + 1]?.[0] ?? x, v]] as [number, number][])
       : s.points;
