@@ -5,6 +5,8 @@ import config from '../playwright.config.js';
 import { serveStatic, type StaticServer } from '../e2e/fixtures/static-server.js';
 
 export type Lib = 'ours' | 'janus.js';
+/** The pages a tab can load: a client's, or the floor (the same harness, no Janus work). */
+export type PageKind = Lib | 'floor';
 export const LIBS: Lib[] = ['ours', 'janus.js'];
 
 export interface TabOptions {
@@ -15,7 +17,10 @@ export interface TabOptions {
 }
 
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ headless: true, ...config.use?.launchOptions });
+  const options = config.use?.launchOptions ?? {};
+  // Fake camera and microphone, granted without a prompt: the call-setup scenario sends real media.
+  return chromium.launch({ headless: true, ...options,
+    args: [...(options.args ?? []), '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'] });
 }
 
 /** Serves the bench pages, our browser bundles and janus.js + webrtc-adapter from node_modules. */
@@ -34,12 +39,12 @@ let workerNames = 0;
  * Opens `count` tabs of `lib`'s page in `context`, one after the other, each ready (session
  * created or joined, echotest attached). Our tabs of one context share one keeper worker.
  */
-export async function openTabs(context: BrowserContext, site: StaticServer, lib: Lib, count: number,
+export async function openTabs(context: BrowserContext, site: StaticServer, lib: PageKind, count: number,
   options: TabOptions): Promise<Page[]> {
   const query = new URLSearchParams({ server: options.server, name: `bench-${process.pid}-${++workerNames}` });
   if (options.keepAliveMs) query.set('keepAliveMs', String(options.keepAliveMs));
   if (options.keepAliveTimeoutMs) query.set('keepAliveTimeoutMs', String(options.keepAliveTimeoutMs));
-  const file = lib === 'ours' ? 'keeper.html' : 'janusjs.html';
+  const file = { ours: 'keeper.html', 'janus.js': 'janusjs.html', floor: 'floor.html' }[lib];
   const pages: Page[] = [];
   for (let i = 0; i < count; i++) {
     const page = await context.newPage();
@@ -57,15 +62,22 @@ export async function waitReady(page: Page, timeoutMs = 30_000): Promise<void> {
   if (error) throw new Error(`bench page failed: ${error}`);
 }
 
+export interface ReloadTiming {
+  /** location.reload() -> the reloaded page has an EchoTest answer on its handle. */
+  ms: number;
+  /** reload -> the page's script runs; the page's script -> session + handle ready; the probe. */
+  parts: { pageLoadMs: number; setupMs: number; probeMs: number };
+}
+
 /** Reloads the tab from inside (location.reload()); ms from then until an EchoTest answer. */
-export async function reloadUntilUsable(page: Page): Promise<number> {
+export async function reloadUntilUsable(page: Page): Promise<ReloadTiming> {
   await page.evaluate(() => setTimeout(() => (window as any).bench.reload(), 0));
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     try {
-      const ms = await page.evaluate(() => document.body?.dataset.ready === 'true'
-        ? (window as any).bench.usableAfterReloadMs as number | undefined : undefined);
-      if (ms !== undefined) return ms;
+      const timing = await page.evaluate(() => document.body?.dataset.ready === 'true'
+        ? { ms: (window as any).bench.usableAfterReloadMs, parts: (window as any).bench.reloadParts } as ReloadTiming : undefined);
+      if (timing !== undefined) return timing;
     } catch {
       // the page is navigating
     }

@@ -1,7 +1,9 @@
 // `npm run bench`: janus-keeper next to janus.js (npm janus-gateway), measured in one run against
-// one real Janus (Debian's, started by the e2e launcher) and Debian's Chromium, printed as a
-// markdown table and written to bench/results.json. `--quick`: a seconds-long smoke with tiny
-// counts (npm test runs it so the bench cannot rot); its JSON goes to the OS temp folder.
+// one real Janus (Debian's, started by the e2e launcher) and Debian's Chromium, the browser
+// scenarios at each one-way link delay of the fault proxy; printed as a markdown table, written to
+// bench/results.json and drawn to docs/bench-link.svg. `--quick`: a seconds-long smoke with tiny
+// counts at one delay (npm test runs it so the bench cannot rot); its files go to the OS temp
+// folder, as do those of an `--only=...` run; `--draw` only redraws the picture from results.json.
 // Benchmarks measure; they assert nothing about timings.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -12,24 +14,39 @@ import { startJanus } from '../e2e/fixtures/janus-launcher.js';
 import { launchBrowser, serveBenchPages } from './browser.js';
 import type { BenchContext } from './context.js';
 import { bundleSizes } from './scenarios/bundles.js';
+import { callSetup } from './scenarios/call-setup.js';
+import { browserScale } from './scenarios/browser-scale.js';
+import { nodeScale } from './scenarios/node-scale.js';
 import { claimVsCreate } from './scenarios/claim.js';
 import { eventLatency } from './scenarios/events.js';
 import { halfOpen } from './scenarios/half-open.js';
 import { recovery } from './scenarios/recovery.js';
 import { reloads } from './scenarios/reload.js';
 import { sessionsAndKeepalives } from './scenarios/sessions.js';
+import { benchPicture } from './picture.js';
 import { markdown, type Row } from './table.js';
 
 const quick = process.argv.includes('--quick');
+if (process.argv.includes('--draw')) {
+  // Redraws docs/bench-link.svg from bench/results.json, measuring nothing.
+  const stored = JSON.parse(readFileSync(fileURLToPath(new URL('./results.json', import.meta.url)), 'utf8')) as { rows: Row[] };
+  writeFileSync(fileURLToPath(new URL('../docs/bench-link.svg', import.meta.url)), benchPicture(stored.rows));
+  console.log('drawn from bench/results.json to docs/bench-link.svg');
+  process.exit(0);
+}
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
 const started = performance.now();
 const log = (message: string) => console.error(`[bench ${((performance.now() - started) / 1000).toFixed(1)} s] ${message}`);
 const packageVersion = (name: string) =>
   (JSON.parse(readFileSync(fileURLToPath(new URL(`../node_modules/${name}/package.json`, import.meta.url)), 'utf8')) as { version: string }).version;
 
-const scenarios: [string, (ctx: BenchContext) => Promise<Row[]>][] = [
-  ['1', sessionsAndKeepalives], ['2', reloads], ['3', recovery], ['4', halfOpen],
-  ['5', eventLatency], ['6', claimVsCreate], ['7', bundleSizes],
+// Browser scenarios run at each one-way link delay (the fault proxy's): loopback, a 40 ms round
+// trip, a mobile link. The smoke runs one delay, so the delayed path cannot rot either.
+const DELAYS = quick ? [20] : [0, 20, 75];
+const scenarios: [string, (ctx: BenchContext) => Promise<Row[]>, 'per delay' | 'once'][] = [
+  ['1', sessionsAndKeepalives, 'per delay'], ['2', reloads, 'per delay'], ['3', recovery, 'per delay'],
+  ['4', halfOpen, 'per delay'], ['5', eventLatency, 'per delay'], ['8', callSetup, 'per delay'],
+  ['9', browserScale, 'once'], ['6', claimVsCreate, 'once'], ['7', bundleSizes, 'once'], ['10', nodeScale, 'once'],
 ];
 
 const janus = await startJanus({ sessionTimeout: 60, reclaimTimeout: 30, logLevel: 2 });
@@ -49,10 +66,12 @@ try {
     'webrtc-adapter': packageVersion('webrtc-adapter'),
     'janus-keeper': (JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { version: string }).version,
   };
-  const ctx: BenchContext = { janus, browser, site, quick, log };
-  for (const [id, run] of scenarios) {
+  for (const [id, run, when] of scenarios) {
     if (only && !only.includes(id)) continue;
-    rows.push(...await run(ctx));
+    for (const delayMs of when === 'per delay' ? DELAYS : [0]) {
+      const measured = await run({ janus, browser, site, quick, log, delayMs });
+      rows.push(...measured.map((row) => (when === 'per delay' ? { ...row, delayMs } : row)));
+    }
   }
 } finally {
   await browser.close();
@@ -67,6 +86,9 @@ const header = `janus-keeper vs janus.js${quick ? ' (--quick smoke: tiny counts,
 console.log(`${header}\n\n${markdown(rows)}\n`);
 console.log('Requests are Janus JSON requests counted at a pass-through proxy that parses the tabs\' WebSocket frames; ' +
   'sessions come from the Janus admin API (list_sessions). Ratio = janus.js ÷ ours (lower is better everywhere, so > 1 means janus-keeper is ahead).');
-const out = quick ? join(os.tmpdir(), 'janus-keeper-bench-quick.json') : fileURLToPath(new URL('./results.json', import.meta.url));
+const out = quick || only ? join(os.tmpdir(), `janus-keeper-bench-${quick ? 'quick' : 'partial'}.json`) : fileURLToPath(new URL('./results.json', import.meta.url));
 writeFileSync(out, `${JSON.stringify({ quick, date: new Date().toISOString(), seconds: Math.round(seconds), machine, rows }, null, 2)}\n`);
-log(`results written to ${quick ? 'the OS temp folder' : 'bench/results.json'}`);
+const picture = quick ? join(os.tmpdir(), 'janus-keeper-bench-quick.svg') : fileURLToPath(new URL('../docs/bench-link.svg', import.meta.url));
+// A partial run (--only) keeps the committed picture of the last full one.
+if (quick || !only) writeFileSync(picture, benchPicture(rows));
+log(`results written to ${quick || only ? 'the OS temp folder (a smoke or --only run leaves the committed results alone)' : 'bench/results.json and docs/bench-link.svg'}`);

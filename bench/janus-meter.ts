@@ -20,11 +20,13 @@ export interface MeteredProxy {
   countSince(from: number, until?: number): Record<string, number>;
 }
 
-export async function startMeteredProxy(targetPort: number): Promise<MeteredProxy> {
+/** `delayMs`: the link's one-way delay (each way, TCP handshake round trip included). */
+export async function startMeteredProxy(targetPort: number, delayMs = 0): Promise<MeteredProxy> {
   const requests: RequestRecord[] = [];
   const connectionsOpened: number[] = [];
   const parsers = new Map<number, WebSocketUpstreamParser>();
   const proxy = await startFaultProxy(targetPort, '127.0.0.1', {
+    emulateHandshake: true,
     tap(connection, direction, chunk) {
       if (direction !== 'up') return;
       if (chunk === null) {
@@ -46,6 +48,7 @@ export async function startMeteredProxy(targetPort: number): Promise<MeteredProx
       parser.push(chunk);
     },
   });
+  proxy.setLatency(delayMs);
   return {
     proxy,
     requests,

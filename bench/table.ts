@@ -12,6 +12,10 @@ export interface Row {
   oursText?: string;
   janusjsText?: string;
   note?: string;
+  /** One-way link delay the row was measured at (browser scenarios), ms. */
+  delayMs?: number;
+  /** The same page doing no Janus work, measured the same way: ours - floor is the keeper's own cost. */
+  floor?: number;
   samples?: { ours?: Summary; janusjs?: Summary };
 }
 
@@ -44,11 +48,16 @@ export function ratio(row: Row): string {
   return `${r >= 10 ? r.toFixed(0) : r.toFixed(2)}×`;
 }
 
+const link = (delayMs: number | undefined) => delayMs === undefined ? '-' : delayMs === 0 ? 'loopback' : `${delayMs} ms`;
+
 export function markdown(rows: Row[]): string {
-  const lines = ['| # | metric | janus-keeper | janus.js | janus.js ÷ ours |', '|---|---|---|---|---|'];
+  const lines = ['| # | link, one way | metric | janus-keeper | floor (no Janus) | ours - floor | janus.js | janus.js ÷ ours |',
+    '|---|---|---|---|---|---|---|---|'];
   for (const row of rows) {
     const note = row.note ? ` (${row.note})` : '';
-    lines.push(`| ${row.scenario} | ${row.metric}${note} | ${row.oursText ?? fmt(row.ours, row.unit)} | ${
+    const floor = row.floor === undefined ? '' : fmt(row.floor, row.unit);
+    const above = row.floor === undefined || row.ours === null ? '' : fmt(row.ours - row.floor, row.unit);
+    lines.push(`| ${row.scenario} | ${link(row.delayMs)} | ${row.metric}${note} | ${row.oursText ?? fmt(row.ours, row.unit)} | ${floor} | ${above} | ${
       row.janusjsText ?? fmt(row.janusjs, row.unit)} | ${ratio(row)} |`);
   }
   return lines.join('\n');

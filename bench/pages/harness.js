@@ -6,12 +6,17 @@ const RELOAD_KEY = 'bench:reloadAt';
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function install({ echo, sameIds }) {
+export function install({ echo, sameIds, call, ...pageOwn }) {
+  // The page's own script starts here: what comes after is the client's work, before it, page load.
+  const scriptAt = now();
   let armedAt;
   let noticedAt;
   const bench = {
+    ...pageOwn,
     echo,
     sameIds,
+    /** A call with real media (fake devices): attach -> offer -> answer -> webrtcup, then hang up. */
+    call,
     /** `n` EchoTest round trips, one after the other: each one's ms. */
     async echoMany(n) {
       const times = [];
@@ -48,6 +53,7 @@ export function install({ echo, sameIds }) {
     reload() {
       document.body.dataset.ready = 'reloading';
       delete bench.usableAfterReloadMs;
+      delete bench.reloadParts;
       sessionStorage.setItem(RELOAD_KEY, String(now()));
       location.reload();
     },
@@ -59,7 +65,9 @@ export function install({ echo, sameIds }) {
       const reloadAt = sessionStorage.getItem(RELOAD_KEY);
       if (reloadAt) {
         sessionStorage.removeItem(RELOAD_KEY);
+        const setupAt = now();
         await echo();
+        bench.reloadParts = { pageLoadMs: scriptAt - Number(reloadAt), setupMs: setupAt - scriptAt, probeMs: now() - setupAt };
         bench.usableAfterReloadMs = now() - Number(reloadAt);
       }
       document.body.dataset.ready = 'true';

@@ -12,10 +12,10 @@ import type { Row } from '../table.js';
 
 export async function eventLatency(ctx: BenchContext): Promise<Row[]> {
   const tabs = ctx.quick ? 2 : 8;
-  const rounds = ctx.quick ? 1 : 5;
+  const rounds = ctx.quick ? 1 : ctx.delayMs > 0 ? 2 : 5;
   const perTabPerRound = ctx.quick ? 5 : 25;
   const samples: Record<Lib, number[]> = { ours: [], 'janus.js': [] };
-  const meter = await startMeteredProxy(ctx.janus.ports.ws);
+  const meter = await startMeteredProxy(ctx.janus.ports.ws, ctx.delayMs);
   const contexts = await Promise.all(LIBS.map(() => ctx.browser.newContext()));
   try {
     const pages: Record<Lib, Page[]> = { ours: [], 'janus.js': [] };
@@ -32,7 +32,7 @@ export async function eventLatency(ctx: BenchContext): Promise<Row[]> {
     await Promise.all(contexts.map((context) => context.close()));
     await meter.proxy.close();
   }
-  ctx.log('event latency done');
+  ctx.log(`event latency done (link ${ctx.delayMs} ms)`);
   const rows: Row[] = [];
   for (const [label, q] of [['p50', 0.5], ['p99', 0.99]] as const) {
     rows.push({ scenario: '5', metric: `EchoTest message -> event, ${tabs} tabs at once, ${label}`, unit: 'ms',

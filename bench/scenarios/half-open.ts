@@ -9,14 +9,14 @@ import { timing, type Row } from '../table.js';
 import type { Page } from '@playwright/test';
 
 export async function halfOpen(ctx: BenchContext): Promise<Row[]> {
-  const runs = ctx.quick ? 1 : 3;
+  const runs = ctx.quick ? 1 : ctx.delayMs > 0 ? 1 : 2;
   const capMs = ctx.quick ? 2_000 : 60_000;
   const keepAliveMs = ctx.quick ? 500 : 5_000;
   const keepAliveTimeoutMs = ctx.quick ? 500 : undefined;
   const noticed: Record<Lib, number[]> = { ours: [], 'janus.js': [] };
   const missed: Record<Lib, number> = { ours: 0, 'janus.js': 0 };
   for (let run = 0; run < runs; run++) {
-    const meter = await startMeteredProxy(ctx.janus.ports.ws);
+    const meter = await startMeteredProxy(ctx.janus.ports.ws, ctx.delayMs);
     const contexts = await Promise.all(LIBS.map(() => ctx.browser.newContext()));
     try {
       const pages: Page[] = [];
@@ -45,7 +45,7 @@ export async function halfOpen(ctx: BenchContext): Promise<Row[]> {
       await meter.proxy.close();
     }
   }
-  ctx.log('half-open done');
+  ctx.log(`half-open done (link ${ctx.delayMs} ms)`);
   const cell = (lib: Lib) => {
     if (noticed[lib].length === 0) return { value: capMs, text: `not noticed in ${capMs / 1000} s (${runs}/${runs} runs)` };
     const t = timing(noticed[lib]);

@@ -6,6 +6,8 @@
 // schedule for both); ms from the first connection after the restore (seen at the proxy) until
 // that answer reaches Node (the client's own cost of getting back: claim, re-bind, message); and whether the session id and the handle id
 // are still the ones the page started with (checked in the page; ids never leave it).
+// Over both transports (the pages get a ws:// or an http:// URL); the client's own cost is also
+// given in round trips of the link (2 x the one-way delay; the TCP handshake is one of them).
 import type { BenchContext } from '../context.js';
 import { LIBS, openTabs, sleep, type Lib } from '../browser.js';
 import { startMeteredProxy } from '../janus-meter.js';
@@ -13,8 +15,16 @@ import { timing, type Row } from '../table.js';
 import type { Page } from '@playwright/test';
 
 export async function recovery(ctx: BenchContext): Promise<Row[]> {
-  const runs = ctx.quick ? 1 : 10;
+  const rows: Row[] = [];
+  for (const kind of ['ws', 'http'] as const) rows.push(...await recoveryOver(ctx, kind));
+  return rows;
+}
+
+async function recoveryOver(ctx: BenchContext, kind: 'ws' | 'http'): Promise<Row[]> {
+  const runs = ctx.quick ? 1 : ctx.delayMs > 0 ? 4 : 6;
   const outageMs = ctx.quick ? 300 : 5_000;
+  const port = kind === 'ws' ? ctx.janus.ports.ws : ctx.janus.ports.http;
+  const url = kind === 'ws' ? ctx.janus.wsUrl : ctx.janus.httpUrl;
   const times: Record<Lib, number[]> = { ours: [], 'janus.js': [] };
   const fromReconnect: Record<Lib, number[]> = { ours: [], 'janus.js': [] };
   const survived: Record<Lib, number> = { ours: 0, 'janus.js': 0 };
@@ -22,12 +32,12 @@ export async function recovery(ctx: BenchContext): Promise<Row[]> {
     // Fresh tabs each run: runs stay independent (the keeper's own limit of 60 create/claim
     // attempts per minute would otherwise couple back-to-back outages; see the README).
     // One proxy per client, faulted together, so the proxy can tell whose reconnection got through.
-    const meters = await Promise.all(LIBS.map(() => startMeteredProxy(ctx.janus.ports.ws)));
+    const meters = await Promise.all(LIBS.map(() => startMeteredProxy(port, ctx.delayMs)));
     const contexts = await Promise.all(LIBS.map(() => ctx.browser.newContext()));
     try {
       const pages: Page[] = [];
       for (const [i, lib] of LIBS.entries()) {
-        pages.push((await openTabs(contexts[i]!, ctx.site, lib, 1, { server: meters[i]!.proxy.via(ctx.janus.wsUrl), keepAliveMs: 25_000 }))[0]!);
+        pages.push((await openTabs(contexts[i]!, ctx.site, lib, 1, { server: meters[i]!.proxy.via(url), keepAliveMs: 25_000 }))[0]!);
       }
       for (const meter of meters) meter.proxy.setMode('refuse');
       for (const meter of meters) meter.proxy.reset();
@@ -51,21 +61,24 @@ export async function recovery(ctx: BenchContext): Promise<Row[]> {
       await Promise.all(meters.map((meter) => meter.proxy.close()));
     }
   }
-  ctx.log('recovery done');
+  ctx.log(`recovery ${kind} done (link ${ctx.delayMs} ms)`);
+  const roundTrip = 2 * ctx.delayMs;
+  const inRoundTrips = (value: number) => roundTrip > 0 ? `; ${(value / roundTrip).toFixed(1)} round trips of ${roundTrip} ms` : '';
   const ours = timing(times.ours), theirs = timing(times['janus.js']);
   const kept = (lib: Lib) => `${survived[lib]}/${runs}`;
   return [
-    { scenario: '3', metric: `restore after a ${outageMs / 1000} s outage -> first EchoTest answer`, unit: 'ms',
+    { scenario: '3', metric: `${kind}: restore after a ${outageMs / 1000} s outage -> first EchoTest answer`, unit: 'ms',
       ours: ours.value, janusjs: theirs.value, oursText: ours.text, janusjsText: theirs.text,
       samples: { ours: ours.summary, janusjs: theirs.summary },
       note: 'reset + refuse, then pass; both clients back off 250 ms..2 s with full jitter' },
     (() => {
       const a = timing(fromReconnect.ours), b = timing(fromReconnect['janus.js']);
-      return { scenario: '3', metric: 'first connection after the restore -> first EchoTest answer', unit: 'ms' as const,
-        ours: a.value, janusjs: b.value, oursText: a.text, janusjsText: b.text, samples: { ours: a.summary, janusjs: b.summary },
-        note: 'the client\'s own cost of getting back, without the backoff draw' };
+      return { scenario: '3', metric: `${kind}: first connection after the restore -> first EchoTest answer`, unit: 'ms' as const,
+        ours: a.value, janusjs: b.value, oursText: a.text + inRoundTrips(a.value), janusjsText: b.text + inRoundTrips(b.value),
+        samples: { ours: a.summary, janusjs: b.summary },
+        note: 'the client\'s own cost of getting back, without the backoff draw; from the connection\'s first bytes at the proxy' };
     })(),
-    { scenario: '3', metric: 'same session id and handle id after the outage', unit: 'count',
+    { scenario: '3', metric: `${kind}: same session id and handle id after the outage`, unit: 'count',
       ours: null, janusjs: null, oursText: kept('ours'), janusjsText: kept('janus.js') },
   ];
 }

@@ -3,30 +3,38 @@
 // one EchoTest message included), and the Janus sessions this tab leaves alive after them
 // (admin list_sessions: janus.js closes its WebSocket on unload, so each reload leaves a session
 // on Janus for reclaim_session_timeout, 30 s here). Keepalives at janus.js's default 25 s for both.
+// The floor: the same harness page with no client, reloaded the same way. The reload is also split
+// in the page: reload -> the page's script runs (page load: the browser, the bundles), the script ->
+// session + handle ready (the client's share: for ours connect + hello + create from the keeper's
+// memory, no Janus request), then the probe (one EchoTest round trip, the same for both).
 import type { BenchContext } from '../context.js';
-import { LIBS, openTabs, reloadUntilUsable } from '../browser.js';
+import { openTabs, reloadUntilUsable, type PageKind, type ReloadTiming } from '../browser.js';
 import { startMeteredProxy } from '../janus-meter.js';
+import { quantile } from '../stats.js';
 import { timing, type Row } from '../table.js';
 
+const KINDS: PageKind[] = ['ours', 'janus.js', 'floor'];
+const median = (values: number[]) => quantile(values, 0.5);
+
 export async function reloads(ctx: BenchContext): Promise<Row[]> {
-  const runs = ctx.quick ? 3 : 20;
-  const times: Record<string, number[]> = {};
+  const runs = ctx.quick ? 3 : ctx.delayMs > 0 ? 12 : 20;
+  const samples: Partial<Record<PageKind, ReloadTiming[]>> = {};
   const requests: Record<string, number> = {};
   const kinds: Record<string, string> = {};
   const alive: Record<string, number> = {};
-  for (const lib of LIBS) {
+  for (const lib of KINDS) {
     const before = new Set(await ctx.janus.listSessions());
-    const meter = await startMeteredProxy(ctx.janus.ports.ws);
+    const meter = await startMeteredProxy(ctx.janus.ports.ws, ctx.delayMs);
     const context = await ctx.browser.newContext();
     try {
       const [page] = await openTabs(context, ctx.site, lib, 1, { server: meter.proxy.via(ctx.janus.wsUrl), keepAliveMs: 25_000 });
       await reloadUntilUsable(page!); // warm-up: not counted
       const start = performance.now();
-      const samples: number[] = [];
-      for (let i = 0; i < runs; i++) samples.push(await reloadUntilUsable(page!));
+      const timings: ReloadTiming[] = [];
+      for (let i = 0; i < runs; i++) timings.push(await reloadUntilUsable(page!));
       const counts = meter.countSince(start);
       alive[lib] = (await ctx.janus.listSessions()).filter((id) => !before.has(id)).length;
-      times[lib] = samples;
+      samples[lib] = timings;
       requests[lib] = counts['total']! / runs;
       kinds[lib] = Object.entries(counts).filter(([k]) => k !== 'total')
         .map(([k, v]) => `${k} ${(v / runs).toFixed(1)}`).join(', ');
@@ -35,11 +43,22 @@ export async function reloads(ctx: BenchContext): Promise<Row[]> {
       await meter.proxy.close();
     }
   }
-  ctx.log('reload done');
-  const ours = timing(times['ours']!), theirs = timing(times['janus.js']!);
+  ctx.log(`reload done (link ${ctx.delayMs} ms)`);
+  const of = (lib: PageKind, pick: (t: ReloadTiming) => number) => samples[lib]!.map(pick);
+  const ours = timing(of('ours', (t) => t.ms)), theirs = timing(of('janus.js', (t) => t.ms));
+  const part = (name: keyof ReloadTiming['parts'], metric: string, note: string, withFloor: boolean): Row => ({
+    scenario: '2', metric, unit: 'ms', note,
+    ours: median(of('ours', (t) => t.parts[name])), janusjs: median(of('janus.js', (t) => t.parts[name])),
+    ...(withFloor ? { floor: median(of('floor', (t) => t.parts[name])) } : {}),
+  });
   return [
     { scenario: '2', metric: 'reload -> handle usable again', unit: 'ms', ours: ours.value, janusjs: theirs.value,
-      oursText: ours.text, janusjsText: theirs.text, samples: { ours: ours.summary, janusjs: theirs.summary } },
+      oursText: ours.text, janusjsText: theirs.text, samples: { ours: ours.summary, janusjs: theirs.summary },
+      floor: median(of('floor', (t) => t.ms)), note: 'floor: the same page without a client, reloaded the same way' },
+    part('pageLoadMs', 'reload -> page script runs (page load, medians)', 'the browser and the bundles; no Janus yet for either', true),
+    part('setupMs', 'page script -> session + handle ready (the client\'s share of a reload, medians)',
+      'ours: connect + hello + create + handles from the keeper\'s memory; janus.js: socket + create + attach', false),
+    part('probeMs', 'session + handle ready -> first EchoTest answer (medians)', 'one message round trip for both', false),
     { scenario: '2', metric: 'Janus requests per reload', unit: 'count', ours: requests['ours']!, janusjs: requests['janus.js']!,
       note: `ours: ${kinds['ours']}; janus.js: ${kinds['janus.js']}` },
     { scenario: '2', metric: `Janus sessions alive right after ${runs + 1} reloads of one tab`, unit: 'count',

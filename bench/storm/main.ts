@@ -7,9 +7,12 @@
 // Env: STORM_PROCS, STORM_DEADLINE_MS, STORM_BASE_MS / STORM_FLOOR_MS / STORM_CAP_MS (our schedule),
 // STORM_VARIANTS="base/floor,..." (more A runs of ours), STORM_SCHEDULES="ours,socket.io,phoenix",
 // STORM_SKIP_B=1, STORM_WORKER_ARGS (more node flags for the client processes).
+// Draws docs/storm.svg (attempts per 100 ms for each schedule; the smoke's goes to the OS temp
+// folder); `--draw` only redraws it from bench/storm-results.json, without running anything.
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFaultProxy, type FaultProxy } from '../../e2e/fixtures/fault-proxy.js';
 import { startJanus, type RunningJanus } from '../../e2e/fixtures/janus-launcher.js';
@@ -18,6 +21,7 @@ import type { ClientResult, FromWorker, ToWorker } from './protocol.js';
 import { figures, plot, table, type ScenarioFigures } from './report.js';
 import { scheduleFor, type ScheduleName } from './schedules.js';
 import { simulate } from './simulate.js';
+import { stormPicture } from './picture.js';
 
 const smoke = process.argv.includes('--smoke');
 const env = (name: string) => process.env[name];
@@ -28,6 +32,14 @@ const DEADLINE_MS = num('STORM_DEADLINE_MS', smoke ? 10_000 : 60_000);
 const SETUP_MS = 60_000;
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 const RESULTS = fileURLToPath(new URL('../storm-results.json', import.meta.url));
+const PICTURE = smoke ? join(os.tmpdir(), 'janus-keeper-storm-smoke.svg') : fileURLToPath(new URL('../../docs/storm.svg', import.meta.url));
+
+if (process.argv.includes('--draw')) {
+  const stored = JSON.parse(readFileSync(RESULTS, 'utf8')) as { clients: number; scenarios: ScenarioFigures[] };
+  writeFileSync(PICTURE, stormPicture(stored.scenarios, stored.clients));
+  console.log('drawn from bench/storm-results.json to docs/storm.svg');
+  process.exit(0);
+}
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const ours: Partial<BackoffPolicy> = {};
@@ -210,6 +222,8 @@ if (!smoke) {
     clients: N, processes: PROCS, loadAverages: load, scenarios: all }, null, 2)}\n`);
   console.log('written to bench/storm-results.json');
 }
+writeFileSync(PICTURE, stormPicture(all, N));
+console.log(`picture written to ${smoke ? 'the OS temp folder' : 'docs/storm.svg'}`);
 const complete = all.every((f) => f.up === N && f.ready === f.up);
 if (smoke && !complete) {
   console.error('storm smoke: not every client had a session and was ready again');
