@@ -85,7 +85,15 @@ export class KeeperClient extends Emitter<KeeperClientEvents> {
     return this.on('restore', ({ handle, sessionId }) => void Promise.resolve(hook(handle, sessionId)).catch(() => {}));
   }
 
+  /**
+   * The session the keeper holds, else claims or creates one. When the last state the keeper sent
+   * says it is ready (a reload with the worker alive), that answer needs no round trip at all.
+   */
   create(sessionId?: number): Promise<CreateResult> {
+    const { state, sessionId: live } = this.#state;
+    if (!this.#closed && state === 'ready' && live !== undefined && (sessionId === undefined || sessionId === live)) {
+      return Promise.resolve({ sessionId: live, reclaimed: false });
+    }
     return this.#call('create', () => this.endpoint.create(sessionId));
   }
 
