@@ -1,0 +1,135 @@
+// Deliberate bugs in the keeper's state machine and the session layer, each with the tests that
+// must catch it: `npm run mutants` plants each one in turn, runs its tests, puts the file back and
+// prints a table. A mutant that no test catches is a hole in the suite. Not part of `npm test`
+// (it takes minutes); run it after changing the keeper core.
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+interface Mutant {
+  id: string;
+  file: string;
+  /** Exact text to replace (must occur once). */
+  from: string;
+  to: string;
+  /** Test files expected to fail. */
+  tests: string[];
+}
+
+const SIM = ['test/sim.test.ts', 'test/sim-scenarios.test.ts', 'test/sim-scenarios-handles.test.ts', 'test/sim-can-fail.test.ts'];
+
+const MUTANTS: Mutant[] = [
+  { id: 'no keepalive after a claim', file: 'src/janus/session.ts',
+    from: '    init.transport.listen(init.id);\n    this.#scheduleKeepAlive();', to: '    init.transport.listen(init.id);\n    if (!init.reclaimed) this.#scheduleKeepAlive();',
+    tests: ['test/keeper-recovery.test.ts', ...SIM] },
+  { id: 'keepalive counted on send', file: 'src/janus/session.ts',
+    from: "    await this.#request({ janus: 'keepalive' }, false, this.#keepAliveTimeoutMs);\n    this.emit('keepalive', undefined);",
+    to: "    const answer = this.#request({ janus: 'keepalive' }, false, this.#keepAliveTimeoutMs);\n    this.emit('keepalive', undefined);\n    await answer;",
+    tests: ['test/keeper-recovery.test.ts', ...SIM] },
+  { id: 'a link lost before create returns goes unnoticed', file: 'src/janus/session.ts',
+    from: '      if (lostWith || transport.isClosed) {', to: '      if (false) {', tests: ['test/transport-frames.test.ts', ...SIM] },
+  { id: 'a failed keepalive on a closed transport stays open', file: 'src/janus/session.ts',
+    from: '    this.#transport.close(error);\n    this.#onTransportClose(error);', to: '    this.#transport.close(error);', tests: ['test/transport-frames.test.ts', ...SIM] },
+  { id: 'Janus timeout event ignored', file: 'src/janus/session.ts',
+    from: "    if (message.janus === 'timeout' && aboutThisSession) {", to: "    if (message.janus === 'timeout-ignored' && aboutThisSession) {",
+    tests: ['test/session.test.ts', ...SIM] },
+  { id: 'savedAt is the write time', file: 'src/worker/record.ts',
+    from: '      savedAt: session.lastActivityAt,', to: '      savedAt: this.clock.now(),', tests: ['test/keeper-recovery.test.ts', ...SIM] },
+  { id: 'a store that fails to load blocks the establish', file: 'src/worker/record.ts',
+    from: '    } catch (error) {\n      this.#warn.warn(`could not read', to: '    } catch (error) {\n      throw error;\n      this.#warn.warn(`could not read',
+    tests: ['test/keeper-core.test.ts', ...SIM] },
+  { id: 'an ended session claimed again from an uncleared record', file: 'src/worker/record.ts',
+    from: '    const why = stored && (this.#ended.has(stored.sessionId)', to: '    const why = stored && (false', tests: SIM },
+  { id: 'refused claim after a drop retried like a network error', file: 'src/worker/steps.ts',
+    from: '        if (error instanceof SessionReclaimException) this.#lose(', to: '        if (error instanceof SessionReclaimException && false) this.#lose(',
+    tests: ['test/keeper-recovery.test.ts', ...SIM] },
+  { id: '403 retried (no fatal codes)', file: 'src/worker/steps.ts',
+    from: '  return error instanceof JanusError && !(error instanceof SessionReclaimException) && FATAL_CODES.has(error.code);',
+    to: '  return false && error instanceof JanusError;', tests: ['test/keeper-recovery.test.ts', ...SIM] },
+  { id: 'destroy does not end the generation', file: 'src/worker/steps.ts',
+    from: "    machine.bump('destroyed');", to: "    machine.ended;", tests: ['test/keeper-core.test.ts', ...SIM] },
+  { id: 'the last tab leaving does not end the generation', file: 'src/worker/steps.ts',
+    from: "    machine.bump('no tab left');", to: "    machine.ended;", tests: ['test/keeper-core.test.ts', ...SIM] },
+  { id: 'a stale create is kept instead of let go', file: 'src/worker/steps.ts',
+    from: '    if (!machine.isCurrent(epoch)) {\n      this.#discard(session);', to: '    if (false) {\n      this.#discard(session);',
+    tests: ['test/keeper-core.test.ts', ...SIM] },
+  { id: 'reclaim window never checked', file: 'src/worker/steps.ts',
+    from: "    if (kind === 'server' && reclaimWindowPassed(this.#session!, clock.now())) {", to: "    if (kind === 'server' && false) {",
+    tests: ['test/several-servers.test.ts', ...SIM] },
+  { id: 'no missed-events after a claim', file: 'src/worker/steps.ts',
+    from: '    if (session.reclaimed) this.#announceMissedEvents(session.id);', to: '',
+    tests: ['test/several-servers.test.ts', ...SIM] },
+  { id: 'no restore after a recreate', file: 'src/worker/steps.ts',
+    from: '    if (restore) this.#restore(restore, session.id);', to: '', tests: ['test/keeper-node.test.ts', ...SIM] },
+  { id: 'online() ignored', file: 'src/worker/steps.ts',
+    from: '    if (this.#job) return;\n    const cause', to: '    return;\n    const cause', tests: [...SIM] },
+  { id: 'attempt limit removed', file: 'src/worker/recovery.ts',
+    from: '    for (let wait = this.#limit.waitMs(); wait > 0; wait = this.#limit.waitMs()) {', to: '    for (let wait = 0; wait > 0; wait = 0) {',
+    tests: ['test/keeper-recovery.test.ts', 'test/core-units.test.ts', ...SIM] },
+  { id: 'waits not cancellable', file: 'src/worker/recovery.ts',
+    from: '    for (const cancel of [...this.#cancels]) cancel();', to: '', tests: ['test/core-units.test.ts', ...SIM] },
+  { id: 'backoff reset by every link', file: 'src/worker/recovery.ts',
+    from: '    if (upSince !== undefined && this.#options.clock.now() - upSince >= this.#options.backoff.resetAfterMs) this.#attempt = 0;',
+    to: '    this.#attempt = 0;', tests: ['test/schedule.test.ts'] },
+  { id: 'backoff never reset', file: 'src/worker/recovery.ts',
+    from: '    if (upSince !== undefined && this.#options.clock.now() - upSince >= this.#options.backoff.resetAfterMs) this.#attempt = 0;',
+    to: '', tests: ['test/schedule.test.ts'] },
+  { id: 'illegal transition allowed (idle -> ready)', file: 'src/worker/session-machine.ts',
+    from: "  idle: ['connecting', 'idle'],", to: "  idle: ['connecting', 'idle', 'ready'],", tests: ['test/core-units.test.ts'] },
+  { id: 'a stale step told it is current', file: 'src/worker/session-machine.ts',
+    from: '    if (epoch === this.#epoch) return;', to: '    return;', tests: ['test/core-units.test.ts', 'test/keeper-core.test.ts', ...SIM] },
+  { id: 'handles taken without take: true', file: 'src/worker/handle-table.ts',
+    from: '      if (!take) {', to: '      if (false) {', tests: ['test/keeper-core.test.ts', ...SIM] },
+  { id: 'handles taken under another plugin', file: 'src/worker/handle-table.ts',
+    from: '    if (owned.info.plugin !== plugin) {', to: '    if (false) {', tests: ['test/keeper-core.test.ts', ...SIM] },
+  { id: 'a lost handle answers InvalidArgumentError', file: 'src/worker/handle-table.ts',
+    from: '    for (const handleId of this.#handles.keys()) this.#gone.add(handleId);', to: '',
+    tests: ['test/keeper-core.test.ts', ...SIM] },
+  { id: 'a tab gone during an outage leaves its handles on Janus', file: 'src/worker/handle-table.ts',
+    from: '      for (const owned of gone) this.#doomed.set(owned.info.handleId, owned.info.plugin);', to: '',
+    tests: ['test/keeper-core.test.ts', ...SIM] },
+  { id: 'detach after a 459 keeps a stale entry', file: 'src/worker/keeper.ts',
+    from: '      if (!(error instanceof JanusError && error.code === JanusErrorCode.HandleNotFound)) throw error;', to: '      throw error;',
+    tests: ['test/keeper-core.test.ts', ...SIM] },
+  { id: 'TransportError.local lost across the boundary', file: 'src/bridge/errors.ts',
+    from: "'timeoutMs', 'local',", to: "'timeoutMs',", tests: ['test/core-units.test.ts'] },
+  { id: 'a throwing listener breaks the emitter', file: 'src/janus/emitter.ts',
+    from: '      } catch (error) {\n        reportListenerError(type, error);\n      }', to: '      } finally {\n      }',
+    tests: ['test/core-units.test.ts'] },
+  { id: 'exponent not capped', file: 'src/worker/backoff.ts',
+    from: '  const exponent = Math.min(Math.max(0, steps), MAX_EXPONENT);', to: '  const exponent = Math.max(0, steps);', tests: ['test/schedule.test.ts'] },
+];
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
+
+function run(files: string[]): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files],
+      { cwd: root, timeout: 600_000, maxBuffer: 64 * 1024 * 1024 }, (error) => resolve(error === null));
+  });
+}
+
+const rows: string[] = ['| # | deliberate bug | file | caught by | caught |', '|---|---|---|---|---|'];
+let missed = 0;
+for (const [index, mutant] of MUTANTS.entries()) {
+  if (only && !mutant.id.includes(only)) continue;
+  const path = `${root}/${mutant.file}`;
+  const original = readFileSync(path, 'utf8');
+  if (original.split(mutant.from).length !== 2) throw new Error(`mutant "${mutant.id}": its text is not in ${mutant.file} exactly once`);
+  writeFileSync(path, original.replace(mutant.from, mutant.to));
+  let caughtBy: string[] = [];
+  try {
+    for (const file of mutant.tests) {
+      if (existsSync(`${root}/${file}`) && !(await run([file]))) caughtBy.push(file.replace('test/', ''));
+    }
+  } finally {
+    writeFileSync(path, original);
+  }
+  if (caughtBy.length === 0) missed++;
+  const row = `| ${index + 1} | ${mutant.id} | ${mutant.file.replace('src/', '')} | ${caughtBy.join(', ') || '-'} | ${caughtBy.length > 0 ? 'yes' : 'NO'} |`;
+  rows.push(row);
+  console.log(row);
+}
+console.log(`\n${rows.join('\n')}\n\n${MUTANTS.length - missed} of ${MUTANTS.length} deliberate bugs caught`);
+process.exitCode = missed > 0 ? 1 : 0;
