@@ -33,6 +33,9 @@ export class Invariants {
   /** Handles moved with `take`, waiting for their `handle-moved` event: handle -> previous owner. */
   readonly #moves = new Map<number, string>();
   readonly #toldMoved = new Set<number>();
+  /** When a frame about each session last reached the keeper (epoch ms). */
+  readonly #lastAnswer = new Map<number, number>();
+  #acks = 0;
 
   constructor(private readonly world: World) {
     this.#zeroPagesSince = world.awake;
@@ -51,6 +54,12 @@ export class Invariants {
     store.onWrite = (record) => {
       // After destroy() the record is gone; a write now would make the next worker claim a dead session.
       if (record && this.#quietAfterDestroy) this.#fail('revived-after-destroy', 'the session record was saved after destroy()');
+      // savedAt is when Janus last answered: a new worker judges the reclaim window by it, so a later
+      // time (the write's) would make it claim a session Janus has already dropped.
+      const answered = record && this.#lastAnswer.get(record.sessionId);
+      if (record && (answered === undefined || record.savedAt > answered)) {
+        this.#fail('saved-at', `savedAt is ${answered === undefined ? 'set with no answer' : `${record.savedAt - answered} ms after Janus last answered`}`);
+      }
     };
   }
 
@@ -159,6 +168,12 @@ export class Invariants {
       }
     }
 
+    // The keepalive count is of answered keepalives (README: the event fires on the ack).
+    if (snapshot.stats.keepalives > this.#acks) {
+      this.#fail('keepalive-count', `${snapshot.stats.keepalives} keepalives counted, ${this.#acks} answered`);
+      this.#acks = Infinity;
+    }
+
     // A handle is owned by exactly one tab, the one that attached it (or took it).
     for (const tab of world.tabs.values()) {
       for (const { handleId } of keeper.snapshot(tab.id).handles) {
@@ -226,6 +241,14 @@ export class Invariants {
 
   #received(socket: SimSocket, frame: JanusMessage): void {
     const asked = typeof frame.transaction === 'string' ? socket.requests.get(frame.transaction) : undefined;
+    // Any frame on a link that carries the session is Janus answering (the info answer after a create too).
+    const now = this.world.clock.now();
+    if (frame.janus === 'success' && asked?.janus === 'create' && typeof frame.data?.id === 'number') this.#lastAnswer.set(frame.data.id, now);
+    for (const request of socket.requests.values()) {
+      if (typeof request.session_id === 'number') this.#lastAnswer.set(request.session_id, now);
+    }
+    for (const id of socket.sessions) this.#lastAnswer.set(id, now);
+    if (frame.janus === 'ack' && asked?.janus === 'keepalive') this.#acks++;
     if (frame.janus === 'error' && frame.error?.code === 403 && (asked?.janus === 'create' || asked?.janus === 'claim')) {
       this.#after403 = true;
     }
