@@ -48,8 +48,12 @@ export class SimSocket implements WebSocketLike, Link {
   /** What each transaction sent on this link asked for. */
   readonly requests = new Map<string, JanusMessage>();
 
+  /** When the client opened it (epoch ms). */
+  readonly openedAt: number;
+
   constructor(readonly network: SimNetwork, readonly url: string) {
     this.linkId = network.sockets.length + 1;
+    this.openedAt = network.now();
     network.sockets.push(this);
     network.enqueue({ socket: this, direction: 'up', kind: 'connect' });
   }
@@ -58,6 +62,7 @@ export class SimSocket implements WebSocketLike, Link {
     if (this.readyState !== OPEN) throw new Error('InvalidStateError: the socket is not open');
     const request = JSON.parse(data) as JanusMessage;
     if (typeof request.transaction === 'string') this.requests.set(request.transaction, request);
+    this.network.record(this, 'sent', request);
     this.network.observer.sent?.(this, request);
     this.network.enqueue({ socket: this, direction: 'up', kind: 'frame', data });
   }
@@ -81,21 +86,37 @@ export class SimSocket implements WebSocketLike, Link {
   }
 }
 
+/** One request or frame on the wire: sent by the client, arrived at Janus, or received by the client. */
+export interface WireEvent {
+  linkId: number;
+  what: 'sent' | 'arrived' | 'received';
+  janus: string;
+  at: number;
+  code?: number;
+}
+
 export class SimNetwork {
   readonly sockets: SimSocket[] = [];
+  readonly wire: WireEvent[] = [];
   readonly queue: Delivery[] = [];
   /** Applied to the next connects, in order. */
   readonly connectFaults: ConnectFault[] = [];
   observer: NetworkObserver = {};
   readonly WebSocket: WebSocketConstructor;
 
-  constructor(readonly model: JanusModel, private readonly awake: () => number) {
+  constructor(readonly model: JanusModel, private readonly awake: () => number, readonly now: () => number) {
     const network = this;
     this.WebSocket = class extends SimSocket {
       constructor(url: string) {
         super(network, url);
       }
     } as unknown as WebSocketConstructor;
+  }
+
+  record(socket: SimSocket, what: WireEvent['what'], message: JanusMessage): void {
+    const event: WireEvent = { linkId: socket.linkId, what, janus: message.janus, at: this.now() };
+    if (message.error) event.code = message.error.code;
+    this.wire.push(event);
   }
 
   enqueue(delivery: Delivery): void {
@@ -131,6 +152,7 @@ export class SimNetwork {
       }
       const request = JSON.parse(delivery.data!) as JanusMessage;
       if (!socket.serverOpen || socket.blackholed) return `${name}: ${request.janus} lost`;
+      this.record(socket, 'arrived', request);
       this.model.receive(socket, request);
       return `${name}: Janus gets ${request.janus}`;
     }
@@ -153,6 +175,7 @@ export class SimNetwork {
     const asked = typeof frame.transaction === 'string' ? socket.requests.get(frame.transaction) : undefined;
     if (frame.janus === 'success' && asked?.janus === 'create' && typeof frame.data?.id === 'number') socket.sessions.add(frame.data.id);
     if (frame.janus === 'success' && asked?.janus === 'claim' && typeof asked.session_id === 'number') socket.sessions.add(asked.session_id);
+    this.record(socket, 'received', frame);
     this.observer.received?.(socket, frame);
     socket.onmessage?.({ data: delivery.data });
     return `${name}: client gets ${frame.janus}${frame.error ? ` ${frame.error.code}` : ''}`;

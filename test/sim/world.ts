@@ -28,6 +28,8 @@ export interface SimOptions {
   maxAttemptsPerMinute: number;
   /** Janus requires this token (and the keeper has it) when set. */
   token?: string;
+  /** Passed through the keeper's config when set (bug 10: the keeper drops it). */
+  connectTimeoutMs?: number;
   /** Moving a handle between tabs uses the explicit API (`take: true`, a `handle-moved` event). */
   take: boolean;
 }
@@ -89,13 +91,14 @@ export class World {
     const modelRandom = seeded(seed * 104_729 + 2);
     this.model = new JanusModel({ sessionTimeoutS: this.options.sessionTimeoutS, reclaimTimeoutS: this.options.reclaimTimeoutS,
       ...(this.options.token ? { token: this.options.token } : {}), now: () => this.clock.now(), random: modelRandom });
-    this.net = new SimNetwork(this.model, () => this.clock.awake);
+    this.net = new SimNetwork(this.model, () => this.clock.awake, () => this.clock.now());
     const config: KeeperConfig = {
       server: SERVER, requestTimeoutMs: this.options.requestTimeoutMs, keepAliveMs: this.options.keepAliveMs,
       keepAliveTimeoutMs: this.options.keepAliveTimeoutMs, autoRecreate: this.options.autoRecreate,
       maxAttemptsPerMinute: this.options.maxAttemptsPerMinute,
     };
     if (this.options.token) config.token = this.options.token;
+    if (this.options.connectTimeoutMs) (config as KeeperConfig & { connectTimeoutMs?: number }).connectTimeoutMs = this.options.connectTimeoutMs;
     this.keeper = new Keeper({
       config, store: this.store, clock: this.clock, random: seeded(seed * 15_485_863 + 3), WebSocket: this.net.WebSocket,
       liveness: () => {}, tabGraceMs: this.options.tabGraceMs, standalone: this.options.standalone,
