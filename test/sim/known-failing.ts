@@ -21,3 +21,18 @@ export const KNOWN_FAILING = new Set<string>([
 export function knownFailing(name: string): { todo?: string } {
   return KNOWN_FAILING.has(name) ? { todo: 'known to fail on the keeper before the issue-16 rewrite' } : {};
 }
+
+/**
+ * Invariants the keeper of this branch breaks in the random simulation (each with a seed in the
+ * note of issue 16): `npm test` runs the simulation without them. Empty this once the keeper is
+ * fixed; `npm run sim` always checks them all.
+ */
+export const KNOWN_BROKEN_INVARIANTS: string[] = [
+  'handle-stolen', // bug 9
+  'handle-plugin', // bug 9
+  'revived-after-destroy', // bug 4
+  'loss-twice', // bug 4 (a reclaim in flight at destroy() reports the loss again), and a stale record
+  'keepalive-without-tabs', // bug 6
+  '403-retried', // bug 5
+  'saved-at', // bug 10
+];
