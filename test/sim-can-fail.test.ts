@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { knownFailing } from './sim/known-failing.js';
-import { advance, flush, linkOf, noViolations, ready, watchUnhandled, worldWith } from './sim/scenario-kit.js';
+import { advance, finish, flush, linkOf, noViolations, ready, watchUnhandled, worldWith } from './sim/scenario-kit.js';
 import { explain, wire } from './sim/script.js';
 
 describe('simulation: tests that can fail', () => {

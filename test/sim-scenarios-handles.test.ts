@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DestroyedError, InvalidArgumentError } from '../src/janus/index.js';
 import { knownFailing } from './sim/known-failing.js';
-import { advance, attached, flush, linkOf, noViolations, ready, watchUnhandled, worldWith } from './sim/scenario-kit.js';
+import { advance, attached, finish, flush, linkOf, noViolations, ready, watchUnhandled, worldWith } from './sim/scenario-kit.js';
 import { explain } from './sim/script.js';
 import { ECHO, TEXTROOM } from './sim/world.js';
 
@@ -62,13 +62,11 @@ describe('simulation: issue 16 bugs 7-10', () => {
     const handleId = await attached(world, 'tab-1');
     for (const plugin of [TEXTROOM, ECHO]) {
       const refused = settledError(world.keeper.attach('tab-2', plugin, { handleId }));
-      await flush(world);
-      assert.ok(await refused instanceof InvalidArgumentError, `attach(${plugin}) naming tab-1's handle is refused`);
+      assert.ok(await finish(world, refused) instanceof InvalidArgumentError, `attach(${plugin}) naming tab-1's handle is refused`);
     }
     assert.deepEqual(world.keeper.snapshot('tab-1').handles.map((handle) => handle.handleId), [handleId]);
     const answer = world.keeper.message('tab-1', handleId, { audio: true });
-    await flush(world);
-    assert.equal((await answer).data['result'], 'ok', 'the owner still uses it');
+    assert.equal((await finish(world, answer)).data['result'], 'ok', 'the owner still uses it');
     noViolations(world);
   });
 
@@ -79,14 +77,12 @@ describe('simulation: issue 16 bugs 7-10', () => {
     await ready(world);
     const handleId = await attached(world, 'tab-1');
     const moved = world.attach('tab-2', ECHO, { handleId, take: true });
-    await flush(world);
-    assert.equal((await moved)?.handleId, handleId);
+    assert.equal((await finish(world, moved))?.handleId, handleId);
     const told = world.tab('tab-1').page!.port.events.filter((event) => (event.type as string) === 'handle-moved');
     assert.deepEqual(told, [{ type: 'handle-moved', handleId }]);
-    assert.ok(await settledError(world.keeper.message('tab-1', handleId, { audio: true })) instanceof InvalidArgumentError);
+    assert.ok(await finish(world, settledError(world.keeper.message('tab-1', handleId, { audio: true }))) instanceof InvalidArgumentError);
     const taken = world.keeper.message('tab-2', handleId, { audio: true });
-    await flush(world);
-    assert.equal((await taken).data['result'], 'ok');
+    assert.equal((await finish(world, taken)).data['result'], 'ok');
     noViolations(world);
   });
 
@@ -114,8 +110,7 @@ describe('simulation: issue 16 bugs 7-10', () => {
     const handleId = await attached(world);
     world.model.dropHandle(sessionId, handleId, false);
     const detach = settledError(world.keeper.detach('tab-1', handleId));
-    await flush(world);
-    await detach;
+    await finish(world, detach);
     assert.deepEqual(world.keeper.snapshot('tab-1').handles, [], 'the handle is gone from the tab');
     noViolations(world);
   });
@@ -128,7 +123,7 @@ describe('simulation: issue 16 bugs 7-10', () => {
     world.restartJanus();
     await advance(world, 5_000);
     assert.equal(world.keeper.state, 'lost', explain(world));
-    const error = await settledError(world.keeper.message('tab-1', handleId, { audio: true }));
+    const error = await finish(world, settledError(world.keeper.message('tab-1', handleId, { audio: true })));
     assert.ok(error instanceof DestroyedError, `got ${String(error)}`);
     noViolations(world);
   });
@@ -155,7 +150,7 @@ describe('simulation: issue 16 bugs 7-10', () => {
     });
     await advance(world, 1_000);
     assert.ok(settled, 'the connect gave up at connectTimeoutMs');
-    await created;
+    await finish(world, created);
     noViolations(world);
   });
 

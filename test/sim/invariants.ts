@@ -20,7 +20,10 @@ export class Invariants {
   /** A session the keeper claimed without publishing it (a stored record): it may report it lost. */
   #claimed: number | undefined;
   readonly #reported = new Set<number>();
+  /** A claim went out for a session already reported lost. */
+  #reclaimedReported = false;
   #destroying = 0;
+  #lastTabCall = 0;
   /** Set once a destroy() resolved; cleared by the next tab call. */
   #quietAfterDestroy = false;
   #zeroPagesSince: number;
@@ -76,29 +79,34 @@ export class Invariants {
     this.#destroying++;
   }
 
-  destroyed(): void {
-    this.#quietAfterDestroy = true;
-    this.#linksBeforeQuiet = this.world.net.sockets.length;
-  }
-
   callStarted(call: Call): void {
     if (call.what === 'destroy()') return;
+    this.#lastTabCall = call.id;
     // A tab asking again may create a session again: the quiet after destroy() ends here.
     this.#quietAfterDestroy = false;
     this.#after403 = false;
   }
 
-  callSettled(call: Call, _value: unknown, _error: unknown): void {
-    if (call.what === 'destroy()') this.#destroying--;
+  callSettled(call: Call, _value: unknown, error: unknown): void {
+    if (call.what !== 'destroy()') return;
+    this.#destroying--;
+    // Quiet once every destroy() settled, if no tab asked for a session since this one began.
+    if (error === undefined && this.#destroying === 0 && this.#lastTabCall < call.id) {
+      this.#quietAfterDestroy = true;
+      this.#linksBeforeQuiet = this.world.net.sockets.length;
+    }
   }
 
   /** `holder`: the tab that listed the handle when the call started. */
   attached(tab: string, plugin: string, request: AttachRequest & { take?: boolean }, info: HandleInfo,
     holder: string | undefined): void {
-    if (request.handleId === undefined) return;
+    // Judged only while the holder is still there: a gone tab's handles are the keeper's to let go
+    // (and an id it no longer knows, it can only take on the tab's word).
+    if (request.handleId === undefined || holder === undefined) return;
+    if (!this.world.options.standalone && !this.world.tab(holder).page) return;
     // A handle keeps its plugin: naming one of another plugin must be refused, not adopted.
     if (info.plugin !== plugin) this.#fail('handle-plugin', `attach(${plugin}) adopted a ${info.plugin} handle`);
-    if (holder === undefined || holder === tab) return;
+    if (holder === tab) return;
     // A handle belongs to one tab; it moves only when the new tab says so (take) and the old one is told.
     if (!request.take) this.#fail('handle-stolen', `${tab} took ${holder}'s handle ${request.handleId} without take`);
     else if (this.world.tab(holder).page) this.#moves.set(request.handleId, holder);
@@ -205,16 +213,20 @@ export class Invariants {
     this.world.log(`keeper: session-lost (${event.reason}${event.code ? `, ${event.code}` : ''})`);
     // Every loss is reported once: a second report (or one with no session) makes tabs drop handles twice.
     if (this.#held === undefined && this.#claimed === undefined && this.#destroying === 0) {
-      this.#fail('loss-twice', 'session-lost with no session to lose (or one already reported lost)');
+      this.#fail('loss-twice', this.#reclaimedReported
+        ? 'session-lost again for a session already reported lost (claimed again, e.g. from a record that was not cleared)'
+        : 'session-lost with no session to lose');
     }
     if (this.#held !== undefined && this.#destroying === 0 && this.world.model.isAlive(this.#held)) this.earlyGiveUps++;
     for (const id of [this.#held, this.#claimed]) if (id !== undefined) this.#reported.add(id);
     this.#held = undefined;
     this.#claimed = undefined;
+    this.#reclaimedReported = false;
   }
 
   #sent(socket: SimSocket, request: JanusMessage): void {
     const { world } = this;
+    world.log(`link ${socket.linkId}: keeper sends ${request.janus}`);
     if (request.janus === 'create') {
       // Never a second session while the first may live: Janus would keep both, the tabs know one.
       if (this.#held !== undefined && world.model.isAlive(this.#held)) {
@@ -223,17 +235,22 @@ export class Invariants {
       if (this.#quietAfterDestroy && socket.linkId > this.#linksBeforeQuiet) this.#fail('revived-after-destroy', 'a create after destroy()');
     }
     // A claim (e.g. of a stored record) makes that session one the keeper may report lost.
-    if (request.janus === 'claim' && typeof request.session_id === 'number' && !this.#reported.has(request.session_id)) {
-      this.#claimed = request.session_id;
+    if (request.janus === 'claim' && typeof request.session_id === 'number') {
+      if (!this.#reported.has(request.session_id)) this.#claimed = request.session_id;
+      else this.#reclaimedReported = true;
     }
     if ((request.janus === 'create' || request.janus === 'claim') && this.#after403 && !this.#tabCallPending()) {
       // README: a 403 is never retried; the keeper must not try again on its own.
       this.#fail('403-retried', `${request.janus} sent on the keeper's own after a 403`);
     }
     if (request.janus === 'keepalive') {
-      if (this.#quietAfterDestroy) this.#fail('revived-after-destroy', 'a keepalive after destroy()');
-      // Worker mode: once the last tab is gone (its grace passed), keepalives stop and Janus may expire it.
-      if (!world.options.standalone && world.pageCount === 0 && world.awake - this.#zeroPagesSince > world.options.tabGraceMs) {
+      // (A session whose destroy is on its way may still send one: it is being torn down.)
+      const tornDown = [...socket.requests.values()].some((sent) => sent.janus === 'destroy' && sent.session_id === request.session_id);
+      if (this.#quietAfterDestroy && !tornDown) this.#fail('revived-after-destroy', 'a keepalive after destroy()');
+      // Worker mode: once the last tab is gone (its grace passed, and the detach of its handles had its
+      // deadline), keepalives stop and Janus may expire the session.
+      const allowed = world.options.tabGraceMs + world.options.requestTimeoutMs;
+      if (!world.options.standalone && world.pageCount === 0 && world.awake - this.#zeroPagesSince > allowed) {
         this.#fail('keepalive-without-tabs', `keepalive ${world.awake - this.#zeroPagesSince} ms after the last page left`);
       }
     }

@@ -22,18 +22,14 @@ export function worldWith(options: Partial<SimOptions> = {}): World {
 
 /** Creates the session over a working network; returns its id. */
 export async function ready(world: World, tab = 'tab-1'): Promise<number> {
-  const created = world.create(tab);
-  await flush(world);
-  await created;
+  await finish(world, world.create(tab));
   assert.equal(world.keeper.state, 'ready', explain(world));
   return world.keeper.snapshot().sessionId!;
 }
 
 /** Attaches an echotest handle over a working network; returns its id. */
 export async function attached(world: World, tab = 'tab-1'): Promise<number> {
-  const info = world.attach(tab);
-  await flush(world);
-  const handle = await info;
+  const handle = await finish(world, world.attach(tab));
   assert.ok(handle, explain(world));
   return handle.handleId;
 }
@@ -55,6 +51,26 @@ export async function untilConnect(world: World, maxTimers = 50) {
   }
   assert.ok(world.net.sockets.length > before, 'the keeper opened a link');
   return world.net.sockets.at(-1)!;
+}
+
+/**
+ * Lets the network and time work until the call settles (at most `maxMs` of time): a scenario never
+ * awaits a keeper call the simulation cannot finish, which would end the test run instead of failing it.
+ */
+export async function finish<T>(world: World, call: Promise<T>, maxMs = 120_000): Promise<T> {
+  let settled = false;
+  call.then(() => (settled = true), () => (settled = true));
+  const until = world.clock.now() + maxMs;
+  for (;;) {
+    await flush(world);
+    if (settled) break;
+    const next = Math.min(world.clock.nextAt ?? Infinity, world.model.nextSweepAt);
+    if (next > until) break;
+    world.tick();
+    await world.endStep();
+  }
+  assert.ok(settled, `the call settled within ${maxMs} ms\n${explain(world)}`);
+  return call;
 }
 
 export function noViolations(world: World): void {

@@ -222,7 +222,7 @@ export class World {
 
   destroy(tab: string): Promise<unknown> {
     this.invariants.destroyStarted();
-    return this.call(tab, 'destroy()', () => this.keeper.destroy(), () => this.invariants.destroyed());
+    return this.call(tab, 'destroy()', () => this.keeper.destroy());
   }
 
   online(): void {
