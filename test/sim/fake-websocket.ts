@@ -41,6 +41,8 @@ export class SimSocket implements WebSocketLike, Link {
   blackholed = false;
   /** Since when it is blackholed (awake ms). */
   blackholedAt = 0;
+  /** A WebSocket's end is a transport gone for Janus; an HTTP request's end is not. */
+  tellsJanusWhenGone = true;
   /** The client was told it closed, or closed it itself. */
   clientClosed = false;
   /** Session ids whose create/claim succeeded on this link, as the client saw it. */
@@ -72,6 +74,11 @@ export class SimSocket implements WebSocketLike, Link {
     this.readyState = CLOSED;
     this.clientClosed = true;
     this.network.enqueue({ socket: this, direction: 'up', kind: 'close' });
+  }
+
+  /** A request reached Janus. */
+  arrive(request: JanusMessage): void {
+    this.network.model.receive(this, request);
   }
 
   /** Link: Janus sends a frame to the client. */
@@ -147,13 +154,13 @@ export class SimNetwork {
       if (delivery.kind === 'close') {
         if (!socket.serverOpen || socket.blackholed) return `${name}: close lost`;
         socket.serverOpen = false;
-        this.model.linkGone(socket);
+        if (socket.tellsJanusWhenGone) this.model.linkGone(socket);
         return `${name}: Janus sees the client close`;
       }
       const request = JSON.parse(delivery.data!) as JanusMessage;
       if (!socket.serverOpen || socket.blackholed) return `${name}: ${request.janus} lost`;
       this.record(socket, 'arrived', request);
-      this.model.receive(socket, request);
+      socket.arrive(request);
       return `${name}: Janus gets ${request.janus}`;
     }
     if (delivery.kind === 'connect') {
@@ -185,7 +192,7 @@ export class SimNetwork {
   drop(socket: SimSocket): void {
     if (socket.serverOpen) {
       socket.serverOpen = false;
-      this.model.linkGone(socket);
+      if (socket.tellsJanusWhenGone) this.model.linkGone(socket);
     }
     for (let i = this.queue.length - 1; i >= 0; i--) {
       const delivery = this.queue[i]!;

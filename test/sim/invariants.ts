@@ -129,7 +129,8 @@ export class Invariants {
 
     // Never `ready` without an open link that carries the session: a ready keeper whose link is
     // gone (and who was told) makes every call fail while it claims all is well (bug 1).
-    if (snapshot.state === 'ready') {
+    // (HTTP has no link to be open: a failed long-poll closes the transport, and the rest holds.)
+    if (snapshot.state === 'ready' && options.transport === 'ws') {
       const id = snapshot.sessionId;
       const links = world.net.usable().filter((socket) => id !== undefined && socket.sessions.has(id));
       if (links.length === 0) {

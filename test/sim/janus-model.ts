@@ -54,6 +54,12 @@ export class JanusModel {
     return { sessionTimeoutS: this.options.sessionTimeoutS, reclaimTimeoutS: this.options.reclaimTimeoutS };
   }
 
+  /** A request that is not one the model answers (an HTTP long-poll) still counts as activity. */
+  touch(sessionId: number): void {
+    const session = this.sessions.get(sessionId);
+    if (session) session.lastActivity = this.options.now();
+  }
+
   isAlive(sessionId: number): boolean {
     return this.sessions.has(sessionId);
   }

@@ -43,8 +43,10 @@ export function optionsFor(seed: number, take = false): SimOptions {
     tabGraceMs: 3_000,
     maxAttemptsPerMinute: random() < 0.2 ? 6 : 60,
     take,
+    transport: 'ws',
   };
   if (random() < 0.2) options.token = TOKEN;
+  if (random() < 0.3) options.transport = 'http';
   return options;
 }
 

@@ -5,12 +5,14 @@ import type { AttachRequest, HandleInfo, KeeperConfig, TabEvent } from '../../sr
 import { Keeper } from '../../src/worker/keeper.js';
 import { seeded } from '../fake-clock.js';
 import { FailingStore } from './failing-store.js';
+import { simFetch } from './fake-fetch.js';
 import { SimNetwork, type SimSocket } from './fake-websocket.js';
 import { Invariants } from './invariants.js';
 import { JanusModel } from './janus-model.js';
 import { SimClock, settle } from './sim-clock.js';
 
 export const SERVER = 'ws://janus.sim:8188';
+export const HTTP_SERVER = 'http://janus.sim:8088/janus';
 export const ECHO = 'janus.plugin.echotest';
 export const TEXTROOM = 'janus.plugin.textroom';
 export const TOKEN = 'sim-token-1';
@@ -28,6 +30,8 @@ export interface SimOptions {
   maxAttemptsPerMinute: number;
   /** Janus requires this token (and the keeper has it) when set. */
   token?: string;
+  /** How the keeper talks to Janus. */
+  transport: 'ws' | 'http';
   /** Passed through the keeper's config when set (bug 10: the keeper drops it). */
   connectTimeoutMs?: number;
   /** Moving a handle between tabs uses the explicit API (`take: true`, a `handle-moved` event). */
@@ -37,7 +41,7 @@ export interface SimOptions {
 export const DEFAULT_OPTIONS: SimOptions = {
   seed: 1, autoRecreate: false, standalone: false, sessionTimeoutS: 30, reclaimTimeoutS: 10,
   requestTimeoutMs: 3_000, keepAliveMs: 5_000, keepAliveTimeoutMs: 2_000, tabGraceMs: 3_000,
-  maxAttemptsPerMinute: 60, take: false,
+  maxAttemptsPerMinute: 60, take: false, transport: 'ws',
 };
 
 export interface FakePort {
@@ -93,7 +97,7 @@ export class World {
       ...(this.options.token ? { token: this.options.token } : {}), now: () => this.clock.now(), random: modelRandom });
     this.net = new SimNetwork(this.model, () => this.clock.awake, () => this.clock.now());
     const config: KeeperConfig = {
-      server: SERVER, requestTimeoutMs: this.options.requestTimeoutMs, keepAliveMs: this.options.keepAliveMs,
+      server: this.options.transport === 'http' ? HTTP_SERVER : SERVER, requestTimeoutMs: this.options.requestTimeoutMs, keepAliveMs: this.options.keepAliveMs,
       keepAliveTimeoutMs: this.options.keepAliveTimeoutMs, autoRecreate: this.options.autoRecreate,
       maxAttemptsPerMinute: this.options.maxAttemptsPerMinute,
     };
@@ -101,6 +105,7 @@ export class World {
     if (this.options.connectTimeoutMs) (config as KeeperConfig & { connectTimeoutMs?: number }).connectTimeoutMs = this.options.connectTimeoutMs;
     this.keeper = new Keeper({
       config, store: this.store, clock: this.clock, random: seeded(seed * 15_485_863 + 3), WebSocket: this.net.WebSocket,
+      fetch: simFetch(this.net, this.clock),
       liveness: () => {}, tabGraceMs: this.options.tabGraceMs, standalone: this.options.standalone,
       logger: { warn: () => {} },
     });
