@@ -39,6 +39,8 @@ export class Invariants {
   /** When a frame about each session last reached the keeper (epoch ms). */
   readonly #lastAnswer = new Map<number, number>();
   #acks = 0;
+  /** Sessions whose destroy the keeper sent. */
+  readonly #destroySent = new Set<number>();
 
   constructor(private readonly world: World) {
     this.#zeroPagesSince = world.awake;
@@ -99,11 +101,13 @@ export class Invariants {
 
   /** `holder`: the tab that listed the handle when the call started. */
   attached(tab: string, plugin: string, request: AttachRequest & { take?: boolean }, info: HandleInfo,
-    holder: string | undefined): void {
-    // Judged only while the holder is still there: a gone tab's handles are the keeper's to let go
-    // (and an id it no longer knows, it can only take on the tab's word).
-    if (request.handleId === undefined || holder === undefined) return;
-    if (!this.world.options.standalone && !this.world.tab(holder).page) return;
+    owner: { tab: string; epoch: number } | undefined): void {
+    // Judged only while the holder is still there (never gone since): a gone tab's handles are the
+    // keeper's to let go (and an id it no longer knows, it can only take on the tab's word).
+    if (request.handleId === undefined || owner === undefined) return;
+    const holder = owner.tab;
+    const present = this.world.tab(holder);
+    if (!this.world.options.standalone && (!present.page || present.epoch !== owner.epoch)) return;
     // A handle keeps its plugin: naming one of another plugin must be refused, not adopted.
     if (info.plugin !== plugin) this.#fail('handle-plugin', `attach(${plugin}) adopted a ${info.plugin} handle`);
     if (holder === tab) return;
@@ -228,6 +232,7 @@ export class Invariants {
   #sent(socket: SimSocket, request: JanusMessage): void {
     const { world } = this;
     world.log(`link ${socket.linkId}: keeper sends ${request.janus}`);
+    if (request.janus === 'destroy' && typeof request.session_id === 'number') this.#destroySent.add(request.session_id);
     if (request.janus === 'create') {
       // Never a second session while the first may live: Janus would keep both, the tabs know one.
       if (this.#held !== undefined && world.model.isAlive(this.#held)) {
@@ -246,12 +251,12 @@ export class Invariants {
     }
     if (request.janus === 'keepalive') {
       // (A session whose destroy is on its way may still send one: it is being torn down.)
-      const tornDown = [...socket.requests.values()].some((sent) => sent.janus === 'destroy' && sent.session_id === request.session_id);
+      const tornDown = typeof request.session_id === 'number' && this.#destroySent.has(request.session_id);
       if (this.#quietAfterDestroy && !tornDown) this.#fail('revived-after-destroy', 'a keepalive after destroy()');
       // Worker mode: once the last tab is gone (its grace passed, and the detach of its handles had its
       // deadline), keepalives stop and Janus may expire the session.
       const allowed = world.options.tabGraceMs + world.options.requestTimeoutMs;
-      if (!world.options.standalone && world.pageCount === 0 && world.awake - this.#zeroPagesSince > allowed) {
+      if (!world.options.standalone && !tornDown && world.pageCount === 0 && world.awake - this.#zeroPagesSince > allowed) {
         this.#fail('keepalive-without-tabs', `keepalive ${world.awake - this.#zeroPagesSince} ms after the last page left`);
       }
     }

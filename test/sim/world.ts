@@ -55,6 +55,9 @@ export interface SimTab {
   id: string;
   page: { lockName: string; port: FakePort } | undefined;
   pages: number;
+  /** Counts the times the tab may have been gone for good (closed, or away past its grace). */
+  epoch: number;
+  left?: { awake: number; grace: boolean };
 }
 
 export interface Call {
@@ -123,7 +126,7 @@ export class World {
   tab(id: string): SimTab {
     let tab = this.tabs.get(id);
     if (!tab) {
-      tab = { id, page: undefined, pages: 0 };
+      tab = { id, page: undefined, pages: 0, epoch: 0 };
       this.tabs.set(id, tab);
     }
     return tab;
@@ -147,6 +150,8 @@ export class World {
   openPage(tabId: string): void {
     const tab = this.tab(tabId);
     if (tab.page) return;
+    if (tab.left && (!tab.left.grace || this.awake - tab.left.awake >= this.options.tabGraceMs)) tab.epoch++;
+    tab.left = undefined;
     const port: FakePort = {
       events: [], closed: false,
       postMessage: (event) => {
@@ -169,6 +174,7 @@ export class World {
     if (!tab.page) return;
     const { lockName } = tab.page;
     tab.page = undefined;
+    tab.left = { awake: this.awake, grace };
     this.keeper.tabs.remove(lockName, grace);
     this.invariants.pagesChanged();
     this.log(`${tabId} ${grace ? 'reloads (page gone, may come back)' : 'closes'}`);
@@ -208,7 +214,8 @@ export class World {
 
   attach(tab: string, plugin = ECHO, request: AttachRequest & { take?: boolean } = {}): Promise<HandleInfo | undefined> {
     const what = `attach(${plugin.split('.').pop()}${request.handleId ? `, handle ${request.handleId}${request.take ? ', take' : ''}` : ''})`;
-    const holder = request.handleId === undefined ? undefined : this.listedOwner(request.handleId);
+    const owner = request.handleId === undefined ? undefined : this.listedOwner(request.handleId);
+    const holder = owner === undefined ? undefined : { tab: owner, epoch: this.tab(owner).epoch };
     return this.call(tab, what, () => this.keeper.attach(tab, plugin, request), (info) => {
       this.invariants.attached(tab, plugin, request, info, holder);
       this.handles.set(info.handleId, { tab, plugin: info.plugin });
