@@ -52,6 +52,7 @@ async function main(): Promise<void> {
   for (let seed = from; seed < from + seeds; seed++) {
     const result = await runSeed(seed, { steps, take, ignore });
     totalSteps += result.steps;
+    earlyGiveUps += result.earlyGiveUps;
     if (result.violations.length === 0) continue;
     violations += result.violations.length;
     const name = result.violations[0]!.split(':')[0]!;
@@ -60,10 +61,10 @@ async function main(): Promise<void> {
     seen.push(seed);
     byInvariant.set(name, seen);
   }
-  void earlyGiveUps;
   const seconds = (performance.now() - started) / 1000;
   for (const [name, list] of byInvariant) console.log(`${name}: ${list.length} seeds (first: ${list.slice(0, 5).join(', ')})`);
-  console.log(`${(seeds / seconds).toFixed(0)} seeds/s, ${(totalSteps / seconds).toFixed(0)} steps/s`);
+  console.log(`${(seeds / seconds).toFixed(0)} seeds/s, ${(totalSteps / seconds).toFixed(0)} steps/s; `
+    + `${earlyGiveUps} sessions given up by the keeper's clock while Janus still had them (allowed)`);
   console.log(`${seeds} seeds, ${totalSteps} steps, ${violations} violations`);
   process.exitCode = violations === 0 ? 0 : 1;
 }

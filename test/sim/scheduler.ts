@@ -21,6 +21,8 @@ export interface RunResult {
   seed: number;
   steps: number;
   violations: string[];
+  /** Sessions the keeper reported lost by its clock while Janus still had them (allowed). */
+  earlyGiveUps: number;
   trace: string[];
   options: SimOptions;
 }
@@ -150,7 +152,8 @@ export async function runSeed(seed: number, run: RunOptions): Promise<RunResult>
       await world.endStep();
       run.onStep?.(world);
     }
-    return { seed, steps: world.step, violations: [...world.invariants.violations], trace: world.trace, options };
+    return { seed, steps: world.step, violations: [...world.invariants.violations], earlyGiveUps: world.invariants.earlyGiveUps,
+      trace: world.trace, options };
   } finally {
     await shutdown(world);
     process.off('unhandledRejection', onUnhandled);
