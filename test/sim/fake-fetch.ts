@@ -67,6 +67,14 @@ class HttpExchange extends SimSocket {
 
   constructor(network: SimNetwork, url: string, private readonly hub: EventHub, private readonly request: JanusMessage) {
     super(network, url);
+    // The client sends when it calls fetch (the request may then wait for its connect, or never go).
+    if (typeof request.transaction === 'string') this.requests.set(request.transaction, request);
+    network.record(this, 'sent', request);
+    network.observer.sent?.(this, request);
+  }
+
+  override send(data: string): void {
+    this.network.enqueue({ socket: this, direction: 'up', kind: 'frame', data });
   }
 
   override arrive(request: JanusMessage): void {
