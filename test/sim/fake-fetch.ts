@@ -68,7 +68,7 @@ class HttpExchange extends SimSocket {
   constructor(network: SimNetwork, url: string, private readonly hub: EventHub, private readonly request: JanusMessage) {
     super(network, url);
     // The client sends when it calls fetch (the request may then wait for its connect, or never go).
-    if (typeof request.transaction === 'string') this.requests.set(request.transaction, request);
+    this.requests.set(typeof request.transaction === 'string' ? request.transaction : `poll-${this.linkId}`, request);
     network.record(this, 'sent', request);
     network.observer.sent?.(this, request);
   }

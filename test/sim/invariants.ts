@@ -39,6 +39,7 @@ export class Invariants {
   /** When a frame about each session last reached the keeper (epoch ms). */
   readonly #lastAnswer = new Map<number, number>();
   #acks = 0;
+  #lastInfoAnswer = -Infinity;
   /** Sessions whose destroy the keeper sent. */
   readonly #destroySent = new Set<number>();
 
@@ -61,7 +62,9 @@ export class Invariants {
       if (record && this.#quietAfterDestroy) this.#fail('revived-after-destroy', 'the session record was saved after destroy()');
       // savedAt is when Janus last answered: a new worker judges the reclaim window by it, so a later
       // time (the write's) would make it claim a session Janus has already dropped.
-      const answered = record && this.#lastAnswer.get(record.sessionId);
+      // (A session starts counting once its create or claim and the info beside it were answered.)
+      const last = record && this.#lastAnswer.get(record.sessionId);
+      const answered = last === undefined ? undefined : Math.max(last, this.#lastInfoAnswer);
       if (record && (answered === undefined || record.savedAt > answered)) {
         this.#fail('saved-at', `savedAt is ${answered === undefined ? 'set with no answer' : `${record.savedAt - answered} ms after Janus last answered`}`);
       }
@@ -272,6 +275,7 @@ export class Invariants {
     }
     for (const id of socket.sessions) this.#lastAnswer.set(id, now);
     if (frame.janus === 'ack' && asked?.janus === 'keepalive') this.#acks++;
+    if (asked?.janus === 'info') this.#lastInfoAnswer = now;
     if (frame.janus === 'error' && frame.error?.code === 403 && (asked?.janus === 'create' || asked?.janus === 'claim')) {
       this.#after403 = true;
     }
