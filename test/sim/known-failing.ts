@@ -32,7 +32,7 @@ export const KNOWN_BROKEN_INVARIANTS: string[] = [
   'handle-stolen', // bug 9
   'handle-plugin', // bug 9
   'revived-after-destroy', // bug 4
-  'loss-twice', // bug 4 (a reclaim in flight at destroy() reports the loss again), and a stale record
+  'loss-twice', // bug 4 (a reclaim in flight at destroy() reports the loss again); also a record not cleared, claimed again
   'keepalive-without-tabs', // bug 6
   '403-retried', // bug 5
   'saved-at', // bug 10
