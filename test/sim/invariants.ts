@@ -190,11 +190,14 @@ export class Invariants {
       this.#acks = Infinity;
     }
 
-    // A handle is owned by exactly one tab, the one that attached it (or took it).
+    // A handle is owned by exactly one tab: never listed for two at once. (Who owns it may change
+    // without a call: a stored record names its owner. Moves by attach are judged in attached().)
+    const listed = new Map<number, string>();
     for (const tab of world.tabs.values()) {
       for (const { handleId } of keeper.snapshot(tab.id).handles) {
-        const known = world.handles.get(handleId);
-        if (known && known.tab !== tab.id) this.#fail('handle-stolen', `handle ${handleId} of ${known.tab} is listed for ${tab.id}`);
+        const other = listed.get(handleId);
+        if (other !== undefined) this.#fail('handle-two-owners', `handle ${handleId} is listed for ${other} and ${tab.id}`);
+        listed.set(handleId, tab.id);
       }
     }
   }

@@ -57,7 +57,7 @@ export interface SimTab {
   pages: number;
   /** Counts the times the tab may have been gone for good (closed, or away past its grace). */
   epoch: number;
-  left?: { awake: number; grace: boolean };
+  left?: { at: number; grace: boolean };
 }
 
 export interface Call {
@@ -150,7 +150,8 @@ export class World {
   openPage(tabId: string): void {
     const tab = this.tab(tabId);
     if (tab.page) return;
-    if (tab.left && (!tab.left.grace || this.awake - tab.left.awake >= this.options.tabGraceMs)) tab.epoch++;
+    // (The keeper's grace runs on the clock: a sleep may end it too, hence the clock's time.)
+    if (tab.left && (!tab.left.grace || this.clock.now() - tab.left.at >= this.options.tabGraceMs)) tab.epoch++;
     tab.left = undefined;
     const port: FakePort = {
       events: [], closed: false,
@@ -174,7 +175,7 @@ export class World {
     if (!tab.page) return;
     const { lockName } = tab.page;
     tab.page = undefined;
-    tab.left = { awake: this.awake, grace };
+    tab.left = { at: this.clock.now(), grace };
     this.keeper.tabs.remove(lockName, grace);
     this.invariants.pagesChanged();
     this.log(`${tabId} ${grace ? 'reloads (page gone, may come back)' : 'closes'}`);
