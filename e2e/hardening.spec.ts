@@ -78,13 +78,18 @@ test('bad arguments through Comlink: typed errors before any I/O, the stored rec
 test.describe('credentials', () => {
   test.use({ janusOptions: { sessionTimeout: 30, reclaimTimeout: 10, apiSecret: API_SECRET, tokenAuth: true } });
 
-  test('session ids, handle ids, tokens and secrets never reach consoles, storage, URLs or error messages', async ({ page, janus, wsProxy, site }) => {
+  test('session ids, handle ids, tokens and secrets never reach consoles, storage, cookies, URLs, request headers and bodies or error messages', async ({ page, janus, wsProxy, site }) => {
     await janus.addToken(TOKEN);
     const consoleLines: string[] = [];
     const requestUrls: string[] = [];
+    const requestParts: string[] = [];
     page.on('console', (message) => consoleLines.push(message.text()));
     page.on('pageerror', (error) => consoleLines.push(`${error.name}: ${error.message}`));
-    page.on('request', (request) => requestUrls.push(request.url()));
+    page.on('request', (request) => {
+      requestUrls.push(request.url());
+      // Headers and bodies of every request the page makes (cookies are searched on their own below).
+      requestParts.push(`${JSON.stringify(request.headers())} ${request.postData() ?? ''}`);
+    });
     await page.addInitScript((options) => ((window as any).keeperOptions = options),
       { token: TOKEN, apiSecret: API_SECRET, keepAliveMs: 1000 });
     await openKeeperPage(page, site, { server: wsProxy.via(janus.wsUrl), workerUrl: '/e2e/pages/capturing-keeper-worker.js' });
@@ -114,9 +119,10 @@ test.describe('credentials', () => {
 
     const workerLines = await page.evaluate(() => (window as any).workerConsole.map((l: any) => `${l.level}: ${l.text}`)) as string[];
     const storage = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
-    const haystack = [...consoleLines, ...workerLines, ...errorTexts, ...requestUrls, storage].join('\n');
+    const cookies = JSON.stringify(await page.context().cookies()) + await page.evaluate(() => document.cookie);
+    const haystack = [...consoleLines, ...workerLines, ...errorTexts, ...requestUrls, ...requestParts, storage, cookies].join('\n');
     test.info().annotations.push({ type: 'lines-searched',
-      description: `${consoleLines.length} page console, ${workerLines.length} worker console, ${errorTexts.length} errors, ${requestUrls.length} URLs` });
+      description: `${consoleLines.length} page console, ${workerLines.length} worker console, ${errorTexts.length} errors, ${requestUrls.length} URLs and requests, cookies` });
     for (const secret of [String(sessionId), String(handleId), TOKEN, API_SECRET]) {
       expect(haystack.includes(secret), `found ${secret === TOKEN ? 'the token' : secret === API_SECRET ? 'the API secret' : 'an id'}`).toBe(false);
     }

@@ -1,0 +1,43 @@
+// A session store that fails on command: load, save and clear reject while their switch is on,
+// and `failNextOpen` makes the next call of any kind reject once (IndexedDB blocked at open).
+// It remembers what was written, for the invariants.
+import { memoryStore, type SessionStore, type StoredSession } from '../../src/worker/store.js';
+
+export class FailingStore implements SessionStore {
+  readonly #inner = memoryStore();
+  failLoad = false;
+  failSave = false;
+  failClear = false;
+  failNextOpen = false;
+  /** Called after each successful write (record: a save; undefined: a clear). */
+  onWrite: (record: StoredSession | undefined) => void = () => {};
+  /** The record as last written (what a new worker would find). */
+  current: StoredSession | undefined;
+
+  async load(server: string): Promise<StoredSession | undefined> {
+    this.#maybeFail(this.failLoad, 'load');
+    return this.#inner.load(server);
+  }
+
+  async save(record: StoredSession): Promise<void> {
+    this.#maybeFail(this.failSave, 'save');
+    await this.#inner.save(record);
+    this.current = structuredClone(record);
+    this.onWrite(record);
+  }
+
+  async clear(server: string): Promise<void> {
+    this.#maybeFail(this.failClear, 'clear');
+    await this.#inner.clear(server);
+    this.current = undefined;
+    this.onWrite(undefined);
+  }
+
+  #maybeFail(on: boolean, what: string): void {
+    if (this.failNextOpen) {
+      this.failNextOpen = false;
+      throw new DOMException(`the database could not be opened (${what})`, 'UnknownError');
+    }
+    if (on) throw new DOMException(`${what} failed: quota exceeded`, 'QuotaExceededError');
+  }
+}
