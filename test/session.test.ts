@@ -78,9 +78,13 @@ for (const kind of TRANSPORTS) {
     it('keeps a claimed session alive past session_timeout (keepalive restarted)', async () => {
       const first = await JanusSession.create(options());
       first.close();
-      const second = await JanusSession.create(options({ sessionId: first.id }));
+      const second = await JanusSession.create(options({ sessionId: first.id, keepAliveMs: 1_000 }));
       try {
-        await new Promise((resolve) => setTimeout(resolve, (SESSION_TIMEOUT_S + 3) * 1000));
+        // Counted, not slept: each acknowledged keepalive is Janus seeing the session alive, and
+        // more of them than session_timeout has seconds spans longer than the timeout.
+        let acks = 0;
+        second.on('keepalive', () => acks++);
+        await waitFor('keepalives acknowledged past session_timeout', () => acks > SESSION_TIMEOUT_S + 1, 60_000, 50);
         assert.equal(second.state, 'open');
         assert.ok((await janus().listSessions()).includes(second.id));
         const handle = await second.attach('janus.plugin.echotest');
@@ -89,6 +93,18 @@ for (const kind of TRANSPORTS) {
         await second.destroy();
       }
     });
+
+    if (kind === 'ws') {
+      it("Janus's timeout event for a session left without keepalives ends it: lost, once", async () => {
+        const session = await JanusSession.create(options({ keepAliveMs: 600_000 }));
+        const lost: JanusError[] = [];
+        session.on('lost', (error) => lost.push(error));
+        await waitFor('the timeout event', () => lost.length > 0, 60_000, 50);
+        assert.equal(session.state, 'lost');
+        assert.equal(lost.length, 1);
+        assert.equal(lost[0]?.code, 458);
+      });
+    }
 
     it('refuses to claim an unknown session with SessionReclaimException 458', async () => {
       const error = await JanusSession.create(options({ sessionId: 1234567 })).catch((e: unknown) => e);
