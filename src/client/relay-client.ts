@@ -5,6 +5,7 @@ import { deserializeError, type SerializedKeeperError } from '../bridge/errors.j
 import { asRelayMessage, LeaderGoneError, RETRYABLE_METHODS, type RelayMessage, type RelayMethod,
   type RelayRequest } from '../bridge/relay.js';
 import { TimeoutError } from '../janus/index.js';
+import { ReconnectView } from './worker-watch.js';
 
 interface PendingCall {
   method: RelayMethod;
@@ -29,6 +30,11 @@ export class RelayClient implements KeeperCalls {
   #closed = false;
   /** This page had said hello to a leader that went away. */
   #rejoinNeeded = false;
+  readonly #view = new ReconnectView();
+  /** Runs with each hello answer (the first and every one to a new leader). */
+  onJoined: (state: KeeperState) => void = () => {};
+  /** The lock the current leader's Worker holds for its life. */
+  #workerLock: string | undefined;
 
   constructor(
     private readonly channel: BroadcastChannel,
@@ -50,6 +56,8 @@ export class RelayClient implements KeeperCalls {
     const state = await this.#call<KeeperState>('hello', [hello]);
     this.#hello = hello;
     this.#lastSessionId = state.sessionId;
+    this.#view.filter({ type: 'state', state }); // the client has it as its first state
+    this.#joined(state);
     return state;
   }
 
@@ -118,8 +126,7 @@ export class RelayClient implements KeeperCalls {
       }
       case 'event':
         if (message.to !== this.pageId || message.leaderId !== this.#leaderId) return;
-        if (message.event.type === 'state') this.#lastSessionId = message.event.state.sessionId;
-        this.#ports.port2.postMessage(message.event);
+        this.#deliver(message.event);
         break;
     }
   }
@@ -133,6 +140,8 @@ export class RelayClient implements KeeperCalls {
     if (this.#leaderId === undefined) return;
     this.#leaderId = undefined;
     this.#rejoinNeeded = this.#hello !== undefined;
+    const shown = this.#rejoinNeeded ? this.#view.begin() : undefined;
+    if (shown && !this.#closed) this.#ports.port2.postMessage(shown);
     for (const [id, call] of this.#pending) {
       if (call.sentTo === undefined) continue;
       if (RETRYABLE_METHODS.has(call.method) && !call.retried) {
@@ -158,6 +167,7 @@ export class RelayClient implements KeeperCalls {
     const hadSession = this.#lastSessionId !== undefined;
     try {
       const state = await this.#call<KeeperState>('hello', [hello]);
+      this.#joined(state);
       this.#deliver({ type: 'state', state });
       // The new leader's keeper starts empty: claim the stored session at once (every tab asks,
       // the keeper makes one claim), so Janus's reclaim window is never the limit.
@@ -167,8 +177,22 @@ export class RelayClient implements KeeperCalls {
     }
   }
 
+  /** The Worker that held `workerLock` died; ignored when this page already follows a newer one. */
+  workerGone(workerLock: string): void {
+    if (workerLock === this.#workerLock) this.leaderGone();
+  }
+
+  #joined(state: KeeperState): void {
+    this.#workerLock = state.workerLock;
+    this.onJoined(state);
+  }
+
   #deliver(event: TabEvent): void {
-    this.#ports.port2.postMessage(event);
+    if (this.#closed) return;
+    for (const shown of this.#view.filter(event)) {
+      if (shown.type === 'state') this.#lastSessionId = shown.state.sessionId;
+      this.#ports.port2.postMessage(shown);
+    }
   }
 
   #post(message: RelayRequest): void {

@@ -3,7 +3,7 @@
 // (browsers without SharedWorker), the same keeper, reached by every tab over the BroadcastChannel relay.
 import { expose } from 'comlink';
 import { installErrorTransfer } from '../bridge/errors.js';
-import type { KeeperConfig } from '../bridge/api.js';
+import type { KeeperConfig, KeeperState, TabHello } from '../bridge/api.js';
 import { keeperKey } from '../bridge/config.js';
 import { relayNames } from '../bridge/relay.js';
 import { consoleLogger } from '../janus/index.js';
@@ -11,6 +11,7 @@ import { TabEndpoint } from './endpoint.js';
 import { Keeper } from './keeper.js';
 import { RelayServer } from './relay-server.js';
 import { indexedDbStore } from './store.js';
+import { holdWorkerLock } from './worker-lock.js';
 
 // The DOM library has no SharedWorkerGlobalScope; this is the part used here.
 declare const self: {
@@ -34,6 +35,17 @@ function keeperFor(config: KeeperConfig): Keeper {
   return keeper;
 }
 
+/** Tells each page the lock this worker holds for its life, so the page notices when it dies. */
+class WatchedEndpoint extends TabEndpoint {
+  static workerLock: Promise<string | undefined> | undefined;
+
+  override async hello(hello: TabHello, events: MessagePort): Promise<KeeperState> {
+    const workerLock = await (WatchedEndpoint.workerLock ??= holdWorkerLock());
+    const state = await super.hello(hello, events);
+    return workerLock === undefined ? state : { ...state, workerLock };
+  }
+}
+
 if (!('WorkerGlobalScope' in globalThis)) {
   // Not in a worker (e.g. imported in Node for its URL): nothing to serve.
 } else if ('onconnect' in globalThis) {
@@ -41,9 +53,10 @@ if (!('WorkerGlobalScope' in globalThis)) {
     const port = event.ports[0];
     // Once the page is gone, its port closes: its endpoint and Comlink's listener can be collected.
     // (After the reply to a goodbye has gone out: Comlink answers in a microtask.)
-    if (port) expose(new TabEndpoint(keeperFor, () => setTimeout(() => port.close(), 0)), port);
+    if (port) expose(new WatchedEndpoint(keeperFor, () => setTimeout(() => port.close(), 0)), port);
   });
 } else {
   // A dedicated Worker started by the leader tab; its name is the keeper's name.
-  new RelayServer(new BroadcastChannel(relayNames(self.name).channel), keeperFor);
+  new RelayServer(new BroadcastChannel(relayNames(self.name).channel), keeperFor, undefined,
+    (lookup) => new WatchedEndpoint(lookup));
 }

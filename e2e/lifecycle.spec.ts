@@ -1,0 +1,89 @@
+import type { Browser, Page } from '@playwright/test';
+import { expect, openKeeperPage, test } from './fixtures/test.js';
+
+const ECHO = 'janus.plugin.echotest';
+
+const create = (page: Page) => page.evaluate(() => (window as any).keeper.create()) as Promise<{ sessionId: number; reclaimed: boolean }>;
+const attachEcho = (page: Page) =>
+  page.evaluate((plugin) => (window as any).keeper.attach(plugin), ECHO) as Promise<{ handleId: number }>;
+const echo = (page: Page, handleId: number) =>
+  page.evaluate(async (id) => (await (window as any).keeper.message(id, { audio: true })).data.result, handleId);
+const stateOf = (page: Page) => page.evaluate(() => (window as any).keeper.state()) as Promise<any>;
+
+/** Records, in the page, when each state and missed-events arrives (page clock, epoch ms). */
+const recordTimes = (page: Page) => page.evaluate(() => {
+  const w = window as any;
+  w.timed = [];
+  w.keeper.on('state', (s: any) => w.timed.push({ at: Date.now(), type: 'state', state: s.state, sessionId: s.sessionId }));
+  w.keeper.on('missed-events', (e: any) => w.timed.push({ at: Date.now(), type: 'missed', handleIds: e.handleIds }));
+});
+const timesOf = (page: Page) => page.evaluate(() => (window as any).timed) as Promise<any[]>;
+
+/** Closes the keeper's SharedWorker as a browser that kills it does; resolves with when (epoch ms). */
+async function killSharedWorker(browser: Browser): Promise<number> {
+  const cdp = await browser.newBrowserCDPSession();
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  const workers = targetInfos.filter((target) => target.type === 'shared_worker');
+  expect(workers.length, 'the keeper runs in one SharedWorker').toBe(1);
+  const at = Date.now();
+  await cdp.send('Target.closeTarget', { targetId: workers[0]!.targetId });
+  await cdp.detach();
+  return at;
+}
+
+/** After the kill: the first `reconnecting` and the next `ready` on `sessionId`, as page times. */
+async function recovery(page: Page, sessionId: number) {
+  const recovered = (times: any[]) => times.some((t) => t.type === 'state' && t.state === 'ready'
+    && t.sessionId === sessionId && times.some((r) => r.state === 'reconnecting' && r.at <= t.at));
+  await expect.poll(async () => recovered(await timesOf(page)), { timeout: 10_000 }).toBe(true);
+  const times = await timesOf(page);
+  const reconnecting = times.find((t) => t.state === 'reconnecting')!;
+  const ready = times.find((t) => t.state === 'ready' && t.at >= reconnecting.at)!;
+  return { times, reconnecting, ready };
+}
+
+test('a SharedWorker killed under two tabs: both reconnect to a new one, on the same session, handles intact', async ({ context, janus, site, browser }) => {
+  const pages = await Promise.all([1, 2].map(() => context.newPage()));
+  for (const page of pages) await openKeeperPage(page, site, { server: janus.wsUrl });
+  const { sessionId } = await create(pages[0]!);
+  await create(pages[1]!);
+  const { handleId } = await attachEcho(pages[0]!);
+  for (const page of pages) await recordTimes(page);
+
+  const killedAt = await killSharedWorker(browser);
+  const seen = await Promise.all(pages.map((page) => recovery(page, sessionId)));
+  for (const { times, reconnecting, ready } of seen) {
+    expect(reconnecting.sessionId).toBe(sessionId);
+    // Between the two, nothing but reconnecting: the new keeper's idle/connecting read as such.
+    expect(times.filter((t) => t.type === 'state' && t.at >= reconnecting.at && t.at < ready.at)
+      .every((t) => t.state === 'reconnecting')).toBe(true);
+    console.log(`[lifecycle] worker killed -> noticed ${reconnecting.at - killedAt} ms, -> ready ${ready.at - killedAt} ms`);
+  }
+  expect(seen[0]!.times.some((t) => t.type === 'missed' && t.handleIds.includes(handleId))).toBe(true);
+
+  expect((await stateOf(pages[0]!)).handles.map((h: any) => h.handleId)).toEqual([handleId]);
+  expect(await echo(pages[0]!, handleId)).toBe('ok');
+  expect((await stateOf(pages[1]!)).tabs).toBe(2);
+  expect(await janus.listSessions()).toEqual([sessionId]);
+  expect(await janus.listHandles(sessionId)).toEqual([handleId]);
+});
+
+test('calls in flight when the worker dies settle: a message rejects with TransportError, a state is answered by the new worker', async ({ page, janus, wsProxy, site, browser }) => {
+  await openKeeperPage(page, site, { server: wsProxy.via(janus.wsUrl), options: JSON.stringify({ callTimeoutMs: 8_000 }) });
+  const { sessionId } = await create(page);
+  const { handleId } = await attachEcho(page);
+  wsProxy.setMode('blackhole'); // the message stays in flight
+  await page.evaluate((id) => {
+    const w = window as any;
+    w.outcome = w.keeper.message(id, { audio: true }).then(() => 'answered',
+      (e: any) => `${e instanceof w.lib.TransportError ? 'TransportError' : e.name}: ${e.message}`);
+  }, handleId);
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100))); // the call reaches the worker
+  await killSharedWorker(browser);
+  wsProxy.setMode('pass');
+  const during = page.evaluate(() => (window as any).keeper.state().then((s: any) => s.sessionId));
+  expect(await page.evaluate(() => (window as any).outcome)).toMatch(/^TransportError: message: the keeper's worker went away during the call; its outcome is unknown/);
+  await expect.poll(() => page.evaluate(() => (window as any).keeper.currentState.state), { timeout: 10_000 }).toBe('ready');
+  expect(await during).toBe(sessionId);
+  expect(await echo(page, handleId)).toBe('ok');
+});
