@@ -87,3 +87,29 @@ test('calls in flight when the worker dies settle: a message rejects with Transp
   expect(await during).toBe(sessionId);
   expect(await echo(page, handleId)).toBe('ok');
 });
+
+test("leader mode: the leader's Worker dies under its live tab: a new one, both tabs ready on the same session", async ({ context, janus, site }) => {
+  await context.addInitScript(() => {
+    delete (globalThis as any).SharedWorker;
+  });
+  const pages = [await context.newPage(), await context.newPage()];
+  for (const page of pages) await openKeeperPage(page, site, { server: janus.wsUrl });
+  expect(await Promise.all(pages.map((page) => page.evaluate(() => (window as any).keeper.mode)))).toEqual(['leader', 'follower']);
+  const { sessionId } = await create(pages[0]!);
+  const { handleId } = await attachEcho(pages[1]!);
+  for (const page of pages) await recordTimes(page);
+
+  const [leaderWorker] = pages[0]!.workers();
+  expect(leaderWorker, "the leader tab runs the keeper's Worker").toBeTruthy();
+  const killedAt = Date.now();
+  void leaderWorker!.evaluate(() => (self as any).close()).catch(() => {});
+  const seen = await Promise.all(pages.map((page) => recovery(page, sessionId)));
+  for (const { reconnecting, ready } of seen) {
+    console.log(`[lifecycle] leader Worker killed -> noticed ${reconnecting.at - killedAt} ms, -> ready ${ready.at - killedAt} ms`);
+  }
+  expect(seen[1]!.times.some((t) => t.type === 'missed' && t.handleIds.includes(handleId))).toBe(true);
+  expect(await echo(pages[1]!, handleId)).toBe('ok');
+  expect((await stateOf(pages[0]!)).tabs).toBe(2);
+  expect(await janus.listSessions()).toEqual([sessionId]);
+  expect(await janus.listHandles(sessionId)).toEqual([handleId]);
+});
