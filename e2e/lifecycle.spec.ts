@@ -113,3 +113,27 @@ test("leader mode: the leader's Worker dies under its live tab: a new one, both 
   expect(await janus.listSessions()).toEqual([sessionId]);
   expect(await janus.listHandles(sessionId)).toEqual([handleId]);
 });
+
+test('two keepers on one record (a SharedWorker tab and a leader-mode tab): one Janus session, the second waits and takes over when the first goes', async ({ context, janus, site }) => {
+  const shared = await context.newPage();
+  await openKeeperPage(shared, site, { server: janus.wsUrl });
+  const { sessionId } = await create(shared);
+  const { handleId } = await attachEcho(shared);
+  const leader = await context.newPage();
+  await openKeeperPage(leader, site, { server: janus.wsUrl, options: JSON.stringify({ mode: 'leader', callTimeoutMs: 2_000 }) });
+  expect(await leader.evaluate(() => (window as any).keeper.mode)).toBe('leader');
+
+  const second = await leader.evaluate(() => (window as any).keeper.create().then(() => 'created', (e: any) => e.name));
+  expect(second).toBe('TimeoutError'); // it waits for the record lock the SharedWorker's keeper holds
+  expect(await echo(shared, handleId)).toBe('ok'); // the first keeper still gets its answers and events
+  expect(await janus.listSessions()).toEqual([sessionId]);
+  expect(await janus.listHandles(sessionId)).toEqual([handleId]);
+  console.log(`[lifecycle] two keepers: ${(await janus.listSessions()).length} Janus session, owned by the SharedWorker's keeper`);
+
+  await recordTimes(leader);
+  await shared.close(); // its keeper lets the session go (idle, no tab left): the leader's keeper claims it
+  await expect.poll(() => leader.evaluate(() => (window as any).keeper.currentState.state), { timeout: 15_000 }).toBe('ready');
+  const state = await stateOf(leader);
+  expect([state.sessionId, state.stats.claims]).toEqual([sessionId, 1]);
+  expect(await janus.listSessions()).toEqual([sessionId]);
+});

@@ -9,6 +9,7 @@ import { relayNames } from '../bridge/relay.js';
 import { consoleLogger } from '../janus/index.js';
 import { TabEndpoint } from './endpoint.js';
 import { Keeper } from './keeper.js';
+import { keeperWantsLock, lockedStore, RecordLock, recordLockName, releaseWhenIdle } from './record-lock.js';
 import { RelayServer } from './relay-server.js';
 import { indexedDbStore } from './store.js';
 import { holdWorkerLock } from './worker-lock.js';
@@ -24,14 +25,18 @@ installErrorTransfer();
 const store = indexedDbStore();
 const keepers = new Map<string, Keeper>();
 
-/** Tabs that ask for the same server, or the same list in the same order, share one keeper. */
+/**
+ * Tabs that ask for the same server, or the same list in the same order, share one keeper; it
+ * claims or creates only while it holds its record's lock (record-lock.ts).
+ */
 function keeperFor(config: KeeperConfig): Keeper {
   const key = keeperKey(config);
-  let keeper = keepers.get(key);
-  if (!keeper) {
-    keeper = new Keeper({ config, store, logger: consoleLogger });
-    keepers.set(key, keeper);
-  }
+  const known = keepers.get(key);
+  if (known) return known;
+  const lock = new RecordLock(recordLockName(key), () => keeperWantsLock(keeper));
+  const keeper = new Keeper({ config, store: lockedStore(store, lock), logger: consoleLogger });
+  releaseWhenIdle(keeper, lock);
+  keepers.set(key, keeper);
   return keeper;
 }
 

@@ -227,7 +227,9 @@ export class SessionSteps {
     session.on('disconnected', (error) => this.#onDisconnected(session, error));
     session.on('lost', (error) => this.#onLost(session, error));
     for (const doomed of handles.rebindAll(session)) void doomed.detach().catch(() => {});
-    if (!standalone) for (const owner of handles.owners()) if (!tabs.isLive(owner)) tabs.expectBack(owner);
+    // Owners this keeper never saw (adopted from the record: another keeper's tabs, or tabs still
+    // on their way back to a new worker) are not this keeper's to expire.
+    if (!standalone) for (const owner of handles.owners()) if (!tabs.isLive(owner) && tabs.hasSeen(owner)) tabs.expectBack(owner);
     void this.persist();
     machine.go('ready', how);
     if (session.reclaimed) this.#announceMissedEvents(session.id);

@@ -36,6 +36,8 @@ export interface TabRegistryOptions {
 export class TabRegistry {
   readonly #pages = new Map<string, Page>();
   readonly #graceTimers = new Map<string, unknown>();
+  /** Every tab that said hello to this keeper (the others' handles came from a stored record). */
+  readonly #seen = new Set<string>();
   readonly #clock: Clock;
 
   constructor(private readonly options: TabRegistryOptions) {
@@ -56,8 +58,14 @@ export class TabRegistry {
     return this.isLive(tabId) || this.#graceTimers.has(tabId);
   }
 
+  /** A page of the tab registered with this keeper at some point. */
+  hasSeen(tabId: string): boolean {
+    return this.#seen.has(tabId);
+  }
+
   /** Registers a page of `tabId`; `onRemoved` runs once when it leaves (goodbye, or its lock came free). */
   add(tabId: string, lockName: string, events: MessagePort, onRemoved?: () => void): void {
+    this.#seen.add(tabId);
     this.#clock.clearTimeout(this.#graceTimers.get(tabId));
     this.#graceTimers.delete(tabId);
     this.#pages.set(lockName, { tabId, lockName, events, onRemoved });
@@ -81,7 +89,9 @@ export class TabRegistry {
     if (this.isLive(tabId) || this.#graceTimers.has(tabId)) return;
     this.#graceTimers.set(tabId, this.#clock.setTimeout(() => {
       this.#graceTimers.delete(tabId);
-      if (!this.isLive(tabId)) this.options.onTabGone(tabId);
+      if (this.isLive(tabId)) return;
+      this.#seen.delete(tabId);
+      this.options.onTabGone(tabId);
     }, ms));
   }
 
