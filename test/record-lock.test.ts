@@ -6,7 +6,9 @@ import WebSocket from 'ws';
 import { startFaultProxy } from '../e2e/fixtures/fault-proxy.js';
 import type { TabEvent } from '../src/bridge/api.js';
 import type { WebSocketConstructor } from '../src/janus/index.js';
+import type { Keeper as KeeperType } from '../src/worker/keeper.js';
 import { Keeper } from '../src/worker/keeper.js';
+import { compareVersions, offerHandover } from '../src/worker/handover.js';
 import { lockedStore, RecordLock, recordLockName } from '../src/worker/record-lock.js';
 import { memoryStore, type SessionStore } from '../src/worker/store.js';
 import { quietLogger, useJanus, waitFor } from './helpers.js';
@@ -19,7 +21,11 @@ class FakeLocks {
   readonly #tails = new Map<string, Promise<void>>();
   readonly #ends = new Map<string, () => void>();
 
-  request(name: string, callback: (lock: { name: string }) => Promise<unknown> | unknown): Promise<unknown> {
+  request(name: string, ...args: unknown[]): Promise<unknown> {
+    const callback = args.at(-1) as (lock: { name: string } | null) => unknown;
+    if ((args[0] as { ifAvailable?: boolean }).ifAvailable && args.length === 2) {
+      if (this.#ends.has(name)) return Promise.resolve(callback(null));
+    }
     const before = this.#tails.get(name) ?? Promise.resolve();
     let ended!: () => void;
     this.#tails.set(name, before.then(() => new Promise<void>((resolve) => (ended = resolve))));
@@ -115,6 +121,53 @@ describe('record lock', () => {
       await a.keeper.destroy().catch(() => {});
       await proxy.close();
       await waitFor('no session left', async () => (await janus().listSessions()).length === 0);
+    }
+  });
+});
+
+describe('upgrade handover', () => {
+  it('orders versions as semver does (a pre-release before its release)', () => {
+    assert.equal(compareVersions('0.3.0', '0.2.9'), 1);
+    assert.equal(compareVersions('0.10.0', '0.9.0'), 1);
+    assert.equal(compareVersions('1.0.0', '1.0.0'), 0);
+    assert.equal(compareVersions('1.0.0-rc.1', '1.0.0'), -1);
+    assert.equal(compareVersions('0.0.0-dev', '0.3.0'), -1);
+  });
+
+  it('the holder hands over to a newer version only, never to an older or equal one', async () => {
+    const locks = new FakeLocks();
+    const name = recordLockName('ws://handover.invalid');
+    const holder = new RecordLock(name, () => true, locks as unknown as LockManager);
+    let handedOver: string | undefined;
+    const keeper = { handOver: (cause: string) => (handedOver = cause) } as unknown as KeeperType;
+    const stop = offerHandover(keeper, holder, '1.0.0');
+    const askers = ['1.0.0', '0.9.0', '2.0.0'].map((version) => {
+      const lock = new RecordLock(name, () => true, locks as unknown as LockManager);
+      return { lock, stop: offerHandover({ handOver() {} } as unknown as KeeperType, lock, version) };
+    });
+    try {
+      await holder.acquire();
+      const observer = new BroadcastChannel(`${name}/handover`);
+      const asked: string[] = [];
+      observer.onmessage = (event: MessageEvent) => void asked.push(event.data.version);
+      const equal = askers[0]!.lock.acquire();
+      const older = askers[1]!.lock.acquire();
+      await waitFor('both asks delivered', () => asked.length === 2);
+      observer.close();
+      assert.equal(handedOver, undefined);
+      assert.equal(holder.held, true);
+      const newer = askers[2]!.lock.acquire();
+      await waitFor('the handover', () => handedOver !== undefined);
+      assert.match(handedOver!, /reload/);
+      assert.equal(holder.held, false);
+      await equal; // the queue goes on in order; the newer one follows
+      askers[0]!.lock.release();
+      await older;
+      askers[1]!.lock.release();
+      await newer;
+    } finally {
+      stop();
+      for (const asker of askers) asker.stop();
     }
   });
 });

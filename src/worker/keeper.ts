@@ -244,6 +244,14 @@ export class Keeper extends Emitter<KeeperEvents> {
     return this.#steps.destroy();
   }
 
+  /**
+   * Lets the session go without ending it, for another keeper to claim (an upgrade's handover):
+   * state `idle` with `cause`, the link closed, the session left on Janus for its reclaim window.
+   */
+  handOver(cause: string): void {
+    this.#steps.sleep(cause);
+  }
+
   // --- tabs and handles ------------------------------------------------------------------------
 
   async #onTabGone(tabId: string): Promise<void> {

@@ -17,6 +17,9 @@ export class RecordLock {
   #release: (() => void) | undefined;
   #waiting: Promise<void> | undefined;
 
+  /** Runs when this keeper starts waiting for the lock (another keeper holds it). */
+  onWait: () => void = () => {};
+
   /** `wanted` is asked when the lock comes: a keeper that no longer needs it lets it go at once. */
   constructor(
     readonly name: string,
@@ -32,15 +35,23 @@ export class RecordLock {
   acquire(): Promise<void> {
     if (this.held) return Promise.resolve();
     this.#waiting ??= new Promise<void>((granted) => {
-      void this.locks!.request(this.name, () => new Promise<void>((release) => {
-        this.#waiting = undefined;
-        this.#held = true;
-        this.#release = release;
-        if (!this.wanted()) this.release();
-        granted();
-      }));
+      void this.locks!.request(this.name, { ifAvailable: true }, (free) => {
+        if (free) return this.#hold(granted);
+        this.onWait();
+        return this.locks!.request(this.name, () => this.#hold(granted));
+      });
     });
     return this.#waiting;
+  }
+
+  #hold(granted: () => void): Promise<void> {
+    return new Promise<void>((release) => {
+      this.#waiting = undefined;
+      this.#held = true;
+      this.#release = release;
+      if (!this.wanted()) this.release();
+      granted();
+    });
   }
 
   release(): void {

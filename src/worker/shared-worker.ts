@@ -9,6 +9,7 @@ import { relayNames } from '../bridge/relay.js';
 import { consoleLogger } from '../janus/index.js';
 import { TabEndpoint } from './endpoint.js';
 import { Keeper } from './keeper.js';
+import { offerHandover } from './handover.js';
 import { keeperWantsLock, lockedStore, RecordLock, recordLockName, releaseWhenIdle } from './record-lock.js';
 import { RelayServer } from './relay-server.js';
 import { indexedDbStore } from './store.js';
@@ -36,6 +37,7 @@ function keeperFor(config: KeeperConfig): Keeper {
   const lock = new RecordLock(recordLockName(key), () => keeperWantsLock(keeper));
   const keeper = new Keeper({ config, store: lockedStore(store, lock), logger: consoleLogger });
   releaseWhenIdle(keeper, lock);
+  offerHandover(keeper, lock);
   keepers.set(key, keeper);
   return keeper;
 }
