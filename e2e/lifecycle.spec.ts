@@ -181,3 +181,33 @@ test('an upgrade deployed while an old tab is open: the new version takes the sa
     await rm(folder, { recursive: true, force: true });
   }
 });
+
+// Not an assertion: `WORKER_KILL_RUNS=10 npx playwright test e2e/lifecycle.spec.ts -g measurement` prints the
+// median times from the SharedWorker's kill to two tabs noticing it and to their ready on the same session.
+test('worker killed: noticed and ready again (measurement)', async ({ context, janus, site, browser }) => {
+  const runs = Number(process.env['WORKER_KILL_RUNS'] ?? 0);
+  test.skip(!(runs > 0), 'set WORKER_KILL_RUNS to measure');
+  test.setTimeout(30_000 + runs * 10_000);
+  const pages = await Promise.all([1, 2].map(() => context.newPage()));
+  for (const page of pages) await openKeeperPage(page, site, { server: janus.wsUrl });
+  const { sessionId } = await create(pages[0]!);
+  await attachEcho(pages[1]!);
+  const noticed: number[] = [];
+  const ready: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    for (const page of pages) await recordTimes(page);
+    const killedAt = await killSharedWorker(browser);
+    for (const page of pages) {
+      const seen = await recovery(page, sessionId);
+      noticed.push(seen.reconnecting.at - killedAt);
+      ready.push(seen.ready.at - killedAt);
+    }
+    expect(await janus.listSessions()).toEqual([sessionId]);
+  }
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return (sorted[(sorted.length - 1) >> 1]! + sorted[sorted.length >> 1]!) / 2;
+  };
+  console.log(`worker killed, ${runs} runs x 2 tabs: noticed ms ${JSON.stringify(noticed)} median ${median(noticed)}; `
+    + `ready ms ${JSON.stringify(ready)} median ${median(ready)}`);
+});
