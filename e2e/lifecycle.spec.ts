@@ -138,48 +138,93 @@ test('two keepers on one record (a SharedWorker tab and a leader-mode tab): one 
   expect(await janus.listSessions()).toEqual([sessionId]);
 });
 
-test('an upgrade deployed while an old tab is open: the new version takes the same session over, the old tab is told to reload and finds its handle', async ({ context, janus }) => {
+test.describe('upgrades', () => {
   // The newer version: the same sources built as 99.0.0 (page bundle and worker, at their own URL).
-  const { build } = await import('esbuild');
-  const { mkdtemp, rm } = await import('node:fs/promises');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
-  const { serveStatic } = await import('./fixtures/static-server.js');
-  const folder = await mkdtemp(join(tmpdir(), 'janus-keeper-next-'));
-  await build({
-    entryPoints: { 'janus-keeper': 'src/client/index.ts', 'keeper-worker': 'src/worker/shared-worker.ts' },
-    bundle: true, format: 'esm', target: 'es2022', platform: 'browser', outdir: folder, logLevel: 'warning',
-    define: { 'process.env.NODE_ENV': '"production"', __JANUS_KEEPER_VERSION__: '"99.0.0"' },
+  let folder = '';
+  test.beforeAll(async () => {
+    const { build } = await import('esbuild');
+    const { mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    folder = await mkdtemp(join(tmpdir(), 'janus-keeper-next-'));
+    await build({
+      entryPoints: { 'janus-keeper': 'src/client/index.ts', 'keeper-worker': 'src/worker/shared-worker.ts' },
+      bundle: true, format: 'esm', target: 'es2022', platform: 'browser', outdir: folder, logLevel: 'warning',
+      define: { 'process.env.NODE_ENV': '"production"', __JANUS_KEEPER_VERSION__: '"99.0.0"' },
+    });
   });
-  const site = await serveStatic({ '/dist/': 'dist', '/e2e/pages/': 'e2e/pages', '/next/': folder });
-  try {
-    const old = await context.newPage();
-    await openKeeperPage(old, site, { server: janus.wsUrl });
-    const { sessionId } = await create(old);
-    const { handleId } = await attachEcho(old);
-    await recordTimes(old);
+  test.afterAll(async () => {
+    const { rm } = await import('node:fs/promises');
+    if (folder) await rm(folder, { recursive: true, force: true });
+  });
 
-    const next = await context.newPage();
-    const nextQuery = { server: janus.wsUrl, lib: '/next/janus-keeper.js', workerUrl: '/next/keeper-worker.js' };
-    await openKeeperPage(next, site, nextQuery);
-    expect(await create(next)).toEqual({ sessionId, reclaimed: true });
-    expect(await next.evaluate(() => (window as any).lib.VERSION)).toBe('99.0.0');
-    await expect.poll(async () => (await timesOf(old)).some((t) => t.state === 'idle'), { timeout: 5_000 }).toBe(true);
-    expect(await old.evaluate(() => (window as any).keeper.currentState.cause)).toMatch(/newer janus-keeper version: reload/);
-    const fresh = await attachEcho(next);
-    expect(await echo(next, fresh.handleId)).toBe('ok');
-    expect((await janus.listHandles(sessionId)).sort()).toEqual([handleId, fresh.handleId].sort()); // the old tab's kept
-
-    await old.goto(`${site.url}/e2e/pages/keeper.html?${new URLSearchParams(nextQuery)}`); // the old tab reloads
-    await old.waitForFunction(() => document.body.dataset.ready === 'true');
-    expect((await stateOf(old)).handles.map((h: any) => h.handleId)).toEqual([handleId]);
-    expect(await echo(old, handleId)).toBe('ok');
-    expect(await janus.listSessions()).toEqual([sessionId]);
-    console.log(`[lifecycle] upgrade: ${(await janus.listSessions()).length} Janus session, handed over to the new version, old tab's handle kept`);
-  } finally {
-    await site.close();
-    await rm(folder, { recursive: true, force: true });
+  /** The e2e site, plus /next/ (the 99.0.0 build) and /swap/keeper-worker.js (whatever `swapped` says). */
+  async function serveVersions(swapped: { to: 'current' | 'missing' | 'next' }) {
+    const { readFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { serveStatic } = await import('./fixtures/static-server.js');
+    return serveStatic({ '/dist/': 'dist', '/e2e/pages/': 'e2e/pages', '/next/': folder }, 0, async (_request, response, path) => {
+      if (path !== '/swap/keeper-worker.js') return false;
+      if (swapped.to === 'missing') {
+        response.writeHead(404).end();
+        return true;
+      }
+      const file = swapped.to === 'next' ? join(folder, 'keeper-worker.js') : 'dist/browser/keeper-worker.js';
+      response.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-cache' }).end(await readFile(file));
+      return true;
+    });
   }
+
+  test('an upgrade deployed while an old tab is open: the new version takes the same session over, the old tab is told to reload and finds its handle', async ({ context, janus }) => {
+    const site = await serveVersions({ to: 'current' });
+    try {
+      const old = await context.newPage();
+      await openKeeperPage(old, site, { server: janus.wsUrl });
+      const { sessionId } = await create(old);
+      const { handleId } = await attachEcho(old);
+      await recordTimes(old);
+
+      const next = await context.newPage();
+      const nextQuery = { server: janus.wsUrl, lib: '/next/janus-keeper.js', workerUrl: '/next/keeper-worker.js' };
+      await openKeeperPage(next, site, nextQuery);
+      expect(await create(next)).toEqual({ sessionId, reclaimed: true });
+      expect(await next.evaluate(() => (window as any).lib.VERSION)).toBe('99.0.0');
+      await expect.poll(async () => (await timesOf(old)).some((t) => t.state === 'idle'), { timeout: 5_000 }).toBe(true);
+      expect(await old.evaluate(() => (window as any).keeper.currentState.cause)).toMatch(/newer janus-keeper version: reload/);
+      const fresh = await attachEcho(next);
+      expect(await echo(next, fresh.handleId)).toBe('ok');
+      expect((await janus.listHandles(sessionId)).sort()).toEqual([handleId, fresh.handleId].sort()); // the old tab's kept
+
+      await old.goto(`${site.url}/e2e/pages/keeper.html?${new URLSearchParams(nextQuery)}`); // the old tab reloads
+      await old.waitForFunction(() => document.body.dataset.ready === 'true');
+      expect((await stateOf(old)).handles.map((h: any) => h.handleId)).toEqual([handleId]);
+      expect(await echo(old, handleId)).toBe('ok');
+      expect(await janus.listSessions()).toEqual([sessionId]);
+      console.log(`[lifecycle] upgrade: ${(await janus.listSessions()).length} Janus session, handed over to the new version, old tab's handle kept`);
+    } finally {
+      await site.close();
+    }
+  });
+
+  test('the worker dies and its URL no longer serves it: reconnecting while it does not load, lost (reload) once it serves another version', async ({ page, janus, browser }) => {
+    const swapped: { to: 'current' | 'missing' | 'next' } = { to: 'current' };
+    const site = await serveVersions(swapped);
+    try {
+      await openKeeperPage(page, site, { server: janus.wsUrl, workerUrl: '/swap/keeper-worker.js' });
+      await create(page);
+      const currentState = () => page.evaluate(() => (window as any).keeper.currentState) as Promise<any>;
+      swapped.to = 'missing';
+      await killSharedWorker(browser);
+      await expect.poll(async () => (await currentState()).cause ?? '', { timeout: 10_000 }).toMatch(/did not load/);
+      expect((await currentState()).state).toBe('reconnecting');
+      swapped.to = 'next';
+      await expect.poll(async () => (await currentState()).state, { timeout: 15_000 }).toBe('lost');
+      expect((await currentState()).cause).toMatch(/version mismatch.*reload this page/);
+      expect(await page.evaluate(() => (window as any).keeper.state().then(() => 'answered', (e: any) => e.name))).toBe('VersionMismatchError');
+    } finally {
+      await site.close();
+    }
+  });
 });
 
 // Not an assertion: `WORKER_KILL_RUNS=10 npx playwright test e2e/lifecycle.spec.ts -g measurement` prints the

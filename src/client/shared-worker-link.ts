@@ -8,7 +8,7 @@ import type { KeeperCalls, KeeperEndpoint, KeeperState, TabEvent, TabHello } fro
 import { VERSION, VersionMismatchError } from '../bridge/version.js';
 import { DestroyedError, TimeoutError, TransportError } from '../janus/index.js';
 import { withDeadline } from './deadline.js';
-import { watchWorkerLoad } from './worker-load.js';
+import { watchWorkerLoad, WorkerLoadError } from './worker-load.js';
 import { ReconnectView, watchWorkerLock } from './worker-watch.js';
 
 export interface SharedWorkerLinkOptions {
@@ -57,6 +57,8 @@ export class SharedWorkerLink implements KeeperCalls {
   #stopWatch: () => void = () => {};
   #lastSessionId: number | undefined;
   #closed = false;
+  /** Set when no worker of this version can be had any more (see `#giveUp`). */
+  #broken: Error | undefined;
 
   constructor(private readonly options: SharedWorkerLinkOptions) {}
 
@@ -179,15 +181,30 @@ export class SharedWorkerLink implements KeeperCalls {
         await this.#adopt(connection, state, true);
         return;
       } catch (error) {
-        if (attempt === 0 || error instanceof VersionMismatchError) console.warn(`[janus-keeper] reconnecting to the keeper worker: ${(error as Error).message}`);
+        if (error instanceof VersionMismatchError) {
+          this.#giveUp(error); // the URL now serves another version: only a reload of the page helps
+          return;
+        }
+        // A worker that does not load (offline, redeployed) may load later: keep trying, and say why.
+        if (error instanceof WorkerLoadError && this.#view.last) {
+          this.#post({ type: 'state', state: { ...this.#view.last, state: 'reconnecting', cause: error.message } });
+        }
       }
     }
   }
 
+  /** No worker of this page's version can be had: every call now rejects with `error`. */
+  #giveUp(error: Error): void {
+    this.#broken = error;
+    for (const call of this.#pending) this.#settle(call, () => call.reject(error));
+    const last = this.#view.last;
+    if (last) this.#post({ type: 'state', state: { ...last, state: 'lost', cause: `${error.message} (reload this page)` } });
+  }
+
   #call<T>(method: keyof KeeperCalls, invoke: (endpoint: Remote<KeeperEndpoint>) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      if (this.#closed) {
-        reject(new DestroyedError(`${method}: the page closed its connection to the keeper`));
+      if (this.#closed || this.#broken) {
+        reject(this.#broken ?? new DestroyedError(`${method}: the page closed its connection to the keeper`));
         return;
       }
       const { callTimeoutMs } = this.options;

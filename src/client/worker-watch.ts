@@ -27,6 +27,11 @@ export class ReconnectView {
     return this.#recovering;
   }
 
+  /** The last state shown. */
+  get last(): KeeperState | undefined {
+    return this.#last;
+  }
+
   /** The worker is gone: the state to show now (`reconnecting`, on the last session). */
   begin(): TabEvent | undefined {
     this.#recovering = true;
