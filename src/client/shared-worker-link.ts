@@ -87,7 +87,8 @@ export class SharedWorkerLink implements KeeperCalls {
   state() { return this.#call('state', (e) => e.state()); }
   online() { return this.#call('online', (e) => e.online()); }
   destroy() { return this.#call('destroy', (e) => e.destroy()); }
-  goodbye() { return this.#call('goodbye', (e) => e.goodbye()); }
+  /** Without a worker (reconnecting) there is no one to tell: the page's lock says it all. */
+  goodbye() { return this.#callsOpen ? this.#call('goodbye', (e) => e.goodbye()) : Promise.resolve(); }
 
   /** Lets the worker go; calls still pending reject with `DestroyedError`. */
   close(): void {
