@@ -47,6 +47,36 @@ test('a hidden tab frozen for longer than the grace period keeps its handles and
   }
 });
 
+test('a tab frozen while its keeper worker dies keeps its handle: the new keeper sees its page lock held; on resume it reconnects', async ({ janus, site }) => {
+  const chromium = await launchRawChromium();
+  try {
+    const frozen = chromium.firstTab;
+    await openKeeperPage(frozen, site, { server: janus.wsUrl });
+    const { sessionId } = await create(frozen);
+    const { handleId } = await attachEcho(frozen);
+    const front = await chromium.openTabInFront();
+    await openKeeperPage(front, site, { server: janus.wsUrl });
+    const cdp = await frozen.context().newCDPSession(frozen);
+    await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+
+    const browserCdp = await chromium.browser.newBrowserCDPSession();
+    const { targetInfos } = await browserCdp.send('Target.getTargets');
+    await browserCdp.send('Target.closeTarget', { targetId: targetInfos.find((t) => t.type === 'shared_worker')!.targetId });
+    await expect.poll(() => front.evaluate(() => (window as any).keeper.currentState.stats.claims), { timeout: 10_000 }).toBe(1);
+    expect((await stateOf(front)).sessionId).toBe(sessionId);
+    // Past the grace period (its config): a handle the new keeper took for abandoned would be gone now.
+    await front.evaluate((ms) => new Promise((resolve) => setTimeout(resolve, ms)), TAB_GRACE_MS + 1_000);
+    expect(await janus.listHandles(sessionId)).toEqual([handleId]);
+
+    await cdp.send('Page.setWebLifecycleState', { state: 'active' });
+    await expect.poll(() => frozen.evaluate(() => (window as any).keeper.currentState.state), { timeout: 10_000 }).toBe('ready');
+    expect(await echo(frozen, handleId)).toBe('ok');
+    expect((await stateOf(front)).tabs).toBe(2);
+  } finally {
+    await chromium.close();
+  }
+});
+
 // Playwright's own launch turns bfcache off (--disable-back-forward-cache): this one runs in a Chromium of its own.
 test('a back/forward round trip keeps the session and the handles (bfcache in both modes)', async ({ janus, site }) => {
   const chromium = await launchRawChromium();

@@ -51,11 +51,26 @@ function fakePort(): MessagePort {
   return { postMessage: (_event: TabEvent) => {}, close() {} } as unknown as MessagePort;
 }
 
-function lockedKeeper(server: string, store: SessionStore, locks: FakeLocks, WebSocket = Ws) {
+/** Tabs with a page open somewhere (on another keeper), as the page locks would tell. */
+class OpenTabs {
+  readonly open = new Set<string>();
+  readonly #waiting = new Map<string, () => void>();
+  readonly watch = (tabId: string, expire: () => void) => {
+    if (this.open.has(tabId)) this.#waiting.set(tabId, expire);
+    else expire();
+  };
+  close(tabId: string): void {
+    this.open.delete(tabId);
+    this.#waiting.get(tabId)?.();
+    this.#waiting.delete(tabId);
+  }
+}
+
+function lockedKeeper(server: string, store: SessionStore, locks: FakeLocks, WebSocket = Ws, openTabs = new OpenTabs()) {
   const config = { server };
   const lock = new RecordLock(recordLockName(server), () => true, locks as unknown as LockManager);
   const keeper = new Keeper({ config, store: lockedStore(store, lock), liveness: () => {}, tabGraceMs: 0,
-    logger: quietLogger(), WebSocket });
+    logger: quietLogger(), WebSocket, unseenTab: openTabs.watch });
   return { keeper, lock };
 }
 
@@ -80,7 +95,7 @@ describe('record lock', () => {
     assert.equal(second.held, true);
   });
 
-  it('a second keeper does not claim while the first holds the session; when the first dies it claims it and keeps the handles of tabs it never saw', async () => {
+  it('a second keeper does not claim while the first holds the session; when the first dies it claims it and keeps the handles of tabs still open', async () => {
     const store = memoryStore();
     const locks = new FakeLocks();
     const proxy = await startFaultProxy(janus().ports.ws);
@@ -92,11 +107,15 @@ describe('record lock', () => {
         super(url.replace(proxy.via(janus().wsUrl), janus().wsUrl), protocols);
       }
     } as unknown as WebSocketConstructor;
-    const b = lockedKeeper(proxy.via(janus().wsUrl), store, locks, direct);
+    const openTabs = new OpenTabs();
+    const b = lockedKeeper(proxy.via(janus().wsUrl), store, locks, direct, openTabs);
     try {
       a.keeper.tabs.add('tab-a', 'lock-a', fakePort());
+      a.keeper.tabs.add('tab-c', 'lock-c', fakePort());
       const { sessionId } = await a.keeper.create();
       const { handleId } = await a.keeper.attach('tab-a', ECHO);
+      const closed = await a.keeper.attach('tab-c', ECHO);
+      openTabs.open.add('tab-a'); // tab-a's page lives on (it will say hello to the new keeper); tab-c closed meanwhile
 
       b.keeper.tabs.add('tab-b', 'lock-b', fakePort());
       let bSettled = false;
@@ -112,7 +131,8 @@ describe('record lock', () => {
       locks.kill(recordLockName(proxy.via(janus().wsUrl)));
       assert.deepEqual(await bCreate, { sessionId, reclaimed: true });
       await b.keeper.attach('tab-b', ECHO); // a round trip after the claim: any grace timer (0 ms) has run
-      assert.ok((await janus().listHandles(sessionId)).includes(handleId), "tab-a's handle is not detached by a keeper that never saw tab-a");
+      assert.ok((await janus().listHandles(sessionId)).includes(handleId), "tab-a's handle is kept while its page is open");
+      await waitFor("tab-c's handle detached: no page of it is open", async () => !(await janus().listHandles(sessionId)).includes(closed.handleId));
       b.keeper.tabs.add('tab-a', 'lock-a2', fakePort()); // tab-a reconnects to the new keeper
       assert.equal((await b.keeper.message('tab-a', handleId, { audio: true })).data['result'], 'ok');
       assert.deepEqual(await janus().listSessions(), [sessionId]);

@@ -4,6 +4,7 @@ import { relayNames } from '../bridge/relay.js';
 import { InvalidArgumentError, JanusKeeperError } from '../janus/index.js';
 import { checkConfig } from '../bridge/config.js';
 import { describeState } from '../bridge/debug.js';
+import { pageLockName, tabTag } from '../bridge/page-lock.js';
 import { VERSION } from '../bridge/version.js';
 import { withDeadline } from './deadline.js';
 import { KeeperClient } from './keeper-client.js';
@@ -54,8 +55,9 @@ export async function connect(options: ConnectOptions): Promise<KeeperClient> {
   const mode = options.mode ?? 'auto';
   const callTimeoutMs = options.callTimeoutMs ?? 20_000;
   const base = `${options.name ?? 'janus-keeper'}/v${WORKER_PROTOCOL_VERSION}`;
-  const lockName = `janus-keeper:page:${crypto.randomUUID()}`;
-  const hello: TabHello = { config, tabId: tabId(), lockName, version: VERSION };
+  const tab = tabId();
+  const lockName = pageLockName(await tabTag(tab).catch(() => undefined));
+  const hello: TabHello = { config, tabId: tab, lockName, version: VERSION };
   const sharedWorker = typeof SharedWorker !== 'undefined';
   if (mode === 'shared-worker' && !sharedWorker) {
     throw new JanusKeeperError('This browser has no SharedWorker (use mode "auto" for the leader-tab fallback)');

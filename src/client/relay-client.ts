@@ -183,6 +183,7 @@ export class RelayClient implements KeeperCalls {
   }
 
   #joined(state: KeeperState): void {
+    if (state.workerLock === undefined) return; // a hello said twice answers without it
     this.#workerLock = state.workerLock;
     this.onJoined(state);
   }

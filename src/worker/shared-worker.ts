@@ -7,13 +7,14 @@ import type { KeeperConfig, KeeperState, TabHello } from '../bridge/api.js';
 import { keeperKey } from '../bridge/config.js';
 import { relayNames } from '../bridge/relay.js';
 import { consoleLogger } from '../janus/index.js';
-import { TabEndpoint } from './endpoint.js';
+import { TabEndpoint, type KeeperLookup } from './endpoint.js';
 import { Keeper } from './keeper.js';
 import { offerHandover } from './handover.js';
 import { keeperWantsLock, lockedStore, RecordLock, recordLockName, releaseWhenIdle } from './record-lock.js';
 import { RelayServer } from './relay-server.js';
 import { indexedDbStore } from './store.js';
-import { holdWorkerLock } from './worker-lock.js';
+import { expireWhenPagesGone } from './unseen-tabs.js';
+import { holdWorkerLock, type HeldWorkerLock } from './worker-lock.js';
 
 // The DOM library has no SharedWorkerGlobalScope; this is the part used here.
 declare const self: {
@@ -35,21 +36,36 @@ function keeperFor(config: KeeperConfig): Keeper {
   const known = keepers.get(key);
   if (known) return known;
   const lock = new RecordLock(recordLockName(key), () => keeperWantsLock(keeper));
-  const keeper = new Keeper({ config, store: lockedStore(store, lock), logger: consoleLogger });
+  const keeper = new Keeper({ config, store: lockedStore(store, lock), logger: consoleLogger, unseenTab: expireWhenPagesGone });
   releaseWhenIdle(keeper, lock);
   offerHandover(keeper, lock);
   keepers.set(key, keeper);
   return keeper;
 }
 
-/** Tells each page the lock this worker holds for its life, so the page notices when it dies. */
+/** Tells each page a lock this worker holds for it, so the page notices when the worker dies. */
 class WatchedEndpoint extends TabEndpoint {
-  static workerLock: Promise<string | undefined> | undefined;
+  #workerLock: Promise<HeldWorkerLock | undefined> | undefined;
+
+  // `gone` is filled in once `this` exists: the page left, so its lock can go.
+  constructor(keeperFor: KeeperLookup, release: () => void = () => {}, gone = { run: () => {} }) {
+    super(keeperFor, () => {
+      gone.run();
+      release();
+    });
+    gone.run = () => void this.#workerLock?.then((lock) => lock?.release());
+  }
 
   override async hello(hello: TabHello, events: MessagePort): Promise<KeeperState> {
-    const workerLock = await (WatchedEndpoint.workerLock ??= holdWorkerLock());
-    const state = await super.hello(hello, events);
-    return workerLock === undefined ? state : { ...state, workerLock };
+    const lock = await (this.#workerLock ??= holdWorkerLock());
+    try {
+      const state = await super.hello(hello, events);
+      return lock === undefined ? state : { ...state, workerLock: lock.name };
+    } catch (error) {
+      lock?.release();
+      this.#workerLock = undefined;
+      throw error;
+    }
   }
 }
 

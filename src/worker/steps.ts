@@ -111,7 +111,7 @@ export class SessionSteps {
     }
   }
 
-  /** No tab left (or another keeper takes over): stop keepalives and leave the session on Janus for its reclaim window. */
+  /** No tab left (or, with `cause`, another keeper takes over): stop keepalives, leave the session on Janus. */
   sleep(cause = 'no tab left'): void {
     const { machine, recovery } = this.#ctx;
     machine.bump('no tab left');
@@ -227,9 +227,7 @@ export class SessionSteps {
     session.on('disconnected', (error) => this.#onDisconnected(session, error));
     session.on('lost', (error) => this.#onLost(session, error));
     for (const doomed of handles.rebindAll(session)) void doomed.detach().catch(() => {});
-    // Owners this keeper never saw (adopted from the record: another keeper's tabs, or tabs still
-    // on their way back to a new worker) are not this keeper's to expire.
-    if (!standalone) for (const owner of handles.owners()) if (!tabs.isLive(owner) && tabs.hasSeen(owner)) tabs.expectBack(owner);
+    if (!standalone) for (const owner of handles.owners()) if (!tabs.isLive(owner)) tabs.expectBack(owner);
     void this.persist();
     machine.go('ready', how);
     if (session.reclaimed) this.#announceMissedEvents(session.id);

@@ -27,6 +27,11 @@ export interface TabRegistryOptions {
   onPagesChanged(): void;
   /** Grace timers (default: the system's). */
   clock?: Clock;
+  /**
+   * For a tab that never registered here (its handles came from the stored record): calls back
+   * once none of its pages is open anywhere, and only then does its grace period start.
+   */
+  unseenTab?: (tabId: string, expire: () => void) => void;
 }
 
 /**
@@ -58,11 +63,6 @@ export class TabRegistry {
     return this.isLive(tabId) || this.#graceTimers.has(tabId);
   }
 
-  /** A page of the tab registered with this keeper at some point. */
-  hasSeen(tabId: string): boolean {
-    return this.#seen.has(tabId);
-  }
-
   /** Registers a page of `tabId`; `onRemoved` runs once when it leaves (goodbye, or its lock came free). */
   add(tabId: string, lockName: string, events: MessagePort, onRemoved?: () => void): void {
     this.#seen.add(tabId);
@@ -86,6 +86,16 @@ export class TabRegistry {
 
   /** Lets a tab that has no live page come back within `ms`, else it is gone. */
   expectBack(tabId: string, ms = this.options.graceMs): void {
+    if (this.isLive(tabId) || this.#graceTimers.has(tabId)) return;
+    const { unseenTab } = this.options;
+    if (unseenTab && !this.#seen.has(tabId)) {
+      unseenTab(tabId, () => this.#seen.has(tabId) || this.#startGrace(tabId, ms));
+      return;
+    }
+    this.#startGrace(tabId, ms);
+  }
+
+  #startGrace(tabId: string, ms: number): void {
     if (this.isLive(tabId) || this.#graceTimers.has(tabId)) return;
     this.#graceTimers.set(tabId, this.#clock.setTimeout(() => {
       this.#graceTimers.delete(tabId);
