@@ -70,7 +70,11 @@ export class RelayClient implements KeeperCalls {
   state() { return this.#call<KeeperState>('state', []); }
   online() { return this.#call<void>('online', []); }
   destroy() { return this.#call<void>('destroy', []); }
-  goodbye() { return this.#call<void>('goodbye', []); }
+  /** The page leaves: the lock its leader's Worker held for it goes as it answers, which is no news. */
+  goodbye() {
+    this.#workerLock = undefined;
+    return this.#call<void>('goodbye', []);
+  }
 
   /** Stops listening; calls still pending are rejected. */
   close(): void {

@@ -87,8 +87,14 @@ export class SharedWorkerLink implements KeeperCalls {
   state() { return this.#call('state', (e) => e.state()); }
   online() { return this.#call('online', (e) => e.online()); }
   destroy() { return this.#call('destroy', (e) => e.destroy()); }
-  /** Without a worker (reconnecting) there is no one to tell: the page's lock says it all. */
-  goodbye() { return this.#callsOpen ? this.#call('goodbye', (e) => e.goodbye()) : Promise.resolve(); }
+  /**
+   * The page leaves: it stops watching first (the worker lets the page's lock go as it answers).
+   * Without a worker (reconnecting) there is no one to tell: the page's lock says it all.
+   */
+  goodbye() {
+    this.#stopWatch();
+    return this.#callsOpen ? this.#call('goodbye', (e) => e.goodbye()) : Promise.resolve();
+  }
 
   /** Lets the worker go; calls still pending reject with `DestroyedError`. */
   close(): void {
