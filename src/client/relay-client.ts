@@ -30,6 +30,8 @@ export class RelayClient implements KeeperCalls {
   #closed = false;
   /** This page had said hello to a leader that went away. */
   #rejoinNeeded = false;
+  #rejoining = false;
+  #rejoins = 0;
   readonly #view = new ReconnectView();
   /** Runs with each hello answer (the first and every one to a new leader). */
   onJoined: (state: KeeperState) => void = () => {};
@@ -103,6 +105,9 @@ export class RelayClient implements KeeperCalls {
   #send(id: number): void {
     const call = this.#pending.get(id);
     if (!call || this.#leaderId === undefined) return;
+    // While this page rejoins a new leader, only its hello and claim go out: the calls that waited
+    // follow on the claimed session.
+    if (this.#rejoining && call.method !== 'hello' && call.method !== 'create') return;
     call.sentTo = this.#leaderId;
     this.#post({ kind: 'call', from: this.pageId, to: this.#leaderId, id, method: call.method, args: call.args });
   }
@@ -169,6 +174,8 @@ export class RelayClient implements KeeperCalls {
 
   async #rejoin(hello: TabHello): Promise<void> {
     const hadSession = this.#lastSessionId !== undefined;
+    const rejoin = ++this.#rejoins;
+    this.#rejoining = true;
     try {
       const state = await this.#call<KeeperState>('hello', [hello]);
       this.#joined(state);
@@ -178,6 +185,11 @@ export class RelayClient implements KeeperCalls {
       if (hadSession && state.sessionId === undefined) await this.#call('create', []);
     } catch {
       // Reported through state events, or the next call's error.
+    } finally {
+      if (rejoin === this.#rejoins) {
+        this.#rejoining = false;
+        for (const [id, call] of this.#pending) if (call.sentTo === undefined) this.#send(id);
+      }
     }
   }
 
