@@ -128,6 +128,7 @@ test('two keepers on one record (a SharedWorker tab and a leader-mode tab): one 
 
   const second = await leader.evaluate(() => (window as any).keeper.create().then(() => 'created', (e: any) => e.name));
   expect(second).toBe('TimeoutError'); // it waits for the record lock the SharedWorker's keeper holds
+  expect(await leader.evaluate(() => (window as any).keeper.currentState.cause)).toMatch(/^waiting for the keeper that holds this session/);
   expect(await echo(shared, handleId)).toBe('ok'); // the first keeper still gets its answers and events
   expect(await janus.listSessions()).toEqual([sessionId]);
   expect(await janus.listHandles(sessionId)).toEqual([handleId]);

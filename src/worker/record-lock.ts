@@ -89,3 +89,10 @@ export function releaseWhenIdle(keeper: Keeper, lock: RecordLock): () => void {
 export function keeperWantsLock(keeper: Keeper): boolean {
   return keeper.tabs.pageCount > 0 || keeper.state !== 'idle';
 }
+
+export const WAITING_CAUSE = 'waiting for the keeper that holds this session (another tab or worker) to let it go';
+
+/** Tells the keeper's tabs why their calls wait (the next real state change replaces it). */
+export function tellWaiting(keeper: Keeper): void {
+  keeper.tabs.broadcast((tabId) => ({ type: 'state', state: { ...keeper.snapshot(tabId), cause: WAITING_CAUSE } }));
+}

@@ -10,7 +10,7 @@ import { consoleLogger } from '../janus/index.js';
 import { TabEndpoint, type KeeperLookup } from './endpoint.js';
 import { Keeper } from './keeper.js';
 import { offerHandover } from './handover.js';
-import { keeperWantsLock, lockedStore, RecordLock, recordLockName, releaseWhenIdle } from './record-lock.js';
+import { keeperWantsLock, lockedStore, RecordLock, recordLockName, releaseWhenIdle, tellWaiting } from './record-lock.js';
 import { RelayServer } from './relay-server.js';
 import { indexedDbStore } from './store.js';
 import { expireWhenPagesGone } from './unseen-tabs.js';
@@ -39,6 +39,11 @@ function keeperFor(config: KeeperConfig): Keeper {
   const keeper = new Keeper({ config, store: lockedStore(store, lock), logger: consoleLogger, unseenTab: expireWhenPagesGone });
   releaseWhenIdle(keeper, lock);
   offerHandover(keeper, lock);
+  const askHandover = lock.onWait;
+  lock.onWait = () => {
+    askHandover();
+    tellWaiting(keeper);
+  };
   keepers.set(key, keeper);
   return keeper;
 }
