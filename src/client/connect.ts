@@ -1,4 +1,4 @@
-import type { KeeperConfig, KeeperEndpoint, KeeperMode, KeeperState, TabHello } from '../bridge/api.js';
+import type { KeeperConfig, KeeperMode, TabHello } from '../bridge/api.js';
 import { installErrorTransfer } from '../bridge/errors.js';
 import { relayNames } from '../bridge/relay.js';
 import { InvalidArgumentError, JanusKeeperError } from '../janus/index.js';
@@ -6,7 +6,6 @@ import { checkConfig } from '../bridge/config.js';
 import { describeState } from '../bridge/debug.js';
 import { pageLockName, tabTag } from '../bridge/page-lock.js';
 import { VERSION } from '../bridge/version.js';
-import { withDeadline } from './deadline.js';
 import { KeeperClient } from './keeper-client.js';
 import { Leadership } from './leader.js';
 import { watchNetwork } from './page-listeners.js';
@@ -114,8 +113,8 @@ async function viaLeader(workerUrl: string | URL, base: string, hello: TabHello,
     else console.warn(`[janus-keeper] ${error.message}`);
   });
   releases.push(() => relay.close(), () => leadership.stop());
-  // The leader's Worker holds a lock for its life: every tab learns at once that it died, and the
-  // leader tab starts a new one (a leader tab that closed hands over through the election instead).
+  // The leader's Worker holds a lock for each page until it dies: every tab learns at once that it
+  // died, and the leader tab starts a new one (a leader tab that closed hands over through the election).
   let stopWatch: () => void = () => {};
   relay.onJoined = (state) => {
     stopWatch();

@@ -35,7 +35,7 @@ export class RelayClient implements KeeperCalls {
   readonly #view = new ReconnectView();
   /** Runs with each hello answer (the first and every one to a new leader). */
   onJoined: (state: KeeperState) => void = () => {};
-  /** The lock the current leader's Worker holds for its life. */
+  /** The lock the current leader's Worker holds for this page while it lives. */
   #workerLock: string | undefined;
 
   constructor(

@@ -1,8 +1,8 @@
 // The page's link to the keeper's SharedWorker, kept across the worker's death: the worker holds
-// a Web Lock for its life, and when the page gets it the worker is gone (closed by the browser,
-// crashed, restarted by WebKit). The link then opens the worker again under the same name and
-// URL, says hello again with the same tab, and the new keeper claims the stored session. Calls
-// that were in flight settle: safe ones are sent again, the others reject with `TransportError`.
+// a Web Lock for the page while it lives, and when the page gets it the worker is gone (closed
+// by the browser, crashed, restarted by WebKit). The link then opens the worker again under the
+// same name and URL, says hello again with the same tab, and the new keeper claims the stored
+// session. Calls in flight settle: safe ones are sent again, the others reject with `TransportError`.
 import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import type { KeeperCalls, KeeperEndpoint, KeeperState, TabEvent, TabHello } from '../bridge/api.js';
 import { VERSION, VersionMismatchError } from '../bridge/version.js';

@@ -1,6 +1,6 @@
-// The page watches the worker that runs its keeper: that worker holds a Web Lock for its life
-// (`workerLock` in the hello answer), and a request queued for it is granted exactly when the
-// worker is gone. While the page reconnects, what the new keeper says on its way up (idle,
+// The page watches the worker that runs its keeper: that worker holds a Web Lock for the page
+// while it lives (`workerLock` in the hello answer), and a request queued for it is granted
+// exactly when the worker is gone. While the page reconnects, what the new keeper says on its way up (idle,
 // connecting) reads as `reconnecting`, and the handles hear `missed-events` once it is ready.
 import type { KeeperState, TabEvent } from '../bridge/api.js';
 
