@@ -4,7 +4,8 @@
 // same name and URL, says hello again with the same tab, and the new keeper claims the stored
 // session. Calls in flight settle: safe ones are sent again, the others reject with `TransportError`.
 import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
-import type { KeeperCalls, KeeperEndpoint, KeeperState, TabEvent, TabHello } from '../bridge/api.js';
+import type { KeeperCalls, KeeperEndpoint, KeeperState, PageNotice, TabEvent, TabHello } from '../bridge/api.js';
+import { isCallReply, PortCaller, type CallMethod } from '../bridge/port-calls.js';
 import { VERSION, VersionMismatchError } from '../bridge/version.js';
 import { DestroyedError, TimeoutError, TransportError } from '../janus/index.js';
 import { withDeadline } from './deadline.js';
@@ -20,13 +21,17 @@ export interface SharedWorkerLinkOptions {
 }
 
 interface Connection {
+  /** Comlink, for `hello` only. */
   endpoint: Remote<KeeperEndpoint>;
+  /** Every call after `hello`, on the tab's own port (the lean protocol of bridge/port-calls). */
+  caller: PortCaller;
+  port: MessagePort;
   release(): void;
 }
 
 interface Call {
-  method: keyof KeeperCalls;
-  invoke(endpoint: Remote<KeeperEndpoint>): Promise<unknown>;
+  method: CallMethod;
+  args: unknown[];
   resolve(value: unknown): void;
   reject(error: Error): void;
   timer: ReturnType<typeof setTimeout>;
@@ -60,7 +65,12 @@ export class SharedWorkerLink implements KeeperCalls {
   /** Set when no worker of this version can be had any more (see `#giveUp`). */
   #broken: Error | undefined;
 
-  constructor(private readonly options: SharedWorkerLinkOptions) {}
+  constructor(private readonly options: SharedWorkerLinkOptions) {
+    // What the page tells the keeper on its event port (`leaving` on pagehide) goes to the worker of now.
+    this.#ports.port2.onmessage = (message: MessageEvent<PageNotice>) => {
+      if (message.data?.type === 'leaving') this.#connection?.port.postMessage(message.data);
+    };
+  }
 
   /** The keeper's events for this page; the same port across reconnections. */
   get events(): MessagePort {
@@ -78,22 +88,22 @@ export class SharedWorkerLink implements KeeperCalls {
     return state;
   }
 
-  create(...args: Parameters<KeeperCalls['create']>) { return this.#call('create', (e) => e.create(...args)); }
-  attach(...args: Parameters<KeeperCalls['attach']>) { return this.#call('attach', (e) => e.attach(...args)); }
-  message(...args: Parameters<KeeperCalls['message']>) { return this.#call('message', (e) => e.message(...args)); }
-  trickle(...args: Parameters<KeeperCalls['trickle']>) { return this.#call('trickle', (e) => e.trickle(...args)); }
-  hangup(...args: Parameters<KeeperCalls['hangup']>) { return this.#call('hangup', (e) => e.hangup(...args)); }
-  detach(...args: Parameters<KeeperCalls['detach']>) { return this.#call('detach', (e) => e.detach(...args)); }
-  state() { return this.#call('state', (e) => e.state()); }
-  online() { return this.#call('online', (e) => e.online()); }
-  destroy() { return this.#call('destroy', (e) => e.destroy()); }
+  create(...args: Parameters<KeeperCalls['create']>) { return this.#call<ReturnType<KeeperCalls['create']>>('create', args); }
+  attach(...args: Parameters<KeeperCalls['attach']>) { return this.#call<ReturnType<KeeperCalls['attach']>>('attach', args); }
+  message(...args: Parameters<KeeperCalls['message']>) { return this.#call<ReturnType<KeeperCalls['message']>>('message', args); }
+  trickle(...args: Parameters<KeeperCalls['trickle']>) { return this.#call<Promise<void>>('trickle', args); }
+  hangup(...args: Parameters<KeeperCalls['hangup']>) { return this.#call<Promise<void>>('hangup', args); }
+  detach(...args: Parameters<KeeperCalls['detach']>) { return this.#call<Promise<void>>('detach', args); }
+  state() { return this.#call<ReturnType<KeeperCalls['state']>>('state', []); }
+  online() { return this.#call<Promise<void>>('online', []); }
+  destroy() { return this.#call<Promise<void>>('destroy', []); }
   /**
    * The page leaves: it stops watching first (the worker lets the page's lock go as it answers).
    * Without a worker (reconnecting) there is no one to tell: the page's lock says it all.
    */
   goodbye() {
     this.#stopWatch();
-    return this.#callsOpen ? this.#call('goodbye', (e) => e.goodbye()) : Promise.resolve();
+    return this.#callsOpen ? this.#call<Promise<void>>('goodbye', []) : Promise.resolve();
   }
 
   /** Lets the worker go; calls still pending reject with `DestroyedError`. */
@@ -113,10 +123,14 @@ export class SharedWorkerLink implements KeeperCalls {
     const load = watchWorkerLoad(worker, workerUrl);
     const endpoint = wrap<KeeperEndpoint>(worker.port);
     const channel = new MessageChannel();
+    const caller = new PortCaller(channel.port1);
     const connection: Connection = {
       endpoint,
+      caller,
+      port: channel.port1,
       release: () => {
         load.stop();
+        caller.close();
         channel.port1.close();
         endpoint[releaseProxy]();
         worker.port.close();
@@ -126,8 +140,10 @@ export class SharedWorkerLink implements KeeperCalls {
       const answer = endpoint.hello(hello, transfer(channel.port2, [channel.port2]));
       const state = checkWorkerVersion(await withDeadline(Promise.race([answer, load.failed]), timeoutMs, 'connect'));
       load.stop();
-      channel.port1.onmessage = (message: MessageEvent<TabEvent>) => {
-        if (this.#connection === connection) this.#post(message.data);
+      channel.port1.onmessage = (message: MessageEvent<unknown>) => {
+        const data = message.data;
+        if (isCallReply(data)) caller.receive(data);
+        else if (this.#connection === connection) this.#post(data as TabEvent);
       };
       return { connection, state };
     } catch (error) {
@@ -146,7 +162,7 @@ export class SharedWorkerLink implements KeeperCalls {
     if (again && hadSession && state.sessionId === undefined) {
       // The new keeper starts empty: every tab asks it to claim the stored session (it makes one
       // claim), before the calls that waited, so they run on the session they were made for.
-      await withDeadline(connection.endpoint.create(), this.options.callTimeoutMs, 'create').catch(() => {});
+      await withDeadline(connection.caller.call('create', []), this.options.callTimeoutMs, 'create').catch(() => {});
     }
     if (this.#closed || this.#connection !== connection) return;
     this.#callsOpen = true;
@@ -208,7 +224,8 @@ export class SharedWorkerLink implements KeeperCalls {
     if (last) this.#post({ type: 'state', state: { ...last, state: 'lost', cause: `${error.message} (reload this page)` } });
   }
 
-  #call<T>(method: keyof KeeperCalls, invoke: (endpoint: Remote<KeeperEndpoint>) => Promise<T>): Promise<T> {
+  #call<R extends Promise<unknown>>(method: CallMethod, args: unknown[]): R {
+    type T = Awaited<R>;
     return new Promise<T>((resolve, reject) => {
       if (this.#closed || this.#broken) {
         reject(this.#broken ?? new DestroyedError(`${method}: the page closed its connection to the keeper`));
@@ -216,21 +233,21 @@ export class SharedWorkerLink implements KeeperCalls {
       }
       const { callTimeoutMs } = this.options;
       const call: Call = {
-        method, invoke, resolve: resolve as (value: unknown) => void, reject, sentOn: undefined, retried: false,
+        method, args, resolve: resolve as (value: unknown) => void, reject, sentOn: undefined, retried: false,
         // A call that waited out its deadline for a new worker is never sent late.
         timer: setTimeout(() => this.#settle(call, () => reject(new TimeoutError(
           `${method}: the keeper did not answer within ${callTimeoutMs} ms`, callTimeoutMs))), callTimeoutMs),
       };
       this.#pending.add(call);
       this.#send(call);
-    });
+    }) as R;
   }
 
   #send(call: Call): void {
     const connection = this.#connection;
     if (!connection || !this.#callsOpen) return;
     call.sentOn = connection;
-    call.invoke(connection.endpoint).then(
+    connection.caller.call(call.method, call.args).then(
       (value) => { if (call.sentOn === connection) this.#settle(call, () => call.resolve(value)); },
       (error: Error) => { if (call.sentOn === connection) this.#settle(call, () => call.reject(error)); },
     );
