@@ -65,8 +65,8 @@ describe('relay client', () => {
     next.announce();
     await assert.rejects(message, (error: unknown) => error instanceof LeaderGoneError && error instanceof TransportError);
     assert.equal((await state).sessionId, 7);
-    await until(() => next.calls.includes('create'));
-    assert.deepEqual(next.calls.slice(0, 2), ['hello', 'state']); // hello first, then what waited
+    await until(() => next.calls.includes('state'));
+    assert.deepEqual(next.calls.slice(0, 3), ['hello', 'create', 'state']); // hello, the claim, then what waited
   });
 
   it('a call with no leader at all times out instead of hanging', async () => {

@@ -71,6 +71,11 @@ export interface KeeperState {
   stats: KeeperStats;
   /** The keeper worker's janus-keeper version, on the state `hello` returns. */
   version?: string;
+  /**
+   * On the state `hello` returns: a Web Lock the keeper's worker holds for its whole life, so a
+   * page that queues for it learns at once when that worker is gone.
+   */
+  workerLock?: string;
 }
 
 export interface KeeperStats {

@@ -1,17 +1,18 @@
-import { releaseProxy, transfer, wrap } from 'comlink';
-import type { KeeperConfig, KeeperEndpoint, KeeperMode, KeeperState, TabHello } from '../bridge/api.js';
+import type { KeeperConfig, KeeperMode, TabHello } from '../bridge/api.js';
 import { installErrorTransfer } from '../bridge/errors.js';
 import { relayNames } from '../bridge/relay.js';
 import { InvalidArgumentError, JanusKeeperError } from '../janus/index.js';
 import { checkConfig } from '../bridge/config.js';
 import { describeState } from '../bridge/debug.js';
-import { VERSION, VersionMismatchError } from '../bridge/version.js';
-import { withDeadline } from './deadline.js';
+import { pageLockName, tabTag } from '../bridge/page-lock.js';
+import { VERSION } from '../bridge/version.js';
 import { KeeperClient } from './keeper-client.js';
 import { Leadership } from './leader.js';
 import { watchNetwork } from './page-listeners.js';
 import { RelayClient } from './relay-client.js';
-import { watchWorkerLoad, WorkerLoadError } from './worker-load.js';
+import { checkWorkerVersion, SharedWorkerLink } from './shared-worker-link.js';
+import { WorkerLoadError } from './worker-load.js';
+import { watchWorkerLock } from './worker-watch.js';
 
 /** `auto`: a SharedWorker where there is one, else the leader-tab fallback. */
 export type ConnectMode = 'auto' | 'shared-worker' | 'leader';
@@ -53,8 +54,9 @@ export async function connect(options: ConnectOptions): Promise<KeeperClient> {
   const mode = options.mode ?? 'auto';
   const callTimeoutMs = options.callTimeoutMs ?? 20_000;
   const base = `${options.name ?? 'janus-keeper'}/v${WORKER_PROTOCOL_VERSION}`;
-  const lockName = `janus-keeper:page:${crypto.randomUUID()}`;
-  const hello: TabHello = { config, tabId: tabId(), lockName, version: VERSION };
+  const tab = tabId();
+  const lockName = pageLockName(await tabTag(tab).catch(() => undefined));
+  const hello: TabHello = { config, tabId: tab, lockName, version: VERSION };
   const sharedWorker = typeof SharedWorker !== 'undefined';
   if (mode === 'shared-worker' && !sharedWorker) {
     throw new JanusKeeperError('This browser has no SharedWorker (use mode "auto" for the leader-tab fallback)');
@@ -73,31 +75,19 @@ export async function connect(options: ConnectOptions): Promise<KeeperClient> {
   return client;
 }
 
-/** A worker of another janus-keeper version (a stale copy after an upgrade) is refused. */
-function checkWorkerVersion(state: KeeperState): KeeperState {
-  if (state.version !== VERSION) throw new VersionMismatchError(VERSION, state.version);
-  return state;
-}
-
 async function viaSharedWorker(options: ConnectOptions, base: string, hello: TabHello, callTimeoutMs: number,
   releases: Array<() => void>, releaseAll: () => void) {
   const extendedLifetime = options.extendedLifetime ?? true;
   const name = `${base}${extendedLifetime ? '/extended' : ''}`;
-  const worker = new SharedWorker(options.workerUrl, { name, type: 'module', extendedLifetime } as WorkerOptions);
-  const load = watchWorkerLoad(worker, options.workerUrl);
-  const endpoint = wrap<KeeperEndpoint>(worker.port);
-  releases.push(() => worker.port.close(), () => endpoint[releaseProxy](), load.stop);
-  const channel = new MessageChannel();
+  const link = new SharedWorkerLink({ workerUrl: options.workerUrl, name, extendedLifetime, hello, callTimeoutMs });
+  releases.push(() => link.close());
   try {
     const lock = holdLock(hello.lockName);
     releases.push(() => void lock.then((release) => release()));
-    await Promise.race([lock, load.failed]);
-    const answer = endpoint.hello(hello, transfer(channel.port2, [channel.port2]));
-    const state = checkWorkerVersion(await withDeadline(Promise.race([answer, load.failed]), callTimeoutMs, 'connect'));
-    load.stop();
-    return new KeeperClient(endpoint, channel.port1, state, callTimeoutMs, releaseAll, () => 'shared-worker');
+    await lock;
+    const state = await link.open();
+    return new KeeperClient(link, link.events, state, callTimeoutMs, releaseAll, () => 'shared-worker');
   } catch (error) {
-    channel.port1.close();
     releaseAll();
     throw error;
   }
@@ -123,6 +113,19 @@ async function viaLeader(workerUrl: string | URL, base: string, hello: TabHello,
     else console.warn(`[janus-keeper] ${error.message}`);
   });
   releases.push(() => relay.close(), () => leadership.stop());
+  // The leader's Worker holds a lock for each page until it dies: every tab learns at once that it
+  // died, and the leader tab starts a new one (a leader tab that closed hands over through the election).
+  let stopWatch: () => void = () => {};
+  relay.onJoined = (state) => {
+    stopWatch();
+    const workerLock = state.workerLock;
+    const ownWorker = leadership.worker; // only the leader's own Worker answers its hello
+    stopWatch = watchWorkerLock(workerLock, () => {
+      if (ownWorker) leadership.restart(ownWorker);
+      if (workerLock) relay.workerGone(workerLock);
+    });
+  };
+  releases.push(() => stopWatch());
   try {
     releases.push(await holdLock(hello.lockName));
     leadership.start();

@@ -28,10 +28,26 @@ export class Leadership {
     navigator.locks.request(this.lockName, { signal: this.#abort.signal }, () => new Promise<void>((release) => {
       this.#release = release;
       this.onLead();
-      this.#worker = new Worker(this.workerUrl, { type: 'module', name: this.workerName });
-      this.#worker.addEventListener('error', (event) =>
-        this.onError(new JanusKeeperError(`the keeper's leader Worker failed: ${event.message || 'could not start'}`)));
+      this.#startWorker();
     })).catch(() => {}); // aborted by stop(): this tab left the queue
+  }
+
+  /** The Worker this tab runs now (an opaque token for `restart`), if it leads. */
+  get worker(): object | undefined {
+    return this.#worker;
+  }
+
+  /** This tab leads but its Worker `dead` died (crashed, closed): a new one, which the tabs say hello to. */
+  restart(dead: object): void {
+    if (!this.#worker || this.#worker !== dead) return;
+    this.#worker.terminate();
+    this.#startWorker();
+  }
+
+  #startWorker(): void {
+    this.#worker = new Worker(this.workerUrl, { type: 'module', name: this.workerName });
+    this.#worker.addEventListener('error', (event) =>
+      this.onError(new JanusKeeperError(`the keeper's leader Worker failed: ${event.message || 'could not start'}`)));
   }
 
   /** Leaves the queue, or stops leading: the next tab in line takes over. */

@@ -5,6 +5,7 @@ import { deserializeError, type SerializedKeeperError } from '../bridge/errors.j
 import { asRelayMessage, LeaderGoneError, RETRYABLE_METHODS, type RelayMessage, type RelayMethod,
   type RelayRequest } from '../bridge/relay.js';
 import { TimeoutError } from '../janus/index.js';
+import { ReconnectView } from './worker-watch.js';
 
 interface PendingCall {
   method: RelayMethod;
@@ -29,6 +30,13 @@ export class RelayClient implements KeeperCalls {
   #closed = false;
   /** This page had said hello to a leader that went away. */
   #rejoinNeeded = false;
+  #rejoining = false;
+  #rejoins = 0;
+  readonly #view = new ReconnectView();
+  /** Runs with each hello answer (the first and every one to a new leader). */
+  onJoined: (state: KeeperState) => void = () => {};
+  /** The lock the current leader's Worker holds for this page while it lives. */
+  #workerLock: string | undefined;
 
   constructor(
     private readonly channel: BroadcastChannel,
@@ -50,6 +58,8 @@ export class RelayClient implements KeeperCalls {
     const state = await this.#call<KeeperState>('hello', [hello]);
     this.#hello = hello;
     this.#lastSessionId = state.sessionId;
+    this.#view.filter({ type: 'state', state }); // the client has it as its first state
+    this.#joined(state);
     return state;
   }
 
@@ -62,7 +72,11 @@ export class RelayClient implements KeeperCalls {
   state() { return this.#call<KeeperState>('state', []); }
   online() { return this.#call<void>('online', []); }
   destroy() { return this.#call<void>('destroy', []); }
-  goodbye() { return this.#call<void>('goodbye', []); }
+  /** The page leaves: the lock its leader's Worker held for it goes as it answers, which is no news. */
+  goodbye() {
+    this.#workerLock = undefined;
+    return this.#call<void>('goodbye', []);
+  }
 
   /** Stops listening; calls still pending are rejected. */
   close(): void {
@@ -91,6 +105,9 @@ export class RelayClient implements KeeperCalls {
   #send(id: number): void {
     const call = this.#pending.get(id);
     if (!call || this.#leaderId === undefined) return;
+    // While this page rejoins a new leader, only its hello and claim go out: the calls that waited
+    // follow on the claimed session.
+    if (this.#rejoining && call.method !== 'hello' && call.method !== 'create') return;
     call.sentTo = this.#leaderId;
     this.#post({ kind: 'call', from: this.pageId, to: this.#leaderId, id, method: call.method, args: call.args });
   }
@@ -118,8 +135,7 @@ export class RelayClient implements KeeperCalls {
       }
       case 'event':
         if (message.to !== this.pageId || message.leaderId !== this.#leaderId) return;
-        if (message.event.type === 'state') this.#lastSessionId = message.event.state.sessionId;
-        this.#ports.port2.postMessage(message.event);
+        this.#deliver(message.event);
         break;
     }
   }
@@ -133,6 +149,8 @@ export class RelayClient implements KeeperCalls {
     if (this.#leaderId === undefined) return;
     this.#leaderId = undefined;
     this.#rejoinNeeded = this.#hello !== undefined;
+    const shown = this.#rejoinNeeded ? this.#view.begin() : undefined;
+    if (shown && !this.#closed) this.#ports.port2.postMessage(shown);
     for (const [id, call] of this.#pending) {
       if (call.sentTo === undefined) continue;
       if (RETRYABLE_METHODS.has(call.method) && !call.retried) {
@@ -156,19 +174,42 @@ export class RelayClient implements KeeperCalls {
 
   async #rejoin(hello: TabHello): Promise<void> {
     const hadSession = this.#lastSessionId !== undefined;
+    const rejoin = ++this.#rejoins;
+    this.#rejoining = true;
     try {
       const state = await this.#call<KeeperState>('hello', [hello]);
+      this.#joined(state);
       this.#deliver({ type: 'state', state });
       // The new leader's keeper starts empty: claim the stored session at once (every tab asks,
       // the keeper makes one claim), so Janus's reclaim window is never the limit.
       if (hadSession && state.sessionId === undefined) await this.#call('create', []);
     } catch {
       // Reported through state events, or the next call's error.
+    } finally {
+      if (rejoin === this.#rejoins) {
+        this.#rejoining = false;
+        for (const [id, call] of this.#pending) if (call.sentTo === undefined) this.#send(id);
+      }
     }
   }
 
+  /** The Worker that held `workerLock` died; ignored when this page already follows a newer one. */
+  workerGone(workerLock: string): void {
+    if (workerLock === this.#workerLock) this.leaderGone();
+  }
+
+  #joined(state: KeeperState): void {
+    if (state.workerLock === undefined) return; // a hello said twice answers without it
+    this.#workerLock = state.workerLock;
+    this.onJoined(state);
+  }
+
   #deliver(event: TabEvent): void {
-    this.#ports.port2.postMessage(event);
+    if (this.#closed) return;
+    for (const shown of this.#view.filter(event)) {
+      if (shown.type === 'state') this.#lastSessionId = shown.state.sessionId;
+      this.#ports.port2.postMessage(shown);
+    }
   }
 
   #post(message: RelayRequest): void {

@@ -16,6 +16,7 @@ import {
   type TrickleCandidate,
 } from '../janus/index.js';
 import { checkConfig } from '../bridge/config.js';
+import { serveCalls } from '../bridge/port-calls.js';
 import { VERSION, VersionMismatchError } from '../bridge/version.js';
 import type { Keeper } from './keeper.js';
 
@@ -50,6 +51,7 @@ export class TabEndpoint implements KeeperEndpoint {
       this.#keeper = undefined;
       this.release();
     });
+    serveCalls(events, this); // every call after hello comes on the tab's own port
     return { ...keeper.snapshot(this.#tabId), version: VERSION };
   }
 

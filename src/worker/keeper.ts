@@ -58,6 +58,12 @@ export interface KeeperOptions {
    */
   standalone?: boolean;
   liveness?: LivenessWatch;
+  /**
+   * When handles adopted from the stored record belong to a tab this keeper never saw: calls
+   * `expire` once that tab has no page open (the worker passes `expireWhenPagesGone`). Default: at
+   * once, so they go after the grace period like any absent tab's.
+   */
+  unseenTab?: (tabId: string, expire: () => void) => void;
   backoff?: BackoffPolicy;
   /** Replaces the full-jitter schedule of `backoff` (e.g. to compare schedules in a benchmark). */
   schedule?: RetrySchedule;
@@ -109,6 +115,7 @@ export class Keeper extends Emitter<KeeperEvents> {
       onTabGone: (tabId) => void this.#onTabGone(tabId),
       onPagesChanged: () => this.#publish(),
       clock,
+      ...(options.unseenTab ? { unseenTab: options.unseenTab } : {}),
     });
     this.#handles = new HandleTable({
       deliver: (owner, event) => this.#deliver(owner, event),
@@ -242,6 +249,14 @@ export class Keeper extends Emitter<KeeperEvents> {
    */
   destroy(): Promise<void> {
     return this.#steps.destroy();
+  }
+
+  /**
+   * Lets the session go without ending it, for another keeper to claim (an upgrade's handover):
+   * state `idle` with `cause`, the link closed, the session left on Janus for its reclaim window.
+   */
+  handOver(cause: string): void {
+    this.#steps.sleep(cause);
   }
 
   // --- tabs and handles ------------------------------------------------------------------------

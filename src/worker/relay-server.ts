@@ -30,6 +30,7 @@ export class RelayServer {
     private readonly channel: RelayChannel,
     private readonly keeperFor: KeeperLookup,
     private readonly liveness: LivenessWatch = webLocksLiveness,
+    private readonly endpointFor: (keeperFor: KeeperLookup) => TabEndpoint = (keeperFor) => new TabEndpoint(keeperFor),
   ) {
     channel.addEventListener('message', (event) => {
       const message = asRelayMessage(event.data);
@@ -72,7 +73,7 @@ export class RelayServer {
   #hello(from: string, hello: TabHello): Promise<unknown> {
     const known = this.#pages.get(from);
     if (known) return known.endpoint.state(); // said twice (it asked before it heard this leader)
-    const page: RelayedPage = { endpoint: new TabEndpoint(this.keeperFor), events: new MessageChannel() };
+    const page: RelayedPage = { endpoint: this.endpointFor(this.keeperFor), events: new MessageChannel() };
     page.events.port2.onmessage = (event: MessageEvent<TabEvent>) =>
       this.#post({ kind: 'event', leaderId: this.leaderId, to: from, event: event.data });
     this.#pages.set(from, page);

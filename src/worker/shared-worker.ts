@@ -3,14 +3,18 @@
 // (browsers without SharedWorker), the same keeper, reached by every tab over the BroadcastChannel relay.
 import { expose } from 'comlink';
 import { installErrorTransfer } from '../bridge/errors.js';
-import type { KeeperConfig } from '../bridge/api.js';
+import type { KeeperConfig, KeeperState, TabHello } from '../bridge/api.js';
 import { keeperKey } from '../bridge/config.js';
 import { relayNames } from '../bridge/relay.js';
 import { consoleLogger } from '../janus/index.js';
-import { TabEndpoint } from './endpoint.js';
+import { TabEndpoint, type KeeperLookup } from './endpoint.js';
 import { Keeper } from './keeper.js';
+import { offerHandover } from './handover.js';
+import { keeperWantsLock, lockedStore, RecordLock, recordLockName, releaseWhenIdle, tellWaiting } from './record-lock.js';
 import { RelayServer } from './relay-server.js';
 import { indexedDbStore } from './store.js';
+import { expireWhenPagesGone } from './unseen-tabs.js';
+import { holdWorkerLock, type HeldWorkerLock } from './worker-lock.js';
 
 // The DOM library has no SharedWorkerGlobalScope; this is the part used here.
 declare const self: {
@@ -23,15 +27,51 @@ installErrorTransfer();
 const store = indexedDbStore();
 const keepers = new Map<string, Keeper>();
 
-/** Tabs that ask for the same server, or the same list in the same order, share one keeper. */
+/**
+ * Tabs that ask for the same server, or the same list in the same order, share one keeper; it
+ * claims or creates only while it holds its record's lock (record-lock.ts).
+ */
 function keeperFor(config: KeeperConfig): Keeper {
   const key = keeperKey(config);
-  let keeper = keepers.get(key);
-  if (!keeper) {
-    keeper = new Keeper({ config, store, logger: consoleLogger });
-    keepers.set(key, keeper);
-  }
+  const known = keepers.get(key);
+  if (known) return known;
+  const lock = new RecordLock(recordLockName(key), () => keeperWantsLock(keeper));
+  const keeper = new Keeper({ config, store: lockedStore(store, lock), logger: consoleLogger, unseenTab: expireWhenPagesGone });
+  releaseWhenIdle(keeper, lock);
+  offerHandover(keeper, lock);
+  const askHandover = lock.onWait;
+  lock.onWait = () => {
+    askHandover();
+    tellWaiting(keeper);
+  };
+  keepers.set(key, keeper);
   return keeper;
+}
+
+/** Tells each page a lock this worker holds for it, so the page notices when the worker dies. */
+class WatchedEndpoint extends TabEndpoint {
+  #workerLock: Promise<HeldWorkerLock | undefined> | undefined;
+
+  // `gone` is filled in once `this` exists: the page left, so its lock can go.
+  constructor(keeperFor: KeeperLookup, release: () => void = () => {}, gone = { run: () => {} }) {
+    super(keeperFor, () => {
+      gone.run();
+      release();
+    });
+    gone.run = () => void this.#workerLock?.then((lock) => lock?.release());
+  }
+
+  override async hello(hello: TabHello, events: MessagePort): Promise<KeeperState> {
+    const lock = await (this.#workerLock ??= holdWorkerLock());
+    try {
+      const state = await super.hello(hello, events);
+      return lock === undefined ? state : { ...state, workerLock: lock.name };
+    } catch (error) {
+      lock?.release();
+      this.#workerLock = undefined;
+      throw error;
+    }
+  }
 }
 
 if (!('WorkerGlobalScope' in globalThis)) {
@@ -41,9 +81,10 @@ if (!('WorkerGlobalScope' in globalThis)) {
     const port = event.ports[0];
     // Once the page is gone, its port closes: its endpoint and Comlink's listener can be collected.
     // (After the reply to a goodbye has gone out: Comlink answers in a microtask.)
-    if (port) expose(new TabEndpoint(keeperFor, () => setTimeout(() => port.close(), 0)), port);
+    if (port) expose(new WatchedEndpoint(keeperFor, () => setTimeout(() => port.close(), 0)), port);
   });
 } else {
   // A dedicated Worker started by the leader tab; its name is the keeper's name.
-  new RelayServer(new BroadcastChannel(relayNames(self.name).channel), keeperFor);
+  new RelayServer(new BroadcastChannel(relayNames(self.name).channel), keeperFor, undefined,
+    (lookup) => new WatchedEndpoint(lookup));
 }

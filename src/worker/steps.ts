@@ -111,13 +111,13 @@ export class SessionSteps {
     }
   }
 
-  /** No tab left: stop keepalives and leave the session on Janus for its reclaim window. */
-  sleep(): void {
+  /** No tab left (or, with `cause`, another keeper takes over): stop keepalives, leave the session on Janus. */
+  sleep(cause = 'no tab left'): void {
     const { machine, recovery } = this.#ctx;
     machine.bump('no tab left');
     recovery.cancel();
     this.#recreate = undefined;
-    machine.go('idle', 'no tab left');
+    machine.go('idle', cause);
     this.#session?.close();
   }
 

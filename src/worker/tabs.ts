@@ -28,6 +28,11 @@ export interface TabRegistryOptions {
   onPagesChanged(): void;
   /** Grace timers (default: the system's). */
   clock?: Clock;
+  /**
+   * For a tab that never registered here (its handles came from the stored record): calls back
+   * once none of its pages is open anywhere, and only then does its grace period start.
+   */
+  unseenTab?: (tabId: string, expire: () => void) => void;
 }
 
 /**
@@ -37,6 +42,8 @@ export interface TabRegistryOptions {
 export class TabRegistry {
   readonly #pages = new Map<string, Page>();
   readonly #graceTimers = new Map<string, unknown>();
+  /** Every tab that said hello to this keeper (the others' handles came from a stored record). */
+  readonly #seen = new Set<string>();
   readonly #clock: Clock;
   /** Events for tabs inside their grace period, delivered when a page of theirs says hello. */
   readonly #held = new HeldEvents();
@@ -61,6 +68,7 @@ export class TabRegistry {
 
   /** Registers a page of `tabId`; `onRemoved` runs once when it leaves (goodbye, or its lock came free). */
   add(tabId: string, lockName: string, events: MessagePort, onRemoved?: () => void): void {
+    this.#seen.add(tabId);
     this.#clock.clearTimeout(this.#graceTimers.get(tabId));
     this.#graceTimers.delete(tabId);
     this.#pages.set(lockName, { tabId, lockName, events, onRemoved });
@@ -86,10 +94,22 @@ export class TabRegistry {
   /** Lets a tab that has no live page come back within `ms`, else it is gone. */
   expectBack(tabId: string, ms = this.options.graceMs): void {
     if (this.isLive(tabId) || this.#graceTimers.has(tabId)) return;
+    const { unseenTab } = this.options;
+    if (unseenTab && !this.#seen.has(tabId)) {
+      unseenTab(tabId, () => this.#seen.has(tabId) || this.#startGrace(tabId, ms));
+      return;
+    }
+    this.#startGrace(tabId, ms);
+  }
+
+  #startGrace(tabId: string, ms: number): void {
+    if (this.isLive(tabId) || this.#graceTimers.has(tabId)) return;
     this.#graceTimers.set(tabId, this.#clock.setTimeout(() => {
       this.#graceTimers.delete(tabId);
       this.#held.forget(tabId);
-      if (!this.isLive(tabId)) this.options.onTabGone(tabId);
+      if (this.isLive(tabId)) return;
+      this.#seen.delete(tabId);
+      this.options.onTabGone(tabId);
     }, ms));
   }
 

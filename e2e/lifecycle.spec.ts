@@ -1,0 +1,262 @@
+import type { Browser, Page } from '@playwright/test';
+import { expect, openKeeperPage, test } from './fixtures/test.js';
+
+const ECHO = 'janus.plugin.echotest';
+
+const create = (page: Page) => page.evaluate(() => (window as any).keeper.create()) as Promise<{ sessionId: number; reclaimed: boolean }>;
+const attachEcho = (page: Page) =>
+  page.evaluate((plugin) => (window as any).keeper.attach(plugin), ECHO) as Promise<{ handleId: number }>;
+const echo = (page: Page, handleId: number) =>
+  page.evaluate(async (id) => (await (window as any).keeper.message(id, { audio: true })).data.result, handleId);
+const stateOf = (page: Page) => page.evaluate(() => (window as any).keeper.state()) as Promise<any>;
+
+/** Records, in the page, when each state and missed-events arrives (page clock, epoch ms). */
+const recordTimes = (page: Page) => page.evaluate(() => {
+  const w = window as any;
+  w.timed = [];
+  w.keeper.on('state', (s: any) => w.timed.push({ at: Date.now(), type: 'state', state: s.state, sessionId: s.sessionId }));
+  w.keeper.on('missed-events', (e: any) => w.timed.push({ at: Date.now(), type: 'missed', handleIds: e.handleIds }));
+});
+const timesOf = (page: Page) => page.evaluate(() => (window as any).timed) as Promise<any[]>;
+
+/** Closes the keeper's SharedWorker as a browser that kills it does; resolves with when (epoch ms). */
+async function killSharedWorker(browser: Browser): Promise<number> {
+  const cdp = await browser.newBrowserCDPSession();
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  const workers = targetInfos.filter((target) => target.type === 'shared_worker');
+  expect(workers.length, 'the keeper runs in one SharedWorker').toBe(1);
+  const at = Date.now();
+  await cdp.send('Target.closeTarget', { targetId: workers[0]!.targetId });
+  await cdp.detach();
+  return at;
+}
+
+/** After the kill: the first `reconnecting` and the next `ready` on `sessionId`, as page times. */
+async function recovery(page: Page, sessionId: number) {
+  const recovered = (times: any[]) => times.some((t) => t.type === 'state' && t.state === 'ready'
+    && t.sessionId === sessionId && times.some((r) => r.state === 'reconnecting' && r.at <= t.at));
+  await expect.poll(async () => recovered(await timesOf(page)), { timeout: 10_000 }).toBe(true);
+  const times = await timesOf(page);
+  const reconnecting = times.find((t) => t.state === 'reconnecting')!;
+  const ready = times.find((t) => t.state === 'ready' && t.at >= reconnecting.at)!;
+  return { times, reconnecting, ready };
+}
+
+test('a SharedWorker killed under two tabs: both reconnect to a new one, on the same session, handles intact', async ({ context, janus, site, browser }) => {
+  const pages = await Promise.all([1, 2, 3].map(() => context.newPage()));
+  for (const page of pages) await openKeeperPage(page, site, { server: janus.wsUrl });
+  const { sessionId } = await create(pages[0]!);
+  await create(pages[1]!);
+  const { handleId } = await attachEcho(pages[0]!);
+  const closing = await attachEcho(pages[2]!);
+  for (const page of pages) await recordTimes(page);
+
+  const killedAt = await killSharedWorker(browser);
+  await pages.pop()!.close(); // a third tab closes while its keeper is gone: its handle goes, not the others'
+  const seen = await Promise.all(pages.map((page) => recovery(page, sessionId)));
+  for (const { times, reconnecting, ready } of seen) {
+    expect(reconnecting.sessionId).toBe(sessionId);
+    // Between the two, nothing but reconnecting: the new keeper's idle/connecting read as such.
+    expect(times.filter((t) => t.type === 'state' && t.at >= reconnecting.at && t.at < ready.at)
+      .every((t) => t.state === 'reconnecting')).toBe(true);
+    console.log(`[lifecycle] worker killed -> noticed ${reconnecting.at - killedAt} ms, -> ready ${ready.at - killedAt} ms`);
+  }
+  expect(seen[0]!.times.some((t) => t.type === 'missed' && t.handleIds.includes(handleId))).toBe(true);
+
+  expect((await stateOf(pages[0]!)).handles.map((h: any) => h.handleId)).toEqual([handleId]);
+  expect(await echo(pages[0]!, handleId)).toBe('ok');
+  expect((await stateOf(pages[1]!)).tabs).toBe(2);
+  expect(await janus.listSessions()).toEqual([sessionId]);
+  await expect.poll(() => janus.listHandles(sessionId), { timeout: 10_000 }).toEqual([handleId]);
+  expect(closing.handleId).not.toBe(handleId);
+});
+
+test('calls in flight when the worker dies settle: a message rejects with TransportError, a state is answered by the new worker', async ({ page, janus, wsProxy, site, browser }) => {
+  await openKeeperPage(page, site, { server: wsProxy.via(janus.wsUrl), options: JSON.stringify({ callTimeoutMs: 8_000 }) });
+  const { sessionId } = await create(page);
+  const { handleId } = await attachEcho(page);
+  wsProxy.setMode('blackhole'); // the message stays in flight
+  await page.evaluate((id) => {
+    const w = window as any;
+    w.outcome = w.keeper.message(id, { audio: true }).then(() => 'answered',
+      (e: any) => `${e instanceof w.lib.TransportError ? 'TransportError' : e.name}: ${e.message}`);
+  }, handleId);
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100))); // the call reaches the worker
+  await killSharedWorker(browser);
+  wsProxy.setMode('pass');
+  const during = page.evaluate(() => (window as any).keeper.state().then((s: any) => s.sessionId));
+  expect(await page.evaluate(() => (window as any).outcome)).toMatch(/^TransportError: message: the keeper's worker went away during the call; its outcome is unknown/);
+  await expect.poll(() => page.evaluate(() => (window as any).keeper.currentState.state), { timeout: 10_000 }).toBe('ready');
+  expect(await during).toBe(sessionId);
+  expect(await echo(page, handleId)).toBe('ok');
+});
+
+test("leader mode: the leader's Worker dies under its live tab: a new one, both tabs ready on the same session", async ({ context, janus, site }) => {
+  await context.addInitScript(() => {
+    delete (globalThis as any).SharedWorker;
+  });
+  const pages = [await context.newPage(), await context.newPage()];
+  for (const page of pages) await openKeeperPage(page, site, { server: janus.wsUrl });
+  expect(await Promise.all(pages.map((page) => page.evaluate(() => (window as any).keeper.mode)))).toEqual(['leader', 'follower']);
+  const { sessionId } = await create(pages[0]!);
+  const { handleId } = await attachEcho(pages[1]!);
+  for (const page of pages) await recordTimes(page);
+
+  const [leaderWorker] = pages[0]!.workers();
+  expect(leaderWorker, "the leader tab runs the keeper's Worker").toBeTruthy();
+  const killedAt = Date.now();
+  void leaderWorker!.evaluate(() => (self as any).close()).catch(() => {});
+  const seen = await Promise.all(pages.map((page) => recovery(page, sessionId)));
+  for (const { reconnecting, ready } of seen) {
+    console.log(`[lifecycle] leader Worker killed -> noticed ${reconnecting.at - killedAt} ms, -> ready ${ready.at - killedAt} ms`);
+  }
+  expect(seen[1]!.times.some((t) => t.type === 'missed' && t.handleIds.includes(handleId))).toBe(true);
+  expect(await echo(pages[1]!, handleId)).toBe('ok');
+  expect((await stateOf(pages[0]!)).tabs).toBe(2);
+  expect(await janus.listSessions()).toEqual([sessionId]);
+  expect(await janus.listHandles(sessionId)).toEqual([handleId]);
+});
+
+test('two keepers on one record (a SharedWorker tab and a leader-mode tab): one Janus session, the second waits and takes over when the first goes', async ({ context, janus, site }) => {
+  const shared = await context.newPage();
+  await openKeeperPage(shared, site, { server: janus.wsUrl });
+  const { sessionId } = await create(shared);
+  const { handleId } = await attachEcho(shared);
+  const leader = await context.newPage();
+  await openKeeperPage(leader, site, { server: janus.wsUrl, options: JSON.stringify({ mode: 'leader', callTimeoutMs: 2_000 }) });
+  expect(await leader.evaluate(() => (window as any).keeper.mode)).toBe('leader');
+
+  const second = await leader.evaluate(() => (window as any).keeper.create().then(() => 'created', (e: any) => e.name));
+  expect(second).toBe('TimeoutError'); // it waits for the record lock the SharedWorker's keeper holds
+  expect(await leader.evaluate(() => (window as any).keeper.currentState.cause)).toMatch(/^waiting for the keeper that holds this session/);
+  expect(await echo(shared, handleId)).toBe('ok'); // the first keeper still gets its answers and events
+  expect(await janus.listSessions()).toEqual([sessionId]);
+  expect(await janus.listHandles(sessionId)).toEqual([handleId]);
+  console.log(`[lifecycle] two keepers: ${(await janus.listSessions()).length} Janus session, owned by the SharedWorker's keeper`);
+
+  await recordTimes(leader);
+  await shared.close(); // its keeper lets the session go (idle, no tab left): the leader's keeper claims it
+  await expect.poll(() => leader.evaluate(() => (window as any).keeper.currentState.state), { timeout: 15_000 }).toBe('ready');
+  const state = await stateOf(leader);
+  expect([state.sessionId, state.stats.claims]).toEqual([sessionId, 1]);
+  expect(await janus.listSessions()).toEqual([sessionId]);
+});
+
+test.describe('upgrades', () => {
+  // The newer version: the same sources built as 99.0.0 (page bundle and worker, at their own URL).
+  let folder = '';
+  test.beforeAll(async () => {
+    const { build } = await import('esbuild');
+    const { mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    folder = await mkdtemp(join(tmpdir(), 'janus-keeper-next-'));
+    await build({
+      entryPoints: { 'janus-keeper': 'src/client/index.ts', 'keeper-worker': 'src/worker/shared-worker.ts' },
+      bundle: true, format: 'esm', target: 'es2022', platform: 'browser', outdir: folder, logLevel: 'warning',
+      define: { 'process.env.NODE_ENV': '"production"', __JANUS_KEEPER_VERSION__: '"99.0.0"' },
+    });
+  });
+  test.afterAll(async () => {
+    const { rm } = await import('node:fs/promises');
+    if (folder) await rm(folder, { recursive: true, force: true });
+  });
+
+  /** The e2e site, plus /next/ (the 99.0.0 build) and /swap/keeper-worker.js (whatever `swapped` says). */
+  async function serveVersions(swapped: { to: 'current' | 'missing' | 'next' }) {
+    const { readFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { serveStatic } = await import('./fixtures/static-server.js');
+    return serveStatic({ '/dist/': 'dist', '/e2e/pages/': 'e2e/pages', '/next/': folder }, 0, async (_request, response, path) => {
+      if (path !== '/swap/keeper-worker.js') return false;
+      if (swapped.to === 'missing') {
+        response.writeHead(404).end();
+        return true;
+      }
+      const file = swapped.to === 'next' ? join(folder, 'keeper-worker.js') : 'dist/browser/keeper-worker.js';
+      response.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-cache' }).end(await readFile(file));
+      return true;
+    });
+  }
+
+  test('an upgrade deployed while an old tab is open: the new version takes the same session over, the old tab is told to reload and finds its handle', async ({ context, janus }) => {
+    const site = await serveVersions({ to: 'current' });
+    try {
+      const old = await context.newPage();
+      await openKeeperPage(old, site, { server: janus.wsUrl });
+      const { sessionId } = await create(old);
+      const { handleId } = await attachEcho(old);
+      await recordTimes(old);
+
+      const next = await context.newPage();
+      const nextQuery = { server: janus.wsUrl, lib: '/next/janus-keeper.js', workerUrl: '/next/keeper-worker.js' };
+      await openKeeperPage(next, site, nextQuery);
+      expect(await create(next)).toEqual({ sessionId, reclaimed: true });
+      expect(await next.evaluate(() => (window as any).lib.VERSION)).toBe('99.0.0');
+      await expect.poll(async () => (await timesOf(old)).some((t) => t.state === 'idle'), { timeout: 5_000 }).toBe(true);
+      expect(await old.evaluate(() => (window as any).keeper.currentState.cause)).toMatch(/newer janus-keeper version: reload/);
+      const fresh = await attachEcho(next);
+      expect(await echo(next, fresh.handleId)).toBe('ok');
+      expect((await janus.listHandles(sessionId)).sort()).toEqual([handleId, fresh.handleId].sort()); // the old tab's kept
+
+      await old.goto(`${site.url}/e2e/pages/keeper.html?${new URLSearchParams(nextQuery)}`); // the old tab reloads
+      await old.waitForFunction(() => document.body.dataset.ready === 'true');
+      expect((await stateOf(old)).handles.map((h: any) => h.handleId)).toEqual([handleId]);
+      expect(await echo(old, handleId)).toBe('ok');
+      expect(await janus.listSessions()).toEqual([sessionId]);
+      console.log(`[lifecycle] upgrade: ${(await janus.listSessions()).length} Janus session, handed over to the new version, old tab's handle kept`);
+    } finally {
+      await site.close();
+    }
+  });
+
+  test('the worker dies and its URL no longer serves it: reconnecting while it does not load, lost (reload) once it serves another version', async ({ page, janus, browser }) => {
+    const swapped: { to: 'current' | 'missing' | 'next' } = { to: 'current' };
+    const site = await serveVersions(swapped);
+    try {
+      await openKeeperPage(page, site, { server: janus.wsUrl, workerUrl: '/swap/keeper-worker.js' });
+      await create(page);
+      const currentState = () => page.evaluate(() => (window as any).keeper.currentState) as Promise<any>;
+      swapped.to = 'missing';
+      await killSharedWorker(browser);
+      await expect.poll(async () => (await currentState()).cause ?? '', { timeout: 10_000 }).toMatch(/did not load/);
+      expect((await currentState()).state).toBe('reconnecting');
+      swapped.to = 'next';
+      await expect.poll(async () => (await currentState()).state, { timeout: 15_000 }).toBe('lost');
+      expect((await currentState()).cause).toMatch(/version mismatch.*reload this page/);
+      expect(await page.evaluate(() => (window as any).keeper.state().then(() => 'answered', (e: any) => e.name))).toBe('VersionMismatchError');
+    } finally {
+      await site.close();
+    }
+  });
+});
+
+// Not an assertion: `WORKER_KILL_RUNS=10 npx playwright test e2e/lifecycle.spec.ts -g measurement` prints the
+// median times from the SharedWorker's kill to two tabs noticing it and to their ready on the same session.
+test('worker killed: noticed and ready again (measurement)', async ({ context, janus, site, browser }) => {
+  const runs = Number(process.env['WORKER_KILL_RUNS'] ?? 0);
+  test.skip(!(runs > 0), 'set WORKER_KILL_RUNS to measure');
+  test.setTimeout(30_000 + runs * 10_000);
+  const pages = await Promise.all([1, 2].map(() => context.newPage()));
+  for (const page of pages) await openKeeperPage(page, site, { server: janus.wsUrl });
+  const { sessionId } = await create(pages[0]!);
+  await attachEcho(pages[1]!);
+  const noticed: number[] = [];
+  const ready: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    for (const page of pages) await recordTimes(page);
+    const killedAt = await killSharedWorker(browser);
+    for (const page of pages) {
+      const seen = await recovery(page, sessionId);
+      noticed.push(seen.reconnecting.at - killedAt);
+      ready.push(seen.ready.at - killedAt);
+    }
+    expect(await janus.listSessions()).toEqual([sessionId]);
+  }
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return (sorted[(sorted.length - 1) >> 1]! + sorted[sorted.length >> 1]!) / 2;
+  };
+  console.log(`worker killed, ${runs} runs x 2 tabs: noticed ms ${JSON.stringify(noticed)} median ${median(noticed)}; `
+    + `ready ms ${JSON.stringify(ready)} median ${median(ready)}`);
+});

@@ -1,0 +1,268 @@
+// The page's link to the keeper's SharedWorker, kept across the worker's death: the worker holds
+// a Web Lock for the page while it lives, and when the page gets it the worker is gone (closed
+// by the browser, crashed, restarted by WebKit). The link then opens the worker again under the
+// same name and URL, says hello again with the same tab, and the new keeper claims the stored
+// session. Calls in flight settle: safe ones are sent again, the others reject with `TransportError`.
+import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
+import type { KeeperCalls, KeeperEndpoint, KeeperState, PageNotice, TabEvent, TabHello } from '../bridge/api.js';
+import { isCallReply, PortCaller, type CallMethod } from '../bridge/port-calls.js';
+import { VERSION, VersionMismatchError } from '../bridge/version.js';
+import { DestroyedError, TimeoutError, TransportError } from '../janus/index.js';
+import { withDeadline } from './deadline.js';
+import { watchWorkerLoad, WorkerLoadError } from './worker-load.js';
+import { ReconnectView, watchWorkerLock } from './worker-watch.js';
+
+export interface SharedWorkerLinkOptions {
+  workerUrl: string | URL;
+  name: string;
+  extendedLifetime: boolean;
+  hello: TabHello;
+  callTimeoutMs: number;
+}
+
+interface Connection {
+  /** Comlink, for `hello` only. */
+  endpoint: Remote<KeeperEndpoint>;
+  /** Every call after `hello`, on the tab's own port (the lean protocol of bridge/port-calls). */
+  caller: PortCaller;
+  port: MessagePort;
+  release(): void;
+}
+
+interface Call {
+  method: CallMethod;
+  args: unknown[];
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  timer: ReturnType<typeof setTimeout>;
+  /** The connection it went out on; undefined while it waits for one. */
+  sentOn: Connection | undefined;
+  retried: boolean;
+}
+
+/** Calls whose effect is the same when sent twice (the keeper joins a create in flight). */
+const SAFE_AGAIN = new Set<keyof KeeperCalls>(['create', 'state', 'online']);
+/** A new worker may still be the dying one's name for a moment: its hello gets a short deadline. */
+const REHELLO_TIMEOUT_MS = 3_000;
+const RETRY_DELAYS_MS = [0, 250, 500, 1_000, 2_000, 4_000];
+
+export function checkWorkerVersion(state: KeeperState): KeeperState {
+  if (state.version !== VERSION) throw new VersionMismatchError(VERSION, state.version);
+  return state;
+}
+
+export class SharedWorkerLink implements KeeperCalls {
+  readonly #ports = new MessageChannel();
+  readonly #view = new ReconnectView();
+  readonly #pending = new Set<Call>();
+  /** The worker this page is on; its events are shown. */
+  #connection: Connection | undefined;
+  /** Calls go out on it (after a reconnection, once its claim has settled). */
+  #callsOpen = false;
+  #stopWatch: () => void = () => {};
+  #lastSessionId: number | undefined;
+  #closed = false;
+  /** Set when no worker of this version can be had any more (see `#giveUp`). */
+  #broken: Error | undefined;
+
+  constructor(private readonly options: SharedWorkerLinkOptions) {
+    // What the page tells the keeper on its event port (`leaving` on pagehide) goes to the worker of now.
+    this.#ports.port2.onmessage = (message: MessageEvent<PageNotice>) => {
+      if (message.data?.type === 'leaving') this.#connection?.port.postMessage(message.data);
+    };
+  }
+
+  /** The keeper's events for this page; the same port across reconnections. */
+  get events(): MessagePort {
+    return this.#ports.port1;
+  }
+
+  /** The first hello: rejects with `WorkerLoadError`, `VersionMismatchError` or `TimeoutError`. */
+  async open(): Promise<KeeperState> {
+    const { connection, state } = await this.#connect(this.options.callTimeoutMs);
+    if (this.#closed) {
+      connection.release();
+      throw new DestroyedError('connect: the page closed its connection to the keeper');
+    }
+    void this.#adopt(connection, state, false);
+    return state;
+  }
+
+  create(...args: Parameters<KeeperCalls['create']>) { return this.#call<ReturnType<KeeperCalls['create']>>('create', args); }
+  attach(...args: Parameters<KeeperCalls['attach']>) { return this.#call<ReturnType<KeeperCalls['attach']>>('attach', args); }
+  message(...args: Parameters<KeeperCalls['message']>) { return this.#call<ReturnType<KeeperCalls['message']>>('message', args); }
+  trickle(...args: Parameters<KeeperCalls['trickle']>) { return this.#call<Promise<void>>('trickle', args); }
+  hangup(...args: Parameters<KeeperCalls['hangup']>) { return this.#call<Promise<void>>('hangup', args); }
+  detach(...args: Parameters<KeeperCalls['detach']>) { return this.#call<Promise<void>>('detach', args); }
+  state() { return this.#call<ReturnType<KeeperCalls['state']>>('state', []); }
+  online() { return this.#call<Promise<void>>('online', []); }
+  destroy() { return this.#call<Promise<void>>('destroy', []); }
+  /**
+   * The page leaves: it stops watching first (the worker lets the page's lock go as it answers).
+   * Without a worker (reconnecting) there is no one to tell: the page's lock says it all.
+   */
+  goodbye() {
+    this.#stopWatch();
+    return this.#callsOpen ? this.#call<Promise<void>>('goodbye', []) : Promise.resolve();
+  }
+
+  /** Lets the worker go; calls still pending reject with `DestroyedError`. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#stopWatch();
+    this.#connection?.release();
+    this.#connection = undefined;
+    for (const call of this.#pending) this.#settle(call, () => call.reject(new DestroyedError(`${call.method}: the page closed its connection to the keeper`)));
+    this.#ports.port2.close();
+  }
+
+  async #connect(timeoutMs: number): Promise<{ connection: Connection; state: KeeperState }> {
+    const { workerUrl, name, extendedLifetime, hello } = this.options;
+    const worker = new SharedWorker(workerUrl, { name, type: 'module', extendedLifetime } as WorkerOptions);
+    const load = watchWorkerLoad(worker, workerUrl);
+    const endpoint = wrap<KeeperEndpoint>(worker.port);
+    const channel = new MessageChannel();
+    const caller = new PortCaller(channel.port1);
+    const connection: Connection = {
+      endpoint,
+      caller,
+      port: channel.port1,
+      release: () => {
+        load.stop();
+        caller.close();
+        channel.port1.close();
+        endpoint[releaseProxy]();
+        worker.port.close();
+      },
+    };
+    try {
+      const answer = endpoint.hello(hello, transfer(channel.port2, [channel.port2]));
+      const state = checkWorkerVersion(await withDeadline(Promise.race([answer, load.failed]), timeoutMs, 'connect'));
+      load.stop();
+      channel.port1.onmessage = (message: MessageEvent<unknown>) => {
+        const data = message.data;
+        if (isCallReply(data)) caller.receive(data);
+        else if (this.#connection === connection) this.#post(data as TabEvent);
+      };
+      return { connection, state };
+    } catch (error) {
+      connection.release();
+      throw error;
+    }
+  }
+
+  async #adopt(connection: Connection, state: KeeperState, again: boolean): Promise<void> {
+    const hadSession = this.#lastSessionId !== undefined;
+    if (again) this.#post({ type: 'state', state });
+    else this.#view.filter({ type: 'state', state }); // the client has it as its first state
+    this.#lastSessionId = state.sessionId;
+    this.#connection = connection;
+    this.#stopWatch = watchWorkerLock(state.workerLock, () => this.#gone(connection));
+    if (again && hadSession && state.sessionId === undefined) {
+      // The new keeper starts empty: every tab asks it to claim the stored session (it makes one
+      // claim), before the calls that waited, so they run on the session they were made for.
+      await withDeadline(connection.caller.call('create', []), this.options.callTimeoutMs, 'create').catch(() => {});
+    }
+    if (this.#closed || this.#connection !== connection) return;
+    this.#callsOpen = true;
+    for (const call of this.#pending) if (!call.sentOn) this.#send(call);
+  }
+
+  #gone(connection: Connection): void {
+    if (this.#closed || this.#connection !== connection) return;
+    this.#connection = undefined;
+    this.#callsOpen = false;
+    this.#stopWatch();
+    connection.release();
+    for (const call of this.#pending) {
+      if (call.sentOn !== connection) continue;
+      if (SAFE_AGAIN.has(call.method) && !call.retried) {
+        call.retried = true;
+        call.sentOn = undefined;
+      } else {
+        this.#settle(call, () => call.reject(new TransportError(
+          `${call.method}: the keeper's worker went away during the call; its outcome is unknown`)));
+      }
+    }
+    const shown = this.#view.begin();
+    if (shown) this.#ports.port2.postMessage(shown);
+    void this.#reconnect();
+  }
+
+  async #reconnect(): Promise<void> {
+    for (let attempt = 0; !this.#closed; attempt++) {
+      const delay = RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)]!;
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      if (this.#closed) return;
+      try {
+        const { connection, state } = await this.#connect(Math.min(REHELLO_TIMEOUT_MS, this.options.callTimeoutMs));
+        if (this.#closed) {
+          connection.release();
+          return;
+        }
+        await this.#adopt(connection, state, true);
+        return;
+      } catch (error) {
+        if (error instanceof VersionMismatchError) {
+          this.#giveUp(error); // the URL now serves another version: only a reload of the page helps
+          return;
+        }
+        // A worker that does not load (offline, redeployed) may load later: keep trying, and say why.
+        if (error instanceof WorkerLoadError && this.#view.last) {
+          this.#post({ type: 'state', state: { ...this.#view.last, state: 'reconnecting', cause: error.message } });
+        }
+      }
+    }
+  }
+
+  /** No worker of this page's version can be had: every call now rejects with `error`. */
+  #giveUp(error: Error): void {
+    this.#broken = error;
+    for (const call of this.#pending) this.#settle(call, () => call.reject(error));
+    const last = this.#view.last;
+    if (last) this.#post({ type: 'state', state: { ...last, state: 'lost', cause: `${error.message} (reload this page)` } });
+  }
+
+  #call<R extends Promise<unknown>>(method: CallMethod, args: unknown[]): R {
+    type T = Awaited<R>;
+    return new Promise<T>((resolve, reject) => {
+      if (this.#closed || this.#broken) {
+        reject(this.#broken ?? new DestroyedError(`${method}: the page closed its connection to the keeper`));
+        return;
+      }
+      const { callTimeoutMs } = this.options;
+      const call: Call = {
+        method, args, resolve: resolve as (value: unknown) => void, reject, sentOn: undefined, retried: false,
+        // A call that waited out its deadline for a new worker is never sent late.
+        timer: setTimeout(() => this.#settle(call, () => reject(new TimeoutError(
+          `${method}: the keeper did not answer within ${callTimeoutMs} ms`, callTimeoutMs))), callTimeoutMs),
+      };
+      this.#pending.add(call);
+      this.#send(call);
+    }) as R;
+  }
+
+  #send(call: Call): void {
+    const connection = this.#connection;
+    if (!connection || !this.#callsOpen) return;
+    call.sentOn = connection;
+    connection.caller.call(call.method, call.args).then(
+      (value) => { if (call.sentOn === connection) this.#settle(call, () => call.resolve(value)); },
+      (error: Error) => { if (call.sentOn === connection) this.#settle(call, () => call.reject(error)); },
+    );
+  }
+
+  #settle(call: Call, settle: () => void): void {
+    if (!this.#pending.delete(call)) return;
+    clearTimeout(call.timer);
+    settle();
+  }
+
+  #post(event: TabEvent): void {
+    for (const shown of this.#view.filter(event)) {
+      if (shown.type === 'state') this.#lastSessionId = shown.state.sessionId;
+      this.#ports.port2.postMessage(shown);
+    }
+  }
+}
