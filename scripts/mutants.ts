@@ -59,11 +59,11 @@ const MUTANTS: Mutant[] = [
     tests: ['test/several-servers.test.ts', ...SIM] },
   { id: 'no missed-events after a claim', file: 'src/worker/steps.ts',
     from: '    if (session.reclaimed) this.#announceMissedEvents(session.id);', to: '',
-    tests: ['test/several-servers.test.ts', ...SIM] },
+    tests: ['test/several-servers.test.ts', 'test/keeper-core.test.ts', ...SIM] },
   { id: 'no restore after a recreate', file: 'src/worker/steps.ts',
     from: '    if (restore) this.#restore(restore, session.id);', to: '', tests: ['test/keeper-node.test.ts', ...SIM] },
   { id: 'online() ignored', file: 'src/worker/steps.ts',
-    from: '    if (this.#job) return;\n    const cause', to: '    return;\n    const cause', tests: [...SIM] },
+    from: '    if (this.#job) return;\n    const cause', to: '    return;\n    const cause', tests: ['test/keeper-recovery.test.ts', ...SIM] },
   { id: 'attempt limit removed', file: 'src/worker/recovery.ts',
     from: '    for (let wait = this.#limit.waitMs(); wait > 0; wait = this.#limit.waitMs()) {', to: '    for (let wait = 0; wait > 0; wait = 0) {',
     tests: ['test/keeper-recovery.test.ts', 'test/core-units.test.ts', ...SIM] },
@@ -97,8 +97,11 @@ const MUTANTS: Mutant[] = [
   { id: 'a throwing listener breaks the emitter', file: 'src/janus/emitter.ts',
     from: '      } catch (error) {\n        reportListenerError(type, error);\n      }', to: '      } finally {\n      }',
     tests: ['test/core-units.test.ts'] },
-  { id: 'exponent not capped', file: 'src/worker/backoff.ts',
-    from: '  const exponent = Math.min(Math.max(0, steps), MAX_EXPONENT);', to: '  const exponent = Math.max(0, steps);', tests: ['test/schedule.test.ts'] },
+  { id: 'jitter clipped at the cap (a crowd in lockstep)', file: 'src/worker/backoff.ts',
+    from: '  return Math.floor(policy.floorMs + draw * (ceiling - policy.floorMs));',
+    to: '  return Math.min(policy.capMs, Math.floor(policy.floorMs + draw * 2 * (ceiling - policy.floorMs)));', tests: ['test/schedule.test.ts'] },
+  { id: 'a local cause waits the backoff', file: 'src/worker/backoff.ts',
+    from: "  if (cause === 'local') return 0;", to: '', tests: ['test/schedule.test.ts', 'test/keeper-recovery.test.ts'] },
 ];
 
 const root = fileURLToPath(new URL('..', import.meta.url));

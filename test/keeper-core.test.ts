@@ -125,16 +125,28 @@ describe('keeper core regressions against a real Janus', () => {
     await keeper.destroy();
   });
 
-  it('bug 10: detach() of a handle Janus already dropped (459) succeeds and forgets it', async () => {
-    const { keeper } = keeperOn(janus().wsUrl, { standalone: true });
-    const { sessionId } = await keeper.create();
-    const { handleId } = await keeper.attach('me', ECHO);
-    const answer = await rawRequest(janus().wsUrl, { janus: 'detach', session_id: sessionId, handle_id: handleId });
-    assert.equal(answer['janus'], 'success');
-    await keeper.detach('me', handleId);
-    assert.deepEqual(keeper.snapshot('me').handles, []);
-    await assert.rejects(keeper.message('me', handleId, {}), InvalidArgumentError);
-    await keeper.destroy();
+  it('bug 10: detach() of a handle Janus dropped while the link was down (459) succeeds and forgets it', async () => {
+    const proxy = await startFaultProxy(janus().ports.ws);
+    const { keeper } = keeperOn(proxy.via(janus().wsUrl), { standalone: true }, { backoff: { baseMs: 50, capMs: 100 } });
+    try {
+      const { sessionId } = await keeper.create();
+      const { handleId } = await keeper.attach('me', ECHO);
+      proxy.setMode('refuse');
+      proxy.reset();
+      await waitFor('reconnecting', () => keeper.state === 'reconnecting');
+      // Janus's `detached` event goes to no link: the keeper cannot know.
+      const answer = await rawRequest(janus().wsUrl, { janus: 'detach', session_id: sessionId, handle_id: handleId });
+      assert.equal(answer['janus'], 'success');
+      proxy.setMode('pass');
+      await waitFor('ready again', () => keeper.state === 'ready');
+      assert.deepEqual(keeper.snapshot('me').handles.map((h) => h.handleId), [handleId], 'still listed: nobody told it');
+      await keeper.detach('me', handleId);
+      assert.deepEqual(keeper.snapshot('me').handles, []);
+      await assert.rejects(keeper.message('me', handleId, {}), InvalidArgumentError);
+      await keeper.destroy();
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('bug 10: calls on a handle lost with its session throw DestroyedError', async () => {
@@ -155,7 +167,8 @@ describe('keeper core regressions against a real Janus', () => {
     const proxy = await startFaultProxy(janus().ports.ws);
     const { keeper } = keeperOn(proxy.via(janus().wsUrl), { tabGraceMs: 0 }, { backoff: { baseMs: 50, capMs: 100 } });
     try {
-      keeper.tabs.add('stays', 'lock-stays', fakePort());
+      const staysPort = fakePort();
+      keeper.tabs.add('stays', 'lock-stays', staysPort);
       keeper.tabs.add('leaves', 'lock-leaves', fakePort());
       const { sessionId } = await keeper.create();
       const kept = await keeper.attach('stays', ECHO);
@@ -172,6 +185,8 @@ describe('keeper core regressions against a real Janus', () => {
         const handles = await janus().listHandles(sessionId);
         return handles.includes(kept.handleId) && !handles.includes(gone.handleId);
       });
+      const missed = staysPort.events.filter((event) => event.type === 'missed-events');
+      assert.deepEqual(missed, [{ type: 'missed-events', handleIds: [kept.handleId], sessionId }], 'told once, its own handles only');
       await keeper.destroy();
     } finally {
       await proxy.close();

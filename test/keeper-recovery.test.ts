@@ -134,6 +134,27 @@ describe('recovery on a fake clock, against a real Janus', () => {
     }
   });
 
+  it('online() claims at once instead of after the backoff (a local cause)', async () => {
+    const proxy = await startFaultProxy(janus().ports.ws);
+    const clock = new FakeClock();
+    const keeper = keeperOn(proxy.via(janus().wsUrl), clock, { backoff: { baseMs: 120_000, capMs: 120_000, floorMs: 60_000 } });
+    try {
+      const { sessionId } = await keeper.create();
+      proxy.reset();
+      await waitFor('reconnecting', () => keeper.state === 'reconnecting');
+      assert.ok(keeper.snapshot().nextRetryAt! - clock.now() >= 60_000, 'the backoff alone would wait a minute');
+      keeper.online();
+      assert.ok(keeper.snapshot().nextRetryAt! - clock.now() <= 1_000, 'at once, within the local spacing');
+      await drive(clock, () => keeper.state === 'ready', 1_000);
+      assert.equal(keeper.state, 'ready');
+      assert.equal(keeper.snapshot().sessionId, sessionId);
+      assert.equal(keeper.snapshot().cause, 'claimed after a drop');
+    } finally {
+      await keeper.destroy();
+      await proxy.close();
+    }
+  });
+
   it('reaches the per-minute attempt limit and never passes it', async () => {
     const proxy = await startFaultProxy(janus().ports.ws);
     const clock = new FakeClock();
