@@ -12,6 +12,7 @@ import type {
 } from '../bridge/api.js';
 import { DestroyedError, Emitter, type Jsep, type TrickleCandidate } from '../janus/index.js';
 import { withDeadline } from './deadline.js';
+import type { EventPort } from './local-port.js';
 
 type EventOf<T extends TabEvent['type']> = Omit<Extract<TabEvent, { type: T }>, 'type'>;
 
@@ -44,7 +45,7 @@ export class KeeperClient extends Emitter<KeeperClientEvents> {
 
   constructor(
     private readonly endpoint: KeeperCalls,
-    private readonly events: MessagePort,
+    private readonly events: EventPort,
     initial: KeeperState,
     private readonly callTimeoutMs: number,
     private readonly release: () => void,

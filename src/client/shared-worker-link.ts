@@ -4,11 +4,12 @@
 // same name and URL, says hello again with the same tab, and the new keeper claims the stored
 // session. Calls in flight settle: safe ones are sent again, the others reject with `TransportError`.
 import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
-import type { KeeperCalls, KeeperEndpoint, KeeperState, PageNotice, TabEvent, TabHello } from '../bridge/api.js';
+import type { KeeperCalls, KeeperEndpoint, KeeperState, TabEvent, TabHello } from '../bridge/api.js';
 import { isCallReply, PortCaller, type CallMethod } from '../bridge/port-calls.js';
 import { VERSION, VersionMismatchError } from '../bridge/version.js';
 import { DestroyedError, TimeoutError, TransportError } from '../janus/index.js';
 import { withDeadline } from './deadline.js';
+import { LocalEventPort, type EventPort } from './local-port.js';
 import { watchWorkerLoad, WorkerLoadError } from './worker-load.js';
 import { ReconnectView, watchWorkerLock } from './worker-watch.js';
 
@@ -52,7 +53,8 @@ export function checkWorkerVersion(state: KeeperState): KeeperState {
 }
 
 export class SharedWorkerLink implements KeeperCalls {
-  readonly #ports = new MessageChannel();
+  // What the page says back (`leaving` on pagehide) goes to the worker of now.
+  readonly #events = new LocalEventPort((notice) => this.#connection?.port.postMessage(notice));
   readonly #view = new ReconnectView();
   readonly #pending = new Set<Call>();
   /** The worker this page is on; its events are shown. */
@@ -66,15 +68,11 @@ export class SharedWorkerLink implements KeeperCalls {
   #broken: Error | undefined;
 
   constructor(private readonly options: SharedWorkerLinkOptions) {
-    // What the page tells the keeper on its event port (`leaving` on pagehide) goes to the worker of now.
-    this.#ports.port2.onmessage = (message: MessageEvent<PageNotice>) => {
-      if (message.data?.type === 'leaving') this.#connection?.port.postMessage(message.data);
-    };
   }
 
   /** The keeper's events for this page; the same port across reconnections. */
-  get events(): MessagePort {
-    return this.#ports.port1;
+  get events(): EventPort {
+    return this.#events;
   }
 
   /** The first hello: rejects with `WorkerLoadError`, `VersionMismatchError` or `TimeoutError`. */
@@ -114,7 +112,7 @@ export class SharedWorkerLink implements KeeperCalls {
     this.#connection?.release();
     this.#connection = undefined;
     for (const call of this.#pending) this.#settle(call, () => call.reject(new DestroyedError(`${call.method}: the page closed its connection to the keeper`)));
-    this.#ports.port2.close();
+    this.#events.close();
   }
 
   async #connect(timeoutMs: number): Promise<{ connection: Connection; state: KeeperState }> {
@@ -186,7 +184,7 @@ export class SharedWorkerLink implements KeeperCalls {
       }
     }
     const shown = this.#view.begin();
-    if (shown) this.#ports.port2.postMessage(shown);
+    if (shown) this.#events.deliver(shown);
     void this.#reconnect();
   }
 
@@ -262,7 +260,7 @@ export class SharedWorkerLink implements KeeperCalls {
   #post(event: TabEvent): void {
     for (const shown of this.#view.filter(event)) {
       if (shown.type === 'state') this.#lastSessionId = shown.state.sessionId;
-      this.#ports.port2.postMessage(shown);
+      this.#events.deliver(shown);
     }
   }
 }
