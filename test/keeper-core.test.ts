@@ -193,3 +193,44 @@ describe('keeper core regressions against a real Janus', () => {
     }
   });
 });
+
+describe('issue 19: a session claimed elsewhere is found out (ownership probe) against a real Janus', () => {
+  const janus = useJanus({ sessionTimeout: 60, reclaimTimeout: 30 });
+
+  /** The `ws` package, counting the attach requests this keeper sends (a probe is one). */
+  function countingWs() {
+    const counts = { attach: 0 };
+    class Counting extends WebSocket {
+      override send(data: unknown, ...rest: unknown[]) {
+        if (typeof data === 'string' && JSON.parse(data).janus === 'attach') counts.attach++;
+        return (super.send as (...args: unknown[]) => void)(data, ...rest);
+      }
+    }
+    return { WebSocketImpl: Counting as unknown as WebSocketConstructor, counts };
+  }
+
+  it('a keeper whose session another client claimed reports session-lost instead of staying deaf', async () => {
+    const { keeper } = keeperOn(janus().wsUrl, { standalone: true }, { ownershipProbeMs: 200 });
+    const { sessionId } = await keeper.create();
+    await keeper.attach('me', ECHO);
+    const lost: { reason: string }[] = [];
+    keeper.on('session-lost', (event) => lost.push(event));
+    const answer = await rawRequest(janus().wsUrl, { janus: 'claim', session_id: sessionId });
+    assert.equal(answer['janus'], 'success');
+    await waitFor('session-lost', () => lost.length > 0, 20_000, 20);
+    assert.match(lost[0]!.reason, /another client claimed the session/);
+    assert.equal(keeper.state, 'lost');
+    await keeper.destroy();
+  });
+
+  it('a keeper that still owns its session stays ready through its probes', async () => {
+    const { WebSocketImpl, counts } = countingWs();
+    const { keeper } = keeperOn(janus().wsUrl, { standalone: true, WebSocket: WebSocketImpl }, { ownershipProbeMs: 100 });
+    await keeper.create();
+    await keeper.attach('me', ECHO);
+    await waitFor('three probes', () => counts.attach >= 4, 20_000, 20); // the handle, then three probes
+    assert.equal(keeper.state, 'ready');
+    assert.equal((await keeper.message('me', keeper.snapshot('me').handles[0]!.handleId, { audio: true })).data['result'], 'ok');
+    await keeper.destroy();
+  });
+});

@@ -24,6 +24,12 @@ export interface KeeperConfig extends SessionTuning {
   autoRecreate?: boolean;
   /** Create/claim attempts allowed per minute, whatever many tabs or `online` events ask (default 60). */
   maxAttemptsPerMinute?: number;
+  /**
+   * After this long without an event for its handles, the keeper checks that Janus still sends
+   * the session's events to it (another client may have claimed the session) with one attach +
+   * detach of a throwaway handle; claimed elsewhere: `session-lost`. Default 60 s; 0: never.
+   */
+  ownershipProbeMs?: number;
 }
 
 export type KeeperStateName = 'idle' | 'connecting' | 'ready' | 'reconnecting' | 'lost';

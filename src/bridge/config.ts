@@ -27,6 +27,13 @@ export function checkConfig(config: unknown): KeeperConfig {
     checked.autoRecreate = given.autoRecreate;
   }
   if (given.backoff !== undefined) checked.backoff = checkBackoff(given.backoff);
+  if (given.ownershipProbeMs !== undefined) {
+    const ms = given.ownershipProbeMs;
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > 3_600_000) {
+      throw new InvalidArgumentError('ownershipProbeMs must be a number of milliseconds from 0 to 3,600,000');
+    }
+    checked.ownershipProbeMs = ms;
+  }
   if (given.maxAttemptsPerMinute !== undefined) {
     const max = given.maxAttemptsPerMinute;
     if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 10_000) {

@@ -55,6 +55,11 @@ export class HandleTable {
       .map((owned) => ({ ...owned.info, webrtc: owned.webrtc ?? 'unknown' }));
   }
 
+  /** The plugin of some handle (an ownership probe attaches one of its own), if there is any. */
+  anyPlugin(): string | undefined {
+    return this.#handles.values().next().value?.info.plugin;
+  }
+
   owners(): Set<string> {
     return new Set([...this.#handles.values()].map((owned) => owned.owner));
   }

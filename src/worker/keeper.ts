@@ -47,6 +47,9 @@ import { TabRegistry, webLocksLiveness, type LivenessWatch } from './tabs.js';
 
 export { reclaimWindowPassed } from './servers.js';
 
+/** After a minute without events a keeper checks that its session was not claimed elsewhere. */
+const DEFAULT_OWNERSHIP_PROBE_MS = 60_000;
+
 export interface KeeperOptions {
   config: KeeperConfig;
   store: SessionStore;
@@ -139,6 +142,8 @@ export class Keeper extends Emitter<KeeperEvents> {
       stats: this.#stats,
       autoRecreate: config.autoRecreate === true,
       standalone: options.standalone === true,
+      ownershipProbeMs: config.ownershipProbeMs ?? DEFAULT_OWNERSHIP_PROBE_MS,
+      requestTimeoutMs: config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       open: (sessionId, server) => JanusSession.create(sessionOptionsFor(this.#options, sessionId, server)),
       deliver: (owner, event) => this.#deliver(owner, event),
       broadcast: (event) => this.#broadcast(event),
@@ -277,6 +282,7 @@ export class Keeper extends Emitter<KeeperEvents> {
   }
 
   #deliver(owner: string, event: TabEvent): void {
+    if (event.type === 'event' || event.type === 'detached') this.#steps.noteEvent();
     this.tabs.post(owner, event);
     if (event.type === 'event') this.emit('event', { ...event, owner });
     else if (event.type === 'missed-events') this.emit('missed-events', { ...event, owner });

@@ -12,6 +12,7 @@ import {
   type JanusSession,
 } from '../janus/index.js';
 import type { HandleTable, Orphan } from './handle-table.js';
+import { OwnershipWatch } from './ownership-watch.js';
 import type { SessionRecord } from './record.js';
 import type { Recovery } from './recovery.js';
 import { creationOrder, firstThatAnswers, ownerOf, reclaimWindowPassed } from './servers.js';
@@ -29,6 +30,9 @@ export interface StepsContext {
   stats: KeeperStats;
   autoRecreate: boolean;
   standalone: boolean;
+  /** Probe for a session claimed elsewhere after this long without events (0: never). */
+  ownershipProbeMs: number;
+  requestTimeoutMs: number;
   /** Opens a session: creates one (no id) or claims `sessionId`, on `server`. */
   open(sessionId: number | undefined, server: string): Promise<JanusSession>;
   deliver(owner: string, event: TabEvent): void;
@@ -50,8 +54,23 @@ export class SessionSteps {
   /** Set while a new session is wanted after a loss (autoRecreate): the handles to restore on it. */
   #recreate: Orphan[] | undefined;
 
+  readonly #watch: OwnershipWatch;
+
   constructor(context: StepsContext) {
     this.#ctx = context;
+    this.#watch = new OwnershipWatch({
+      clock: context.clock,
+      everyMs: context.ownershipProbeMs,
+      timeoutMs: context.requestTimeoutMs,
+      plugin: () => context.handles.anyPlugin(),
+      current: (session) => session === this.#session && this.#isReady(),
+      onClaimedElsewhere: () => this.#lose('another client claimed the session: Janus sends its events there now', undefined),
+    });
+  }
+
+  /** An event came for one of the session's handles: it is still this keeper's. */
+  noteEvent(): void {
+    this.#watch.noteEvent();
   }
 
   /** The live session, or the last one (closed) while idle. */
@@ -116,6 +135,7 @@ export class SessionSteps {
     const { machine, recovery } = this.#ctx;
     machine.bump('no tab left');
     recovery.cancel();
+    this.#watch.stop();
     this.#recreate = undefined;
     machine.go('idle', cause);
     this.#session?.close();
@@ -230,6 +250,7 @@ export class SessionSteps {
     if (!standalone) for (const owner of handles.owners()) if (!tabs.isLive(owner)) tabs.expectBack(owner);
     void this.persist();
     machine.go('ready', how);
+    this.#watch.start(session);
     if (session.reclaimed) this.#announceMissedEvents(session.id);
     const restore = this.#recreate;
     this.#recreate = undefined;
@@ -242,6 +263,7 @@ export class SessionSteps {
     if (session !== this.#session || machine.state !== 'ready') return;
     machine.bump();
     recovery.down();
+    this.#watch.stop();
     handles.unbindAll();
     this.#retryLater(error.message, error.local ? 'local' : 'server');
   }
@@ -307,6 +329,7 @@ export class SessionSteps {
     endedId = this.#session?.id): void {
     const { machine, recovery, handles, broadcast } = this.#ctx;
     recovery.cancel();
+    this.#watch.stop();
     const session = this.#session;
     this.#session = undefined;
     if (close) session?.close();
