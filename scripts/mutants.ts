@@ -97,6 +97,8 @@ const MUTANTS: Mutant[] = [
   { id: 'a throwing listener breaks the emitter', file: 'src/janus/emitter.ts',
     from: '      } catch (error) {\n        reportListenerError(type, error);\n      }', to: '      } finally {\n      }',
     tests: ['test/core-units.test.ts'] },
+  { id: 'a session claimed elsewhere goes unreported', file: 'src/worker/ownership-watch.ts',
+    from: "      if (!owned && session.state === 'open') {", to: '      if (false) {', tests: ['test/keeper-core.test.ts'] },
   { id: 'jitter clipped at the cap (a crowd in lockstep)', file: 'src/worker/backoff.ts',
     from: '  return Math.floor(policy.floorMs + draw * (ceiling - policy.floorMs));',
     to: '  return Math.min(policy.capMs, Math.floor(policy.floorMs + draw * 2 * (ceiling - policy.floorMs)));', tests: ['test/schedule.test.ts'] },
