@@ -3,6 +3,7 @@
 import type { Page } from '@playwright/test';
 import { expect, openKeeperPage, test } from './fixtures/test.js';
 import { launchRawChromium } from './fixtures/raw-chromium.js';
+import type { StaticServer } from './fixtures/static-server.js';
 
 const ECHO = 'janus.plugin.echotest';
 const TAB_GRACE_MS = 3_000; // the keeper's default (src/worker/keeper.ts)
@@ -14,24 +15,34 @@ const echo = (page: Page, handleId: number) =>
   page.evaluate(async (id) => (await (window as any).keeper.message(id, { audio: true })).data.result, handleId);
 const stateOf = (page: Page) => page.evaluate(() => (window as any).keeper.state()) as Promise<any>;
 
+/**
+ * A keeper tab with an EchoTest handle, put in the background by a second keeper tab in front,
+ * then frozen through CDP (a really hidden page: Playwright's focus emulation would keep it visible).
+ */
+async function freezeBackgroundTab(chromium: Awaited<ReturnType<typeof launchRawChromium>>, site: StaticServer, server: string,
+  beforeFreeze: (frozen: Page) => Promise<unknown> = async () => {}) {
+  const frozen = chromium.firstTab;
+  await openKeeperPage(frozen, site, { server });
+  const { sessionId } = await create(frozen);
+  const { handleId } = await attachEcho(frozen);
+  await beforeFreeze(frozen);
+  const front = await chromium.openTabInFront();
+  await openKeeperPage(front, site, { server });
+  const hidden = await frozen.evaluate(() => document.visibilityState) === 'hidden';
+  const cdp = await frozen.context().newCDPSession(frozen);
+  await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+  return { frozen, front, cdp, sessionId, handleId, hidden };
+}
+
 test('a hidden tab frozen for longer than the grace period keeps its handles and answers on resume', async ({ janus, site }) => {
   const chromium = await launchRawChromium();
   try {
-    const frozen = chromium.firstTab;
-    await openKeeperPage(frozen, site, { server: janus.wsUrl });
-    const { sessionId } = await create(frozen);
-    const { handleId } = await attachEcho(frozen);
-    await frozen.evaluate(() => {
+    const { frozen, front, cdp, sessionId, handleId, hidden } = await freezeBackgroundTab(chromium, site, janus.wsUrl, (page) => page.evaluate(() => {
       const w = window as any;
       w.lifecycle = [];
       for (const type of ['freeze', 'resume']) document.addEventListener(type, () => w.lifecycle.push(type));
-    });
-    const front = await chromium.openTabInFront();
-    await openKeeperPage(front, site, { server: janus.wsUrl });
-    expect(await frozen.evaluate(() => document.visibilityState)).toBe('hidden');
-
-    const cdp = await frozen.context().newCDPSession(frozen);
-    await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+    }));
+    expect(hidden).toBe(true);
     // Past the keeper's grace period (its config, not a guess): a tab it took for gone would lose its handle now.
     await front.evaluate((ms) => new Promise((resolve) => setTimeout(resolve, ms)), TAB_GRACE_MS + 1_000);
     expect((await stateOf(front)).tabs).toBe(2);
@@ -50,14 +61,7 @@ test('a hidden tab frozen for longer than the grace period keeps its handles and
 test('a tab frozen while its keeper worker dies keeps its handle: the new keeper sees its page lock held; on resume it reconnects', async ({ janus, site }) => {
   const chromium = await launchRawChromium();
   try {
-    const frozen = chromium.firstTab;
-    await openKeeperPage(frozen, site, { server: janus.wsUrl });
-    const { sessionId } = await create(frozen);
-    const { handleId } = await attachEcho(frozen);
-    const front = await chromium.openTabInFront();
-    await openKeeperPage(front, site, { server: janus.wsUrl });
-    const cdp = await frozen.context().newCDPSession(frozen);
-    await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+    const { frozen, front, cdp, sessionId, handleId } = await freezeBackgroundTab(chromium, site, janus.wsUrl);
 
     const browserCdp = await chromium.browser.newBrowserCDPSession();
     const { targetInfos } = await browserCdp.send('Target.getTargets');

@@ -36,7 +36,7 @@ import {
 } from '../janus/index.js';
 import { checkConfig, keeperKey, serverList } from '../bridge/config.js';
 import { DEFAULT_BACKOFF, type BackoffPolicy, type RetrySchedule } from './backoff.js';
-import { HandleTable, type Orphan } from './handle-table.js';
+import { HandleTable } from './handle-table.js';
 import { SessionRecord } from './record.js';
 import { DEFAULT_MAX_ATTEMPTS_PER_MINUTE, Recovery } from './recovery.js';
 import { SessionMachine } from './session-machine.js';
@@ -305,4 +305,3 @@ export class Keeper extends Emitter<KeeperEvents> {
   }
 }
 
-export type { Orphan };

@@ -74,11 +74,6 @@ export class SessionRecord {
     return this.#enqueue(() => this.store.clear(this.key), 'clear');
   }
 
-  /** Resolves once every queued write has ended (well or not). */
-  settled(): Promise<void> {
-    return this.#queue;
-  }
-
   #enqueue(write: () => Promise<void>, what: string): Promise<void> {
     this.#queue = this.#queue.then(write).catch((error: unknown) => {
       this.#warn.warn(`could not ${what} the stored session record: ${describe(error)}`);

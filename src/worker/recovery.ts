@@ -2,7 +2,7 @@
 // `online()` retries, the per-minute attempt limit and every wait between attempts.
 import type { Clock } from '../janus/index.js';
 import { AttemptLimit } from './attempt-limit.js';
-import { DEFAULT_BACKOFF, fullJitter, type BackoffPolicy, type RetryCause, type RetrySchedule } from './backoff.js';
+import { fullJitter, type BackoffPolicy, type RetryCause, type RetrySchedule } from './backoff.js';
 
 /** Many tabs (or a flapping network) fire `online` in bursts: one local retry per second at most. */
 export const LOCAL_RETRY_SPACING_MS = 1_000;
@@ -81,11 +81,6 @@ export class Recovery {
     this.#attempt = 0;
   }
 
-  /** The delay of a retry for `attempt` (the recreate loop spaces its creates with it). */
-  nextDelay(cause: RetryCause): number {
-    return this.#schedule(this.#attempt++, cause, this.#options.random);
-  }
-
   /**
    * Waits until one more attempt fits in the per-minute limit and records it; `false` when
    * cancelled meanwhile. `onWait` learns when the attempt will run.
@@ -133,4 +128,3 @@ export class Recovery {
   }
 }
 
-export { DEFAULT_BACKOFF };
