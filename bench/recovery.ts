@@ -10,7 +10,7 @@ import { startJanus } from '../e2e/fixtures/janus-launcher.js';
 import type { KeeperConfig } from '../src/bridge/api.js';
 import type { WebSocketConstructor } from '../src/janus/index.js';
 import { Keeper } from '../src/worker/keeper.js';
-import { memoryStore } from '../src/worker/store.js';
+import { memoryStore } from '../src/worker/record/store.js';
 import { ms, summarize } from './stats.js';
 
 const quick = process.argv.includes('--quick');

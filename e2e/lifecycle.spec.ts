@@ -152,7 +152,7 @@ test.describe('upgrades', () => {
     const { join } = await import('node:path');
     folder = await mkdtemp(join(tmpdir(), 'janus-keeper-next-'));
     await build({
-      entryPoints: { 'janus-keeper': 'src/client/index.ts', 'keeper-worker': 'src/worker/shared-worker.ts' },
+      entryPoints: { 'janus-keeper': 'src/client/index.ts', 'keeper-worker': 'src/worker/host/shared-worker.ts' },
       bundle: true, format: 'esm', target: 'es2022', platform: 'browser', outdir: folder, logLevel: 'warning',
       define: { 'process.env.NODE_ENV': '"production"', __JANUS_KEEPER_VERSION__: '"99.0.0"' },
     });

@@ -14,7 +14,7 @@ let site: StaticServer;
 test.beforeAll(async () => {
   // The same worker, built as another version: what an app serves when its copy was not upgraded.
   staleDir = mkdtempSync(join(tmpdir(), 'janus-keeper-stale-'));
-  await build({ entryPoints: ['src/worker/shared-worker.ts'], bundle: true, format: 'esm', platform: 'browser',
+  await build({ entryPoints: ['src/worker/host/shared-worker.ts'], bundle: true, format: 'esm', platform: 'browser',
     outfile: join(staleDir, 'keeper-worker.js'), define: { __JANUS_KEEPER_VERSION__: JSON.stringify(STALE) }, logLevel: 'warning' });
   site = await serveStatic({ '/dist/': 'dist', '/e2e/pages/': 'e2e/pages', '/stale/': staleDir });
 });

@@ -54,7 +54,7 @@ await build({
     'janus.browser': 'src/janus/index.ts',
     'janus-keeper': 'src/client/index.ts',
     'janus-keeper-peer': 'src/peer/index.ts',
-    'keeper-worker': 'src/worker/shared-worker.ts',
+    'keeper-worker': 'src/worker/host/shared-worker.ts',
   },
   outdir: 'dist/browser',
   platform: 'browser',
@@ -64,7 +64,7 @@ await build({
 // The demo app: its page script and the keeper worker, next to public/index.html.
 await build({
   ...common,
-  entryPoints: { demo: 'public/demo.ts', 'keeper-worker': 'src/worker/shared-worker.ts', sw: 'public/sw.ts' },
+  entryPoints: { demo: 'public/demo.ts', 'keeper-worker': 'src/worker/host/shared-worker.ts', sw: 'public/sw.ts' },
   outdir: 'public/build',
   platform: 'browser',
   minify: production,

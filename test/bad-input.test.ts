@@ -14,7 +14,7 @@ import {
   type WebSocketConstructor,
 } from '../src/janus/index.js';
 import { Keeper } from '../src/worker/keeper.js';
-import { memoryStore, STORE_VERSION } from '../src/worker/store.js';
+import { memoryStore, STORE_VERSION } from '../src/worker/record/store.js';
 import { quietLogger, serverUrl, TRANSPORTS, useJanus } from './helpers.js';
 
 export const BAD_IDS: unknown[] = [0, -1, 1.5, NaN, Infinity, -Infinity, 2 ** 53 + 2, '12', 'abc', {}, [], null, true];

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { describeState } from '../src/bridge/debug.js';
 import { debugKeeper } from '../src/worker/debug.js';
 import { Keeper } from '../src/worker/keeper.js';
-import { memoryStore } from '../src/worker/store.js';
+import { memoryStore } from '../src/worker/record/store.js';
 import { nodeOptions, quietLogger, useJanus } from './helpers.js';
 
 describe('debugKeeper', () => {

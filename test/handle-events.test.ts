@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TabEvent } from '../src/bridge/api.js';
-import { toHandleEvent, webrtcAfter } from '../src/worker/handle-events.js';
-import { HeldEvents } from '../src/worker/held-events.js';
-import { TabRegistry } from '../src/worker/tabs.js';
+import { toHandleEvent, webrtcAfter } from '../src/worker/handles/handle-events.js';
+import { HeldEvents } from '../src/worker/handles/held-events.js';
+import { TabRegistry } from '../src/worker/host/tabs.js';
 import type { KeeperClient } from '../src/client/keeper-client.js';
 import type { PeerKeeper } from '../src/peer/peer.js';
 

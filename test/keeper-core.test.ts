@@ -8,7 +8,7 @@ import { startFaultProxy } from '../e2e/fixtures/fault-proxy.js';
 import type { KeeperConfig, TabEvent } from '../src/bridge/api.js';
 import { DestroyedError, InvalidArgumentError, type WebSocketConstructor } from '../src/janus/index.js';
 import { Keeper, type KeeperOptions } from '../src/worker/keeper.js';
-import { memoryStore, type SessionStore } from '../src/worker/store.js';
+import { memoryStore, type SessionStore } from '../src/worker/record/store.js';
 import { quietLogger, useJanus, waitFor } from './helpers.js';
 
 const Ws = WebSocket as unknown as WebSocketConstructor;

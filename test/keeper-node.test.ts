@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { JanusSession } from '../src/janus/index.js';
 import { Keeper } from '../src/worker/keeper.js';
-import { memoryStore, STORE_VERSION } from '../src/worker/store.js';
+import { memoryStore, STORE_VERSION } from '../src/worker/record/store.js';
 import { nodeOptions, quietLogger, serverUrl, TRANSPORTS, useJanus } from './helpers.js';
 
 for (const kind of TRANSPORTS) {

@@ -8,7 +8,7 @@ import { startFaultProxy } from '../e2e/fixtures/fault-proxy.js';
 import type { KeeperConfig } from '../src/bridge/api.js';
 import type { WebSocketConstructor } from '../src/janus/index.js';
 import { Keeper } from '../src/worker/keeper.js';
-import { memoryStore } from '../src/worker/store.js';
+import { memoryStore } from '../src/worker/record/store.js';
 import { FakeClock } from './fake-clock.js';
 import { quietLogger, useJanus, waitFor } from './helpers.js';
 

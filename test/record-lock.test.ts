@@ -1,4 +1,4 @@
-// One claimant per stored session (src/worker/record-lock.ts): two keepers on one record, with a
+// One claimant per stored session (src/worker/record/record-lock.ts): two keepers on one record, with a
 // stand-in for the browser's Web Locks (Node has none) and a real Janus.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -8,9 +8,9 @@ import type { TabEvent } from '../src/bridge/api.js';
 import type { WebSocketConstructor } from '../src/janus/index.js';
 import type { Keeper as KeeperType } from '../src/worker/keeper.js';
 import { Keeper } from '../src/worker/keeper.js';
-import { compareVersions, offerHandover } from '../src/worker/handover.js';
-import { lockedStore, RecordLock, recordLockName } from '../src/worker/record-lock.js';
-import { memoryStore, type SessionStore } from '../src/worker/store.js';
+import { compareVersions, offerHandover } from '../src/worker/record/handover.js';
+import { lockedStore, RecordLock, recordLockName } from '../src/worker/record/record-lock.js';
+import { memoryStore, type SessionStore } from '../src/worker/record/store.js';
 import { quietLogger, useJanus, waitFor } from './helpers.js';
 
 const Ws = WebSocket as unknown as WebSocketConstructor;

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { startFaultProxy } from '../e2e/fixtures/fault-proxy.js';
 import { JanusSession } from '../src/janus/index.js';
-import { DEFAULT_BACKOFF, retryDelay } from '../src/worker/backoff.js';
+import { DEFAULT_BACKOFF, retryDelay } from '../src/worker/session/backoff.js';
 import { Keeper } from '../src/worker/keeper.js';
-import { memoryStore } from '../src/worker/store.js';
+import { memoryStore } from '../src/worker/record/store.js';
 import { FakeClock, seeded } from './fake-clock.js';
 import { nodeOptions, quietLogger, useJanus, waitFor } from './helpers.js';
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { JanusError, JanusSession, type FetchLike, type WebSocketConstructor } from '../src/janus/index.js';
 import { Keeper } from '../src/worker/keeper.js';
-import { memoryStore } from '../src/worker/store.js';
+import { memoryStore } from '../src/worker/record/store.js';
 import { nodeOptions, quietLogger, serverUrl, TRANSPORTS, useJanus } from './helpers.js';
 
 const API_SECRET = 'api-secret-7f3a9c';

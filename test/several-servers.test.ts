@@ -10,8 +10,8 @@ import type { HandleInfo, KeeperConfig } from '../src/bridge/api.js';
 import { checkConfig, keeperKey } from '../src/bridge/config.js';
 import { InvalidArgumentError, JanusSession, type WebSocketConstructor } from '../src/janus/index.js';
 import { Keeper } from '../src/worker/keeper.js';
-import { creationOrder } from '../src/worker/servers.js';
-import { memoryStore, parseStoredSession, STORE_VERSION, type SessionStore } from '../src/worker/store.js';
+import { creationOrder } from '../src/worker/session/servers.js';
+import { memoryStore, parseStoredSession, STORE_VERSION, type SessionStore } from '../src/worker/record/store.js';
 import { nodeOptions, quietLogger, unusedPort, waitFor } from './helpers.js';
 
 const Ws = WebSocket as unknown as WebSocketConstructor;

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { AttemptLimit } from '../src/worker/attempt-limit.js';
+import { AttemptLimit } from '../src/worker/session/attempt-limit.js';
 import { describe, it } from 'node:test';
 import { deserializeError, serializeError } from '../src/bridge/errors.js';
 import { JanusError, SessionReclaimException, TimeoutError, TransportError } from '../src/janus/index.js';
-import { memoryStore, parseStoredSession, STORE_VERSION, type StoredSession } from '../src/worker/store.js';
+import { memoryStore, parseStoredSession, STORE_VERSION, type StoredSession } from '../src/worker/record/store.js';
 
 describe('stored session records', () => {
   const server = 'ws://127.0.0.1:1';

@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import type { KeeperState } from '../../src/bridge/api.js';
 import type { WebSocketConstructor } from '../../src/janus/index.js';
 import { Keeper } from '../../src/worker/keeper.js';
-import { memoryStore } from '../../src/worker/store.js';
+import { memoryStore } from '../../src/worker/record/store.js';
 import type { ClientResult, FromWorker, StartMessage, ToWorker } from './protocol.js';
 import { scheduleFor } from './schedules.js';
 

@@ -1,13 +1,13 @@
 // For apps that build their own worker bundle, and for Node (the keeper runs there too).
 // The app shell is `janus-keeper/app-shell` (page) and `janus-keeper/service-worker`.
 export { Keeper, type KeeperEvents, type KeeperOptions } from './keeper.js';
-export { TabEndpoint, type KeeperLookup } from './endpoint.js';
-export { RelayServer, type RelayChannel } from './relay-server.js';
+export { TabEndpoint, type KeeperLookup } from './host/endpoint.js';
+export { RelayServer, type RelayChannel } from './host/relay-server.js';
 export { checkConfig } from '../bridge/config.js';
-export { indexedDbStore, memoryStore, parseStoredSession, STORE_VERSION } from './store.js';
-export type { SessionStore, StoredHandle, StoredSession } from './store.js';
-export { DEFAULT_BACKOFF, fullJitter, retryDelay, type BackoffPolicy, type RetryCause, type RetrySchedule } from './backoff.js';
-export { TabRegistry, webLocksLiveness, type LivenessWatch } from './tabs.js';
+export { indexedDbStore, memoryStore, parseStoredSession, STORE_VERSION } from './record/store.js';
+export type { SessionStore, StoredHandle, StoredSession } from './record/store.js';
+export { DEFAULT_BACKOFF, fullJitter, retryDelay, type BackoffPolicy, type RetryCause, type RetrySchedule } from './session/backoff.js';
+export { TabRegistry, webLocksLiveness, type LivenessWatch } from './host/tabs.js';
 export { installErrorTransfer } from '../bridge/errors.js';
 export { debugKeeper } from './debug.js';
 export { VERSION, VersionMismatchError } from '../bridge/version.js';

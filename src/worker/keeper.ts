@@ -35,17 +35,17 @@ import {
   type WebSocketConstructor,
 } from '../janus/index.js';
 import { checkConfig, keeperKey, serverList } from '../bridge/config.js';
-import { DEFAULT_BACKOFF, type BackoffPolicy, type RetrySchedule } from './backoff.js';
-import { HandleTable } from './handle-table.js';
-import { SessionRecord } from './record.js';
-import { DEFAULT_MAX_ATTEMPTS_PER_MINUTE, Recovery } from './recovery.js';
-import { SessionMachine } from './session-machine.js';
-import { sessionOptionsFor } from './session-options.js';
-import type { SessionStore } from './store.js';
-import { SessionSteps } from './steps.js';
-import { TabRegistry, webLocksLiveness, type LivenessWatch } from './tabs.js';
+import { DEFAULT_BACKOFF, type BackoffPolicy, type RetrySchedule } from './session/backoff.js';
+import { HandleTable } from './handles/handle-table.js';
+import { SessionRecord } from './record/record.js';
+import { DEFAULT_MAX_ATTEMPTS_PER_MINUTE, Recovery } from './session/recovery.js';
+import { SessionMachine } from './session/session-machine.js';
+import { sessionOptionsFor } from './session/session-options.js';
+import type { SessionStore } from './record/store.js';
+import { SessionSteps } from './session/steps.js';
+import { TabRegistry, webLocksLiveness, type LivenessWatch } from './host/tabs.js';
 
-export { reclaimWindowPassed } from './servers.js';
+export { reclaimWindowPassed } from './session/servers.js';
 
 /** After a minute without events a keeper checks that its session was not claimed elsewhere. */
 const DEFAULT_OWNERSHIP_PROBE_MS = 60_000;

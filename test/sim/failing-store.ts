@@ -1,7 +1,7 @@
 // A session store that fails on command: load, save and clear reject while their switch is on,
 // and `failNextOpen` makes the next call of any kind reject once (IndexedDB blocked at open).
 // It remembers what was written, for the invariants.
-import { memoryStore, type SessionStore, type StoredSession } from '../../src/worker/store.js';
+import { memoryStore, type SessionStore, type StoredSession } from '../../src/worker/record/store.js';
 
 export class FailingStore implements SessionStore {
   readonly #inner = memoryStore();

@@ -1,6 +1,6 @@
 // Janus handle frames -> the events a tab gets. Pure: no keeper state, testable alone.
-import type { HandleEvent, WebRtcState } from '../bridge/api.js';
-import type { JanusMessage, PluginHandle, PluginResponse, TrickleCandidate } from '../janus/index.js';
+import type { HandleEvent, WebRtcState } from '../../bridge/api.js';
+import type { JanusMessage, PluginHandle, PluginResponse, TrickleCandidate } from '../../janus/index.js';
 
 /** The PluginHandle events that carry a Janus frame for the page. */
 export const HANDLE_EVENT_TYPES = ['event', 'webrtcup', 'media', 'slowlink', 'hangup', 'trickle'] as const;

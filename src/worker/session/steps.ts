@@ -2,7 +2,7 @@
 // reclaiming after a drop, losing, recreating, destroying and sleeping. Every step runs in a
 // generation of the state machine and re-checks it after each await, so the outcome of an older
 // step never binds, persists or publishes.
-import type { CreateResult, KeeperStats, TabEvent } from '../bridge/api.js';
+import type { CreateResult, KeeperStats, TabEvent } from '../../bridge/api.js';
 import {
   JanusError,
   JanusErrorCode,
@@ -10,14 +10,14 @@ import {
   TransportError,
   type Clock,
   type JanusSession,
-} from '../janus/index.js';
-import type { HandleTable, Orphan } from './handle-table.js';
+} from '../../janus/index.js';
+import type { HandleTable, Orphan } from '../handles/handle-table.js';
 import { OwnershipWatch } from './ownership-watch.js';
-import type { SessionRecord } from './record.js';
+import type { SessionRecord } from '../record/record.js';
 import type { Recovery } from './recovery.js';
 import { creationOrder, firstThatAnswers, ownerOf, reclaimWindowPassed } from './servers.js';
 import type { SessionMachine } from './session-machine.js';
-import type { TabRegistry } from './tabs.js';
+import type { TabRegistry } from '../host/tabs.js';
 
 export interface StepsContext {
   machine: SessionMachine;

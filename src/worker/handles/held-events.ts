@@ -1,4 +1,4 @@
-import type { TabEvent } from '../bridge/api.js';
+import type { TabEvent } from '../../bridge/api.js';
 
 export const DEFAULT_HELD_PER_TAB = 256;
 

@@ -1,7 +1,7 @@
 // Handles adopted from the stored record may belong to tabs this keeper never saw: tabs on their
 // way back to a new worker, tabs of another keeper, or tabs closed long ago. Their handles are let
 // go (after the usual grace) only once no page of the tab holds its lock (see bridge/page-lock.ts).
-import { isPageLockOf, tabTag } from '../bridge/page-lock.js';
+import { isPageLockOf, tabTag } from '../../bridge/page-lock.js';
 
 /** Calls `expire` once the tab `tabId` has no page open anywhere in the origin (maybe at once). */
 export type UnseenTabWatch = (tabId: string, expire: () => void) => void;

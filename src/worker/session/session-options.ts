@@ -1,7 +1,7 @@
 // What each session the keeper opens is given: the tunable options of its config (one list, the
 // session layer's own), and the keeper's clock, transports and logger.
-import { SESSION_TUNING_KEYS, type JanusSessionOptions } from '../janus/index.js';
-import type { KeeperOptions } from './keeper.js';
+import { SESSION_TUNING_KEYS, type JanusSessionOptions } from '../../janus/index.js';
+import type { KeeperOptions } from '../keeper.js';
 
 export function sessionOptionsFor(keeper: KeeperOptions, sessionId: number | undefined, server: string): JanusSessionOptions {
   const options: JanusSessionOptions = { server };

@@ -2,7 +2,7 @@
 // bug): Janus then sends its events there and tells this link nothing. After `everyMs` without any
 // event for a handle, one probe (`ownsSession`) asks; a probe that says "elsewhere" ends the session
 // for this keeper, which reports it instead of staying deaf.
-import { ownsSession, type Clock, type JanusSession } from '../janus/index.js';
+import { ownsSession, type Clock, type JanusSession } from '../../janus/index.js';
 
 export interface OwnershipWatchOptions {
   clock: Clock;

@@ -1,6 +1,6 @@
-import type { PageNotice, TabEvent } from '../bridge/api.js';
-import { systemClock, type Clock } from '../janus/index.js';
-import { HeldEvents } from './held-events.js';
+import type { PageNotice, TabEvent } from '../../bridge/api.js';
+import { systemClock, type Clock } from '../../janus/index.js';
+import { HeldEvents } from '../handles/held-events.js';
 
 /** Waits until the page holding `lockName` is gone (Web Locks); the callback then runs. */
 export type LivenessWatch = (lockName: string, onGone: () => void) => void;

@@ -1,15 +1,15 @@
 // The plugin handles a keeper holds for its tabs: who owns each one, where its events go, and what
 // is left to do for handles whose tab went away while Janus could not be told.
-import type { HandleInfo, TabEvent, WebRtcState } from '../bridge/api.js';
+import type { HandleInfo, TabEvent, WebRtcState } from '../../bridge/api.js';
 import {
   DestroyedError,
   InvalidArgumentError,
   requireId,
   type JanusSession,
   type PluginHandle,
-} from '../janus/index.js';
+} from '../../janus/index.js';
 import { onHandleEvents, webrtcAfter } from './handle-events.js';
-import type { StoredHandle } from './store.js';
+import type { StoredHandle } from '../record/store.js';
 
 export interface OwnedHandle {
   info: HandleInfo;

@@ -1,6 +1,6 @@
 // When the keeper tries again: the one owner of the attempt count, the retry timer, the spacing of
 // `online()` retries, the per-minute attempt limit and every wait between attempts.
-import type { Clock } from '../janus/index.js';
+import type { Clock } from '../../janus/index.js';
 import { AttemptLimit } from './attempt-limit.js';
 import { fullJitter, type BackoffPolicy, type RetryCause, type RetrySchedule } from './backoff.js';
 

@@ -7,18 +7,18 @@ import type {
   KeeperState,
   MessageResult,
   TabHello,
-} from '../bridge/api.js';
+} from '../../bridge/api.js';
 import {
   DestroyedError,
   InvalidArgumentError,
   requireNonEmptyString,
   type Jsep,
   type TrickleCandidate,
-} from '../janus/index.js';
-import { checkConfig } from '../bridge/config.js';
-import { serveCalls } from '../bridge/port-calls.js';
-import { VERSION, VersionMismatchError } from '../bridge/version.js';
-import type { Keeper } from './keeper.js';
+} from '../../janus/index.js';
+import { checkConfig } from '../../bridge/config.js';
+import { serveCalls } from '../../bridge/port-calls.js';
+import { VERSION, VersionMismatchError } from '../../bridge/version.js';
+import type { Keeper } from '../keeper.js';
 
 /** Finds or makes the keeper for a config; one keeper per Janus server or server list (`keeperKey`). */
 export type KeeperLookup = (config: KeeperConfig) => Keeper;

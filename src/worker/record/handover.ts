@@ -3,8 +3,8 @@
 // holder hands the session over when the asker is newer, and only then (never to an older or equal
 // version, so two keepers never take it back and forth). The old keeper goes `idle` with a cause
 // that tells its tabs to reload; reloaded, they run the new version and find their handles there.
-import { VERSION } from '../bridge/version.js';
-import type { Keeper } from './keeper.js';
+import { VERSION } from '../../bridge/version.js';
+import type { Keeper } from '../keeper.js';
 import type { RecordLock } from './record-lock.js';
 
 interface HandoverRequest {

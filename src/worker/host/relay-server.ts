@@ -1,9 +1,9 @@
 // The leader's side of the BroadcastChannel relay (no SharedWorker): one TabEndpoint per page,
 // as the SharedWorker gives each connected page, with calls and events addressed by page id.
-import type { TabEvent, TabHello } from '../bridge/api.js';
-import { serializeError } from '../bridge/errors.js';
-import { asRelayMessage, type RelayMethod, type RelayReply, type RelayRequest } from '../bridge/relay.js';
-import { DestroyedError, InvalidArgumentError, requireNonEmptyString } from '../janus/index.js';
+import type { TabEvent, TabHello } from '../../bridge/api.js';
+import { serializeError } from '../../bridge/errors.js';
+import { asRelayMessage, type RelayMethod, type RelayReply, type RelayRequest } from '../../bridge/relay.js';
+import { DestroyedError, InvalidArgumentError, requireNonEmptyString } from '../../janus/index.js';
 import { TabEndpoint, type KeeperLookup } from './endpoint.js';
 import { webLocksLiveness, type LivenessWatch } from './tabs.js';
 

@@ -1,7 +1,7 @@
 // The keeper's session state machine: its named states, the transitions allowed between them, and
 // the generation (epoch) that tells a step whether it is still the one that counts.
-import type { KeeperStateName } from '../bridge/api.js';
-import { DestroyedError, JanusKeeperError, TimeoutError, TransportError, type Clock } from '../janus/index.js';
+import type { KeeperStateName } from '../../bridge/api.js';
+import { DestroyedError, JanusKeeperError, TimeoutError, TransportError, type Clock } from '../../janus/index.js';
 
 /**
  * - `idle`: no session in use (none yet, destroyed, or no tab left: the session is left on Janus).

@@ -1,5 +1,5 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import { isJanusId } from '../janus/index.js';
+import { isJanusId } from '../../janus/index.js';
 
 export const STORE_VERSION = 1;
 

@@ -2,18 +2,18 @@
 // server (or list of servers) for every tab of the origin; as the dedicated Worker of the leader tab
 // (browsers without SharedWorker), the same keeper, reached by every tab over the BroadcastChannel relay.
 import { expose } from 'comlink';
-import { installErrorTransfer } from '../bridge/errors.js';
-import type { KeeperConfig, KeeperState, TabHello } from '../bridge/api.js';
-import { keeperKey } from '../bridge/config.js';
-import { relayNames } from '../bridge/relay.js';
-import { consoleLogger } from '../janus/index.js';
+import { installErrorTransfer } from '../../bridge/errors.js';
+import type { KeeperConfig, KeeperState, TabHello } from '../../bridge/api.js';
+import { keeperKey } from '../../bridge/config.js';
+import { relayNames } from '../../bridge/relay.js';
+import { consoleLogger } from '../../janus/index.js';
 import { TabEndpoint, type KeeperLookup } from './endpoint.js';
-import { Keeper } from './keeper.js';
-import { offerHandover } from './handover.js';
-import { keeperWantsLock, lockedStore, RecordLock, recordLockName, releaseWhenIdle, tellWaiting } from './record-lock.js';
+import { Keeper } from '../keeper.js';
+import { offerHandover } from '../record/handover.js';
+import { keeperWantsLock, lockedStore, RecordLock, recordLockName, releaseWhenIdle, tellWaiting } from '../record/record-lock.js';
 import { RelayServer } from './relay-server.js';
-import { indexedDbStore } from './store.js';
-import { expireWhenPagesGone } from './unseen-tabs.js';
+import { indexedDbStore } from '../record/store.js';
+import { expireWhenPagesGone } from '../handles/unseen-tabs.js';
 import { holdWorkerLock, type HeldWorkerLock } from './worker-lock.js';
 
 // The DOM library has no SharedWorkerGlobalScope; this is the part used here.

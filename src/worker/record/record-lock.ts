@@ -4,7 +4,7 @@
 // next to a SharedWorker, two worker names or versions, a worker restarted while the old one still
 // runs) waits for the lock in its first `create` and takes over, claiming the stored session with
 // its handle owners, when the owner goes (closed, crashed, or idle with no tab left).
-import type { Keeper } from './keeper.js';
+import type { Keeper } from '../keeper.js';
 import type { SessionStore } from './store.js';
 
 /** The Web Lock of a keeper's stored record (by `keeperKey`, not by the worker's name). */

@@ -1,7 +1,7 @@
 // Which of a keeper's servers it talks to. A session belongs to the server that created it: it
 // is claimed there and nowhere else. A new session goes to the first server that answers.
-import { InvalidArgumentError, JanusError, type JanusSession } from '../janus/index.js';
-import type { StoredSession } from './store.js';
+import { InvalidArgumentError, JanusError, type JanusSession } from '../../janus/index.js';
+import type { StoredSession } from '../record/store.js';
 
 /** Janus looks for expired sessions about every 2 s. */
 const JANUS_EXPIRY_CHECK_MS = 2_000;
