@@ -54,14 +54,14 @@ function fakePort(): MessagePort {
 /** Tabs with a page open somewhere (on another keeper), as the page locks would tell. */
 class OpenTabs {
   readonly open = new Set<string>();
-  readonly #waiting = new Map<string, () => void>();
-  readonly watch = (tabId: string, expire: () => void) => {
-    if (this.open.has(tabId)) this.#waiting.set(tabId, expire);
-    else expire();
+  readonly #waiting = new Map<string, (afterWaiting: boolean) => void>();
+  readonly watch = (tabId: string, noPage: (afterWaiting: boolean) => void) => {
+    if (this.open.has(tabId)) this.#waiting.set(tabId, noPage);
+    else noPage(false);
   };
   close(tabId: string): void {
     this.open.delete(tabId);
-    this.#waiting.get(tabId)?.();
+    this.#waiting.get(tabId)?.(true);
     this.#waiting.delete(tabId);
   }
 }

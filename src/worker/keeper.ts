@@ -44,6 +44,7 @@ import { sessionOptionsFor } from './session/session-options.js';
 import type { SessionStore } from './record/store.js';
 import { SessionSteps } from './session/steps.js';
 import { TabRegistry, webLocksLiveness, type LivenessWatch } from './host/tabs.js';
+import type { UnseenTabWatch } from './handles/unseen-tabs.js';
 
 export { reclaimWindowPassed } from './session/servers.js';
 
@@ -63,10 +64,10 @@ export interface KeeperOptions {
   liveness?: LivenessWatch;
   /**
    * When handles adopted from the stored record belong to a tab this keeper never saw: calls
-   * `expire` once that tab has no page open (the worker passes `expireWhenPagesGone`). Default: at
-   * once, so they go after the grace period like any absent tab's.
+   * `noPage` once that tab has no page open (the worker passes `expireWhenPagesGone`), again when
+   * its grace ends. Default: at once, so they go after the grace period like any absent tab's.
    */
-  unseenTab?: (tabId: string, expire: () => void) => void;
+  unseenTab?: UnseenTabWatch;
   backoff?: BackoffPolicy;
   /** Replaces the full-jitter schedule of `backoff` (e.g. to compare schedules in a benchmark). */
   schedule?: RetrySchedule;
