@@ -104,6 +104,8 @@ export class Keeper extends Emitter<KeeperEvents> {
   readonly #handles: HandleTable;
   readonly #steps: SessionSteps;
   readonly #stats: KeeperStats = { keepalives: 0, creates: 0, claims: 0, connections: 0 };
+  /** Why this keeper cannot go on yet (another keeper holds its record), while that lasts. */
+  #waitCause: string | undefined;
 
   /** Throws `InvalidArgumentError` for a bad config (an empty server list, a malformed URL...). */
   constructor(options: KeeperOptions) {
@@ -173,7 +175,8 @@ export class Keeper extends Emitter<KeeperEvents> {
       stats: { ...this.#stats },
     };
     if (session) snapshot.sessionId = session.id;
-    if (this.#machine.cause !== undefined) snapshot.cause = this.#machine.cause;
+    const cause = this.#waitCause ?? this.#machine.cause;
+    if (cause !== undefined) snapshot.cause = cause;
     if (this.#machine.nextRetryAt !== undefined) snapshot.nextRetryAt = this.#machine.nextRetryAt;
     return snapshot;
   }
@@ -263,6 +266,13 @@ export class Keeper extends Emitter<KeeperEvents> {
    */
   handOver(cause: string): void {
     this.#steps.sleep(cause);
+  }
+
+  /** While `cause` is set, every state this keeper tells says it (why it waits); undefined: it goes on. */
+  waitFor(cause: string | undefined): void {
+    if (cause === this.#waitCause) return;
+    this.#waitCause = cause;
+    this.#publish();
   }
 
   // --- tabs and handles ------------------------------------------------------------------------

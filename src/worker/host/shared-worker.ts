@@ -10,7 +10,7 @@ import { consoleLogger } from '../../janus/index.js';
 import { TabEndpoint, type KeeperLookup } from './endpoint.js';
 import { Keeper } from '../keeper.js';
 import { offerHandover } from '../record/handover.js';
-import { keeperWantsLock, lockedStore, RecordLock, recordLockName, releaseWhenIdle, tellWaiting } from '../record/record-lock.js';
+import { keeperWantsLock, lockedStore, RecordLock, recordLockName, releaseWhenIdle, showWaiting } from '../record/record-lock.js';
 import { RelayServer } from './relay-server.js';
 import { indexedDbStore } from '../record/store.js';
 import { expireWhenPagesGone } from '../handles/unseen-tabs.js';
@@ -39,11 +39,7 @@ function keeperFor(config: KeeperConfig): Keeper {
   const keeper = new Keeper({ config, store: lockedStore(store, lock), logger: consoleLogger, unseenTab: expireWhenPagesGone });
   releaseWhenIdle(keeper, lock);
   offerHandover(keeper, lock);
-  const askHandover = lock.onWait;
-  lock.onWait = () => {
-    askHandover();
-    tellWaiting(keeper);
-  };
+  showWaiting(keeper, lock);
   keepers.set(key, keeper);
   return keeper;
 }

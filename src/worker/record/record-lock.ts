@@ -16,9 +16,8 @@ export class RecordLock {
   #held = false;
   #release: (() => void) | undefined;
   #waiting: Promise<void> | undefined;
-
-  /** Runs when this keeper starts waiting for the lock (another keeper holds it). */
-  onWait: () => void = () => {};
+  #queued = false;
+  readonly #watchers = new Set<(waiting: boolean) => void>();
 
   /** `wanted` is asked when the lock comes: a keeper that no longer needs it lets it go at once. */
   constructor(
@@ -31,13 +30,25 @@ export class RecordLock {
     return this.#held || !this.locks; // no Web Locks: nothing to share with, the keeper is alone
   }
 
+  /** True while this keeper stands in line behind another keeper that holds the lock. */
+  get waiting(): boolean {
+    return this.#queued;
+  }
+
+  /** `watcher(true)` when this keeper starts waiting behind another; `watcher(false)` when the lock comes. */
+  watch(watcher: (waiting: boolean) => void): () => void {
+    this.#watchers.add(watcher);
+    return () => void this.#watchers.delete(watcher);
+  }
+
   /** Resolves once this keeper holds the lock, queueing behind the keeper that has it. */
   acquire(): Promise<void> {
     if (this.held) return Promise.resolve();
     this.#waiting ??= new Promise<void>((granted) => {
       void this.locks!.request(this.name, { ifAvailable: true }, (free) => {
         if (free) return this.#hold(granted);
-        this.onWait();
+        this.#queued = true;
+        for (const watcher of [...this.#watchers]) watcher(true);
         return this.locks!.request(this.name, () => this.#hold(granted));
       });
     });
@@ -49,6 +60,9 @@ export class RecordLock {
       this.#waiting = undefined;
       this.#held = true;
       this.#release = release;
+      const waited = this.#queued;
+      this.#queued = false;
+      if (waited) for (const watcher of [...this.#watchers]) watcher(false);
       if (!this.wanted()) this.release();
       granted();
     });
@@ -92,7 +106,7 @@ export function keeperWantsLock(keeper: Keeper): boolean {
 
 export const WAITING_CAUSE = 'waiting for the keeper that holds this session (another tab or worker) to let it go';
 
-/** Tells the keeper's tabs why their calls wait (the next real state change replaces it). */
-export function tellWaiting(keeper: Keeper): void {
-  keeper.tabs.broadcast((tabId) => ({ type: 'state', state: { ...keeper.snapshot(tabId), cause: WAITING_CAUSE } }));
+/** The keeper's state says why it waits, to every page (new ones too), for as long as it waits. */
+export function showWaiting(keeper: Keeper, lock: RecordLock): () => void {
+  return lock.watch((waiting) => keeper.waitFor(waiting ? WAITING_CAUSE : undefined));
 }
