@@ -1,6 +1,9 @@
 // Two keepers on one record (issue 26, defect 4): a `?mode=leader` tab's keeper holds the session,
-// SharedWorker tabs of the same origin and server come and go next to it.
+// SharedWorker tabs of the same origin and server come and go next to it: served through it when it
+// can (same version), else told why they wait, for as long as they do.
 import type { Page } from '@playwright/test';
+import { buildNextVersion, type NextVersionBuild } from './fixtures/next-version.js';
+import { serveStatic, type StaticServer } from './fixtures/static-server.js';
 import { expect, openKeeperPage, test } from './fixtures/test.js';
 
 const ECHO = 'janus.plugin.echotest';
@@ -18,39 +21,88 @@ const statesOf = (page: Page) =>
   page.evaluate(() => (window as any).received.filter((r: any) => r.type === 'state').map((r: any) => r.detail)) as Promise<any[]>;
 
 /** A leader-mode tab that holds the session with one handle. */
-async function leaderHolding(page: Page, site: { url: string }, server: string) {
-  await openKeeperPage(page, site as any, { server, options: JSON.stringify({ mode: 'leader' }) });
+async function leaderHolding(page: Page, site: StaticServer, server: string, query: Record<string, string> = {}) {
+  await openKeeperPage(page, site, { server, options: JSON.stringify({ mode: 'leader' }), ...query });
   expect(await page.evaluate(() => (window as any).keeper.mode)).toBe('leader');
   const { sessionId } = await create(page);
   const { handleId } = await attachEcho(page);
   return { sessionId, handleId };
 }
 
-test('the SharedWorker tabs of a waiting keeper say why they wait, in every state, after pages come and go and on reload', async ({ context, janus, site }) => {
+test.describe('an owner that does not serve the waiting keeper', () => {
+  // A keeper serves only pages of its own version: a newer version's leader tab holds the session,
+  // and it neither serves the current version's tabs nor hands the session over to an older one.
+  let next: NextVersionBuild | undefined;
+  test.beforeAll(async () => {
+    next = await buildNextVersion();
+  });
+  test.afterAll(async () => {
+    await next?.remove();
+  });
+
+  test('its SharedWorker tabs say why they wait, in every state, after pages come and go and on reload', async ({ context, janus }) => {
+    const site = await serveStatic({ '/dist/': 'dist', '/e2e/pages/': 'e2e/pages', '/next/': next!.folder });
+    try {
+      const leader = await context.newPage();
+      const { sessionId, handleId } = await leaderHolding(leader, site, janus.wsUrl,
+        { lib: '/next/janus-keeper.js', workerUrl: '/next/keeper-worker.js' });
+      const query = { server: janus.wsUrl, options: JSON.stringify({ callTimeoutMs: 1_500 }) };
+
+      const shared = await context.newPage();
+      await openKeeperPage(shared, site, query);
+      expect(await shared.evaluate(() => (window as any).keeper.create().then(() => 'created', (e: any) => e.name))).toBe('TimeoutError');
+      await expect.poll(async () => (await lastState(shared)).cause ?? '').toMatch(WAITING);
+
+      const other = await context.newPage(); // a page coming: both get a new state, and it still says why
+      await openKeeperPage(other, site, query);
+      await expect.poll(async () => (await lastState(other)).cause ?? '').toMatch(WAITING);
+      await expect.poll(async () => (await statesOf(shared)).at(-1)?.tabs).toBe(2);
+      expect((await lastState(shared)).cause).toMatch(WAITING);
+
+      await other.close(); // a page going
+      await expect.poll(async () => (await statesOf(shared)).at(-1)?.tabs).toBe(1);
+      expect((await lastState(shared)).cause).toMatch(WAITING);
+
+      await shared.reload(); // its reload: the new page's first state says it too
+      await shared.waitForFunction(() => document.body.dataset.ready === 'true');
+      expect((await lastState(shared)).cause).toMatch(WAITING);
+      await expect.poll(async () => (await statesOf(shared)).length).toBeGreaterThan(0);
+      expect((await statesOf(shared)).every((state) => WAITING.test(state.cause ?? ''))).toBe(true);
+
+      expect(await echo(leader, handleId)).toBe('ok'); // the owner is untouched
+      expect(await janus.listSessions()).toEqual([sessionId]);
+    } finally {
+      await site.close();
+    }
+  });
+});
+
+test("a leader-mode tab holds the session: the SharedWorker tabs are served through it, ready on its session, and take the session over when it closes", async ({ context, janus, site }) => {
   const leader = await context.newPage();
-  const { sessionId, handleId } = await leaderHolding(leader, site, janus.wsUrl);
-  const query = { server: janus.wsUrl, options: JSON.stringify({ callTimeoutMs: 1_500 }) };
+  const { sessionId, handleId: leaderHandle } = await leaderHolding(leader, site, janus.wsUrl);
 
   const shared = await context.newPage();
-  await openKeeperPage(shared, site, query);
-  expect(await shared.evaluate(() => (window as any).keeper.create().then(() => 'created', (e: any) => e.name))).toBe('TimeoutError');
-  await expect.poll(async () => (await lastState(shared)).cause ?? '').toMatch(WAITING);
+  await openKeeperPage(shared, site, { server: janus.wsUrl });
+  expect(await create(shared)).toEqual({ sessionId, reclaimed: false }); // answered by the owner
+  await expect.poll(async () => (await lastState(shared)).state).toBe('ready');
+  expect((await lastState(shared)).sessionId).toBe(sessionId);
+  const { handleId } = await attachEcho(shared);
+  expect(await echo(shared, handleId)).toBe('ok');
+  expect((await janus.listHandles(sessionId)).sort()).toEqual([leaderHandle, handleId].sort());
 
-  const other = await context.newPage(); // a page coming: both get a new state, and it still says why
-  await openKeeperPage(other, site, query);
-  expect((await lastState(other)).cause).toMatch(WAITING);
-  await expect.poll(async () => (await statesOf(shared)).at(-1)?.tabs).toBe(2);
-  expect((await lastState(shared)).cause).toMatch(WAITING);
-
-  await other.close(); // a page going
-  await expect.poll(async () => (await statesOf(shared)).at(-1)?.tabs).toBe(1);
-  expect((await lastState(shared)).cause).toMatch(WAITING);
-
-  await shared.reload(); // its reload: the new page's first state says it too
+  await shared.reload(); // its reload: served again, its handle still its own
   await shared.waitForFunction(() => document.body.dataset.ready === 'true');
-  expect((await lastState(shared)).cause).toMatch(WAITING);
-  expect((await statesOf(shared)).every((state) => WAITING.test(state.cause ?? ''))).toBe(true);
-
-  expect(await echo(leader, handleId)).toBe('ok'); // the owner is untouched
+  await expect.poll(async () => (await lastState(shared)).state).toBe('ready');
+  expect((await shared.evaluate(() => (window as any).keeper.state())).handles.map((h: any) => h.handleId)).toEqual([handleId]);
+  expect(await echo(shared, handleId)).toBe('ok');
   expect(await janus.listSessions()).toEqual([sessionId]);
+
+  await leader.close(); // the owner goes: the SharedWorker's keeper claims the same session with the tab's handle
+  await expect.poll(async () => {
+    const state = await lastState(shared);
+    return state.state === 'ready' && state.stats.claims === 1 ? state.sessionId : undefined;
+  }, { timeout: 15_000 }).toBe(sessionId);
+  expect(await echo(shared, handleId)).toBe('ok');
+  expect(await janus.listSessions()).toEqual([sessionId]);
+  await expect.poll(() => janus.listHandles(sessionId), { timeout: 10_000 }).toEqual([handleId]); // the leader's went with it
 });

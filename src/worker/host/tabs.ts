@@ -17,6 +17,8 @@ interface Page {
   lockName: string;
   events: MessagePort;
   onRemoved: (() => void) | undefined;
+  /** Another keeper serves the page for now (record/owner-relay.ts): this one's states are not its. */
+  servedElsewhere: boolean;
 }
 
 export interface TabRegistryOptions {
@@ -75,7 +77,7 @@ export class TabRegistry {
     this.#seen.add(tabId);
     this.#clock.clearTimeout(this.#graceTimers.get(tabId));
     this.#graceTimers.delete(tabId);
-    this.#pages.set(lockName, { tabId, lockName, events, onRemoved });
+    this.#pages.set(lockName, { tabId, lockName, events, onRemoved, servedElsewhere: false });
     events.onmessage = (message: MessageEvent<PageNotice>) => {
       if (message.data?.type === 'leaving') this.remove(lockName, true);
     };
@@ -139,8 +141,15 @@ export class TabRegistry {
     for (const page of this.#pages.values()) if (page.tabId === tabId) page.events.postMessage(event);
   }
 
+  /** While `elsewhere`, the page hears another keeper (the one holding the record), not the broadcasts here. */
+  serveElsewhere(lockName: string, elsewhere: boolean): void {
+    const page = this.#pages.get(lockName);
+    if (page) page.servedElsewhere = elsewhere;
+  }
+
   broadcast(event: TabEvent | ((tabId: string) => TabEvent)): void {
     for (const page of this.#pages.values()) {
+      if (page.servedElsewhere) continue;
       page.events.postMessage(typeof event === 'function' ? event(page.tabId) : event);
     }
   }

@@ -25,8 +25,8 @@ export function offerHandover(keeper: Keeper, lock: RecordLock, ownVersion = VER
     keeper.handOver(HANDED_OVER_CAUSE);
     lock.release();
   };
-  const unwatch = lock.watch((waiting) => {
-    if (waiting) channel.postMessage({ kind: 'janus-keeper:handover', version: ownVersion } satisfies HandoverRequest);
+  const unwatch = lock.watch((change) => {
+    if (change === 'waiting') channel.postMessage({ kind: 'janus-keeper:handover', version: ownVersion } satisfies HandoverRequest);
   });
   return () => {
     unwatch();

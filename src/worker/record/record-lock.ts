@@ -12,12 +12,15 @@ export function recordLockName(key: string): string {
   return `janus-keeper:session:${key}`;
 }
 
+/** What happened to a keeper's hold on its record lock. */
+export type LockChange = 'waiting' | 'held' | 'released';
+
 export class RecordLock {
   #held = false;
   #release: (() => void) | undefined;
   #waiting: Promise<void> | undefined;
   #queued = false;
-  readonly #watchers = new Set<(waiting: boolean) => void>();
+  readonly #watchers = new Set<(change: LockChange) => void>();
 
   /** `wanted` is asked when the lock comes: a keeper that no longer needs it lets it go at once. */
   constructor(
@@ -35,10 +38,14 @@ export class RecordLock {
     return this.#queued;
   }
 
-  /** `watcher(true)` when this keeper starts waiting behind another; `watcher(false)` when the lock comes. */
-  watch(watcher: (waiting: boolean) => void): () => void {
+  /** Runs `watcher` as this keeper starts waiting behind another, gets the lock, or lets it go. */
+  watch(watcher: (change: LockChange) => void): () => void {
     this.#watchers.add(watcher);
     return () => void this.#watchers.delete(watcher);
+  }
+
+  #tell(change: LockChange): void {
+    for (const watcher of [...this.#watchers]) watcher(change);
   }
 
   /** Resolves once this keeper holds the lock, queueing behind the keeper that has it. */
@@ -48,7 +55,7 @@ export class RecordLock {
       void this.locks!.request(this.name, { ifAvailable: true }, (free) => {
         if (free) return this.#hold(granted);
         this.#queued = true;
-        for (const watcher of [...this.#watchers]) watcher(true);
+        this.#tell('waiting');
         return this.locks!.request(this.name, () => this.#hold(granted));
       });
     });
@@ -60,9 +67,8 @@ export class RecordLock {
       this.#waiting = undefined;
       this.#held = true;
       this.#release = release;
-      const waited = this.#queued;
       this.#queued = false;
-      if (waited) for (const watcher of [...this.#watchers]) watcher(false);
+      this.#tell('held');
       if (!this.wanted()) this.release();
       granted();
     });
@@ -73,6 +79,7 @@ export class RecordLock {
     this.#held = false;
     this.#release?.();
     this.#release = undefined;
+    this.#tell('released');
   }
 }
 
@@ -108,5 +115,5 @@ export const WAITING_CAUSE = 'waiting for the keeper that holds this session (an
 
 /** The keeper's state says why it waits, to every page (new ones too), for as long as it waits. */
 export function showWaiting(keeper: Keeper, lock: RecordLock): () => void {
-  return lock.watch((waiting) => keeper.waitFor(waiting ? WAITING_CAUSE : undefined));
+  return lock.watch((change) => keeper.waitFor(change === 'waiting' ? WAITING_CAUSE : undefined));
 }
