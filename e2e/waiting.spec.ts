@@ -97,11 +97,15 @@ test("a leader-mode tab holds the session: the SharedWorker tabs are served thro
   expect(await echo(shared, handleId)).toBe('ok');
   expect(await janus.listSessions()).toEqual([sessionId]);
 
+  const before = (await statesOf(shared)).length;
   await leader.close(); // the owner goes: the SharedWorker's keeper claims the same session with the tab's handle
   await expect.poll(async () => {
     const state = await lastState(shared);
     return state.state === 'ready' && state.stats.claims === 1 ? state.sessionId : undefined;
   }, { timeout: 15_000 }).toBe(sessionId);
+  const takeover = (await statesOf(shared)).slice(before).map((state) => state.state);
+  expect(takeover.every((state) => state === 'connecting' || state === 'ready'), takeover.join()).toBe(true);
+  expect(await shared.evaluate(() => (window as any).received.some((r: any) => r.type === 'missed-events'))).toBe(true);
   expect(await echo(shared, handleId)).toBe('ok');
   expect(await janus.listSessions()).toEqual([sessionId]);
   await expect.poll(() => janus.listHandles(sessionId), { timeout: 10_000 }).toEqual([handleId]); // the leader's went with it

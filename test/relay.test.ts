@@ -120,7 +120,9 @@ describe("owner relay (a waiting keeper's pages, served by the keeper that holds
     const message = route.call('message', [5, { audio: true }], async () => 'here');
     const state = route.call('state', [], async () => 'here');
     await until(() => owner.calls.length === 3);
-    assert.equal(relay.serveHere(), true, 'the owner had a session for the page: claim it now');
+    assert.equal(relay.ownerHasSession, true, 'the owner had a session for the page: the keeper claims it now');
+    relay.serveHere();
+    assert.equal(relay.ownerHasSession, false);
     await assert.rejects(message, (error: unknown) => error instanceof LeaderGoneError);
     assert.equal(await state, 'here');
     assert.equal(route.elsewhere, false);

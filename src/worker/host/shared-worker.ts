@@ -64,8 +64,13 @@ function serveAcrossKeepers(keeper: Keeper, lock: RecordLock): void {
   const relay = new OwnerRelay(new BroadcastChannel(channel), () => void lock.acquire());
   ownerRelays.set(keeper, relay);
   lock.watch((change) => {
-    if (change === 'waiting') relay.wait();
-    else if (relay.serveHere()) void keeper.create().catch(() => {}); // the owner went: claim its session now
+    if (change === 'waiting') {
+      relay.wait();
+      return;
+    }
+    // The owner went: claim its session now (the pages then see this keeper claiming, not idle).
+    if (change === 'held' && relay.ownerHasSession) void keeper.create().catch(() => {});
+    relay.serveHere();
     if (change === 'held') server.announce();
   });
 }

@@ -113,18 +113,18 @@ export class OwnerRelay {
     }, OWNER_ANSWER_MS);
   }
 
-  /**
-   * The keeper holds the lock, or let it go (its calls then ask for it again): its pages are its
-   * own. True when the owner had a session for them, which the keeper should claim at once.
-   */
-  serveHere(): boolean {
-    const hadSession = this.#mode === 'relaying' && [...this.#pages].some((joined) => joined.sessionId !== undefined);
+  /** The owner serves pages of this keeper on a session, which this keeper claims once the lock comes. */
+  get ownerHasSession(): boolean {
+    return this.#mode === 'relaying' && [...this.#pages].some((joined) => joined.route === 'owner' && joined.sessionId !== undefined);
+  }
+
+  /** The keeper holds the lock, or let it go (its calls then ask for it again): its pages are its own. */
+  serveHere(): void {
     this.#mode = 'local';
     this.clock.clearTimeout(this.#noOwnerTimer);
     this.#ownerId = undefined;
     for (const joined of this.#pages) this.#decide(joined, 'local');
     this.#ownerGone('the keeper that held the session went away during the call; its outcome is unknown');
-    return hadSession;
   }
 
   #call(joined: Joined, method: RelayMethod, args: unknown[], local: () => Promise<unknown>): Promise<unknown> {
