@@ -8,6 +8,7 @@ import { expect, openKeeperPage, test } from './fixtures/test.js';
 
 const ECHO = 'janus.plugin.echotest';
 const WAITING = /^waiting for the keeper that holds this session/;
+const TAB_GRACE_MS = 3_000; // the keeper's default (src/worker/keeper.ts)
 
 const create = (page: Page) => page.evaluate(() => (window as any).keeper.create()) as Promise<{ sessionId: number; reclaimed: boolean }>;
 const attachEcho = (page: Page) =>
@@ -109,4 +110,42 @@ test("a leader-mode tab holds the session: the SharedWorker tabs are served thro
   expect(await echo(shared, handleId)).toBe('ok');
   expect(await janus.listSessions()).toEqual([sessionId]);
   await expect.poll(() => janus.listHandles(sessionId), { timeout: 10_000 }).toEqual([handleId]); // the leader's went with it
+});
+
+test('the SharedWorker dies while a leader-mode tab waits: the leader takes the session, the SharedWorker tab comes back served by it, its handle kept', async ({ context, janus, site, browser }) => {
+  const shared = await context.newPage();
+  await openKeeperPage(shared, site, { server: janus.wsUrl });
+  const { sessionId } = await create(shared);
+  const { handleId } = await attachEcho(shared);
+  const leader = await context.newPage();
+  await openKeeperPage(leader, site, { server: janus.wsUrl, options: JSON.stringify({ mode: 'leader' }) });
+  const led = await attachEcho(leader); // served by the SharedWorker's keeper
+  expect(await echo(leader, led.handleId)).toBe('ok');
+
+  const cdp = await browser.newBrowserCDPSession(); // the SharedWorker dies (closed by the browser, crashed)
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  const workers = targetInfos.filter((target) => target.type === 'shared_worker');
+  expect(workers).toHaveLength(1);
+  await cdp.send('Target.closeTarget', { targetId: workers[0]!.targetId });
+  await cdp.detach();
+
+  // The leader's keeper claims the session; the tab's new SharedWorker waits behind it and is served by it.
+  const readyOn = (page: Page) => expect.poll(async () => {
+    const state = await lastState(page);
+    return state.state === 'ready' ? state.sessionId : undefined;
+  }, { timeout: 15_000 }).toBe(sessionId);
+  await readyOn(leader);
+  await readyOn(shared);
+  expect((await leader.evaluate(() => (window as any).keeper.state())).stats.claims).toBe(1);
+  expect((await shared.evaluate(() => (window as any).keeper.state())).handles.map((h: any) => h.handleId)).toEqual([handleId]);
+  expect(await echo(shared, handleId)).toBe('ok');
+  expect(await echo(leader, led.handleId)).toBe('ok');
+
+  await shared.reload(); // reloaded while served: the leader keeps the tab's handle past the grace
+  await shared.waitForFunction(() => document.body.dataset.ready === 'true');
+  // Past the grace period (its config, not a guess): a handle the leader's keeper took for abandoned would be gone now.
+  await shared.evaluate((ms) => new Promise((resolve) => setTimeout(resolve, ms)), TAB_GRACE_MS + 1_000);
+  expect(await echo(shared, handleId)).toBe('ok');
+  expect(await janus.listSessions()).toEqual([sessionId]);
+  expect((await janus.listHandles(sessionId)).sort()).toEqual([handleId, led.handleId].sort());
 });
