@@ -129,6 +129,24 @@ describe("owner relay (a waiting keeper's pages, served by the keeper that holds
     assert.equal(await route.call('attach', ['p'], async () => 'here'), 'here');
   });
 
+  it('the lock goes to a third keeper: it announces itself, the pages say hello to it, calls in flight settle', async () => {
+    const first = fakeLeader('FIRST', (call) => (call.method === 'hello' ? STATE : undefined)); // then silent
+    const { relay } = ownerRelay();
+    const route = relay.join(page());
+    relay.wait();
+    await until(() => route.elsewhere);
+    const message = route.call('message', [5, { audio: true }], async () => 'here');
+    const state = route.call('state', [], async () => 'here');
+    await until(() => first.calls.length === 3);
+    first.close();
+    const next = fakeLeader('NEXT', (call) => (call.method === 'hello' ? STATE : { ...STATE, tabs: 2 }));
+    next.announce();
+    await assert.rejects(message, (error: unknown) => error instanceof LeaderGoneError);
+    assert.equal(((await state) as typeof STATE).tabs, 2, 'answered by the next owner');
+    assert.deepEqual(next.calls, ['hello', 'state']);
+    assert.equal(route.elsewhere, true);
+  });
+
   it('no owner answers: after OWNER_ANSWER_MS on the clock the calls run here (waiting, told why)', async () => {
     const { relay, clock } = ownerRelay();
     const one = page();

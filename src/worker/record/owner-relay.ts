@@ -195,9 +195,9 @@ export class OwnerRelay {
   #ownerGone(why: string): void {
     for (const [id, call] of this.#calls) {
       if (call.sentTo === this.#ownerId) continue;
+      // A hello rejects too: the next owner, if any, gets its own.
       this.#settle(id, ({ joined, method, args, local, resolve, reject }) => {
-        if (!local) return; // a hello: the next owner gets its own
-        if (RETRYABLE_METHODS.has(method)) this.#call(joined, method, args, local).then(resolve, reject);
+        if (local && RETRYABLE_METHODS.has(method)) this.#call(joined, method, args, local).then(resolve, reject);
         else reject(new LeaderGoneError(`${method}: ${why}`));
       });
     }
