@@ -147,6 +147,21 @@ describe("owner relay (a waiting keeper's pages, served by the keeper that holds
     assert.equal(route.elsewhere, true);
   });
 
+  it('after the keeper let the lock go with no page left, the next page waits for the lock to answer again', async () => {
+    const { relay, lockAsked } = ownerRelay();
+    relay.join(page()).leave();
+    relay.serveHere(); // it held the lock
+    relay.letGo(); // idle, no page: let go
+    const route = relay.join(page());
+    assert.equal(lockAsked(), 2);
+    let ran = false;
+    const call = route.call('create', [], async () => (ran = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(ran, false, 'not before the lock said');
+    relay.serveHere();
+    assert.equal(await call, true);
+  });
+
   it('no owner answers: after OWNER_ANSWER_MS on the clock the calls run here (waiting, told why)', async () => {
     const { relay, clock } = ownerRelay();
     const one = page();

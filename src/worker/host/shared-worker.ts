@@ -68,10 +68,14 @@ function serveAcrossKeepers(keeper: Keeper, lock: RecordLock): void {
       relay.wait();
       return;
     }
+    if (change === 'released') {
+      relay.letGo();
+      return;
+    }
     // The owner went: claim its session now (the pages then see this keeper claiming, not idle).
-    if (change === 'held' && relay.ownerHasSession) void keeper.create().catch(() => {});
+    if (relay.ownerHasSession) void keeper.create().catch(() => {});
     relay.serveHere();
-    if (change === 'held') server.announce();
+    server.announce();
   });
 }
 

@@ -118,7 +118,16 @@ export class OwnerRelay {
     return this.#mode === 'relaying' && [...this.#pages].some((joined) => joined.route === 'owner' && joined.sessionId !== undefined);
   }
 
-  /** The keeper holds the lock, or let it go (its calls then ask for it again): its pages are its own. */
+  /**
+   * The keeper let the lock go: with no page left (idle), the next page's calls wait for the lock's
+   * answer again; pages still there (a handover) are served here, their calls asking for the lock.
+   */
+  letGo(): void {
+    this.serveHere();
+    if (this.#pages.size === 0) this.#mode = 'undecided';
+  }
+
+  /** The keeper holds the lock: its pages are its own. */
   serveHere(): void {
     this.#mode = 'local';
     this.clock.clearTimeout(this.#noOwnerTimer);
