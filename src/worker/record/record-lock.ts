@@ -2,8 +2,9 @@
 // (`janus-keeper:session:<keeperKey>`, whatever worker, name or version runs it) reads or writes the
 // record, and so claims or creates the session. A second keeper for the same record (a leader tab
 // next to a SharedWorker, two worker names or versions, a worker restarted while the old one still
-// runs) waits for the lock in its first `create` and takes over, claiming the stored session with
-// its handle owners, when the owner goes (closed, crashed, or idle with no tab left).
+// runs) waits for the lock from its first page's hello (its pages served by the owner meanwhile,
+// owner-relay.ts) and takes over, claiming the stored session with its handle owners, when the
+// owner goes (closed, crashed, or idle with no tab left).
 import type { Keeper } from '../keeper.js';
 import type { SessionStore } from './store.js';
 
