@@ -149,3 +149,31 @@ test('the SharedWorker dies while a leader-mode tab waits: the leader takes the 
   expect(await janus.listSessions()).toEqual([sessionId]);
   expect((await janus.listHandles(sessionId)).sort()).toEqual([handleId, led.handleId].sort());
 });
+
+test("the leader tab closes while a served tab's call goes through it: the call rejects (outcome unknown), a safe one is answered here, the tab is ready on the same session", async ({ context, janus, site, wsProxy }) => {
+  const server = wsProxy.via(janus.wsUrl);
+  const leader = await context.newPage();
+  const { sessionId } = await leaderHolding(leader, site, server);
+  const shared = await context.newPage();
+  await openKeeperPage(shared, site, { server, options: JSON.stringify({ callTimeoutMs: 8_000 }) });
+  const { handleId } = await attachEcho(shared);
+
+  wsProxy.setMode('blackhole'); // the message stays in flight at the owner
+  await shared.evaluate((id) => {
+    const w = window as any;
+    w.outcome = w.keeper.message(id, { audio: true }).then(() => 'answered',
+      (e: any) => `${e instanceof w.lib.LeaderGoneError && e instanceof w.lib.TransportError ? 'LeaderGoneError' : e.name}: ${e.message}`);
+  }, handleId);
+  await shared.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100))); // the call reaches the owner
+  await leader.close();
+  wsProxy.setMode('pass');
+  const during = shared.evaluate(() => (window as any).keeper.state().then((s: any) => s.sessionId));
+  expect(await shared.evaluate(() => (window as any).outcome)).toMatch(/^LeaderGoneError: message: the keeper that held the session went away during the call; its outcome is unknown/);
+  await expect.poll(async () => {
+    const state = await lastState(shared);
+    return state.state === 'ready' ? state.sessionId : undefined;
+  }, { timeout: 15_000 }).toBe(sessionId);
+  expect([sessionId, undefined]).toContain(await during); // answered by this keeper (claiming or ready)
+  expect(await echo(shared, handleId)).toBe('ok');
+  expect(await janus.listSessions()).toEqual([sessionId]);
+});
