@@ -76,6 +76,34 @@ test.describe('an owner that does not serve the waiting keeper', () => {
       await site.close();
     }
   });
+
+  test('a tab that reloads on the keeper it waits with keeps its handle on the owner that adopted it (past the grace)', async ({ context, janus }) => {
+    const site = await serveStatic({ '/dist/': 'dist', '/e2e/pages/': 'e2e/pages', '/next/': next!.folder });
+    try {
+      const old = await context.newPage();
+      await openKeeperPage(old, site, { server: janus.wsUrl });
+      const { sessionId } = await create(old);
+      const { handleId } = await attachEcho(old);
+      // A newer version takes the session over and adopts the old tab's handle from the record (a tab it never saw).
+      const newer = await context.newPage();
+      await openKeeperPage(newer, site, { server: janus.wsUrl, lib: '/next/janus-keeper.js', workerUrl: '/next/keeper-worker.js' });
+      expect(await create(newer)).toEqual({ sessionId, reclaimed: true });
+
+      await old.reload(); // still the old version: its new page is alive on the old keeper, which waits
+      await old.waitForFunction(() => document.body.dataset.ready === 'true');
+      // Past the grace period (its config, not a guess): a handle the owner took for abandoned would be gone now.
+      await old.evaluate((ms) => new Promise((resolve) => setTimeout(resolve, ms)), TAB_GRACE_MS + 1_000);
+      expect(await janus.listHandles(sessionId)).toEqual([handleId]);
+
+      await old.goto(`${site.url}/e2e/pages/keeper.html?${new URLSearchParams({ server: janus.wsUrl,
+        lib: '/next/janus-keeper.js', workerUrl: '/next/keeper-worker.js' })}`); // reloaded on the new version
+      await old.waitForFunction(() => document.body.dataset.ready === 'true');
+      expect((await old.evaluate(() => (window as any).keeper.state())).handles.map((h: any) => h.handleId)).toEqual([handleId]);
+      expect(await echo(old, handleId)).toBe('ok');
+    } finally {
+      await site.close();
+    }
+  });
 });
 
 test("a leader-mode tab holds the session: the SharedWorker tabs are served through it, ready on its session, and take the session over when it closes", async ({ context, janus, site }) => {
