@@ -111,8 +111,9 @@ describe("owner relay (a waiting keeper's pages, served by the keeper that holds
     assert.deepEqual(owner.calls, ['hello', 'attach']);
   });
 
-  it('the lock comes (the owner went): safe calls in flight run here, the others reject, the keeper is told to claim', async () => {
-    const owner = fakeLeader('OWNER', (call) => (call.method === 'hello' ? STATE : undefined)); // then silent
+  /** A page served by an owner that answers its hello, then nothing: a message and a state in flight. */
+  async function callsInFlight() {
+    const owner = fakeLeader('OWNER', (call) => (call.method === 'hello' ? STATE : undefined));
     const { relay } = ownerRelay();
     const route = relay.join(page());
     relay.wait();
@@ -120,6 +121,11 @@ describe("owner relay (a waiting keeper's pages, served by the keeper that holds
     const message = route.call('message', [5, { audio: true }], async () => 'here');
     const state = route.call('state', [], async () => 'here');
     await until(() => owner.calls.length === 3);
+    return { owner, relay, route, message, state };
+  }
+
+  it('the lock comes (the owner went): safe calls in flight run here, the others reject, the keeper is told to claim', async () => {
+    const { relay, route, message, state } = await callsInFlight();
     assert.equal(relay.ownerHasSession, true, 'the owner had a session for the page: the keeper claims it now');
     relay.serveHere();
     assert.equal(relay.ownerHasSession, false);
@@ -130,14 +136,7 @@ describe("owner relay (a waiting keeper's pages, served by the keeper that holds
   });
 
   it('the lock goes to a third keeper: it announces itself, the pages say hello to it, calls in flight settle', async () => {
-    const first = fakeLeader('FIRST', (call) => (call.method === 'hello' ? STATE : undefined)); // then silent
-    const { relay } = ownerRelay();
-    const route = relay.join(page());
-    relay.wait();
-    await until(() => route.elsewhere);
-    const message = route.call('message', [5, { audio: true }], async () => 'here');
-    const state = route.call('state', [], async () => 'here');
-    await until(() => first.calls.length === 3);
+    const { owner: first, route, message, state } = await callsInFlight();
     first.close();
     const next = fakeLeader('NEXT', (call) => (call.method === 'hello' ? STATE : { ...STATE, tabs: 2 }));
     next.announce();
