@@ -1,4 +1,5 @@
 import type { Browser, Page } from '@playwright/test';
+import { buildNextVersion, type NextVersionBuild } from './fixtures/next-version.js';
 import { expect, openKeeperPage, test } from './fixtures/test.js';
 
 const ECHO = 'janus.plugin.echotest';
@@ -117,7 +118,7 @@ test("leader mode: the leader's Worker dies under its live tab: a new one, both 
   expect(await janus.listHandles(sessionId)).toEqual([handleId]);
 });
 
-test('two keepers on one record (a SharedWorker tab and a leader-mode tab): one Janus session, the second waits and takes over when the first goes', async ({ context, janus, site }) => {
+test('two keepers on one record (a SharedWorker tab and a leader-mode tab): one Janus session, the second is served by the first and takes over when it goes', async ({ context, janus, site, browser }) => {
   const shared = await context.newPage();
   await openKeeperPage(shared, site, { server: janus.wsUrl });
   const { sessionId } = await create(shared);
@@ -126,40 +127,37 @@ test('two keepers on one record (a SharedWorker tab and a leader-mode tab): one 
   await openKeeperPage(leader, site, { server: janus.wsUrl, options: JSON.stringify({ mode: 'leader', callTimeoutMs: 2_000 }) });
   expect(await leader.evaluate(() => (window as any).keeper.mode)).toBe('leader');
 
-  const second = await leader.evaluate(() => (window as any).keeper.create().then(() => 'created', (e: any) => e.name));
-  expect(second).toBe('TimeoutError'); // it waits for the record lock the SharedWorker's keeper holds
-  expect(await leader.evaluate(() => (window as any).keeper.currentState.cause)).toMatch(/^waiting for the keeper that holds this session/);
+  // Its keeper waits for the record lock the SharedWorker's keeper holds, and relays its tabs to it.
+  expect(await create(leader)).toEqual({ sessionId, reclaimed: false });
+  const served = await attachEcho(leader);
+  expect(await echo(leader, served.handleId)).toBe('ok');
   expect(await echo(shared, handleId)).toBe('ok'); // the first keeper still gets its answers and events
   expect(await janus.listSessions()).toEqual([sessionId]);
-  expect(await janus.listHandles(sessionId)).toEqual([handleId]);
+  expect((await janus.listHandles(sessionId)).sort()).toEqual([handleId, served.handleId].sort());
   console.log(`[lifecycle] two keepers: ${(await janus.listSessions()).length} Janus session, owned by the SharedWorker's keeper`);
 
-  await recordTimes(leader);
-  await shared.close(); // its keeper lets the session go (idle, no tab left): the leader's keeper claims it
-  await expect.poll(() => leader.evaluate(() => (window as any).keeper.currentState.state), { timeout: 15_000 }).toBe('ready');
-  const state = await stateOf(leader);
-  expect([state.sessionId, state.stats.claims]).toEqual([sessionId, 1]);
+  await shared.close(); // the SharedWorker lives on (extendedLifetime) and keeps serving the leader's tab
+  expect(await echo(leader, served.handleId)).toBe('ok');
+  expect((await stateOf(leader)).sessionId).toBe(sessionId);
+  await killSharedWorker(browser); // the owner goes: the leader's keeper claims the session
+  await expect.poll(async () => {
+    const state = await leader.evaluate(() => (window as any).keeper.currentState);
+    return state.state === 'ready' && state.stats.claims === 1 ? state.sessionId : undefined;
+  }, { timeout: 15_000 }).toBe(sessionId);
+  expect(await echo(leader, served.handleId)).toBe('ok');
   expect(await janus.listSessions()).toEqual([sessionId]);
 });
 
 test.describe('upgrades', () => {
   // The newer version: the same sources built as 99.0.0 (page bundle and worker, at their own URL).
+  let next: NextVersionBuild | undefined;
   let folder = '';
   test.beforeAll(async () => {
-    const { build } = await import('esbuild');
-    const { mkdtemp } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    folder = await mkdtemp(join(tmpdir(), 'janus-keeper-next-'));
-    await build({
-      entryPoints: { 'janus-keeper': 'src/client/index.ts', 'keeper-worker': 'src/worker/host/shared-worker.ts' },
-      bundle: true, format: 'esm', target: 'es2022', platform: 'browser', outdir: folder, logLevel: 'warning',
-      define: { 'process.env.NODE_ENV': '"production"', __JANUS_KEEPER_VERSION__: '"99.0.0"' },
-    });
+    next = await buildNextVersion();
+    folder = next.folder;
   });
   test.afterAll(async () => {
-    const { rm } = await import('node:fs/promises');
-    if (folder) await rm(folder, { recursive: true, force: true });
+    await next?.remove();
   });
 
   /** The e2e site, plus /next/ (the 99.0.0 build) and /swap/keeper-worker.js (whatever `swapped` says). */

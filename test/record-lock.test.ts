@@ -9,9 +9,10 @@ import type { WebSocketConstructor } from '../src/janus/index.js';
 import type { Keeper as KeeperType } from '../src/worker/keeper.js';
 import { Keeper } from '../src/worker/keeper.js';
 import { compareVersions, offerHandover } from '../src/worker/record/handover.js';
-import { lockedStore, RecordLock, recordLockName } from '../src/worker/record/record-lock.js';
+import { lockedStore, RecordLock, recordLockName, showWaiting, WAITING_CAUSE } from '../src/worker/record/record-lock.js';
 import { memoryStore, type SessionStore } from '../src/worker/record/store.js';
-import { quietLogger, useJanus, waitFor } from './helpers.js';
+import { FakeClock } from './fake-clock.js';
+import { quietLogger, unusedPort, useJanus, waitFor } from './helpers.js';
 
 const Ws = WebSocket as unknown as WebSocketConstructor;
 const ECHO = 'janus.plugin.echotest';
@@ -54,14 +55,14 @@ function fakePort(): MessagePort {
 /** Tabs with a page open somewhere (on another keeper), as the page locks would tell. */
 class OpenTabs {
   readonly open = new Set<string>();
-  readonly #waiting = new Map<string, () => void>();
-  readonly watch = (tabId: string, expire: () => void) => {
-    if (this.open.has(tabId)) this.#waiting.set(tabId, expire);
-    else expire();
+  readonly #waiting = new Map<string, (afterWaiting: boolean) => void>();
+  readonly watch = (tabId: string, noPage: (afterWaiting: boolean) => void) => {
+    if (this.open.has(tabId)) this.#waiting.set(tabId, noPage);
+    else noPage(false);
   };
   close(tabId: string): void {
     this.open.delete(tabId);
-    this.#waiting.get(tabId)?.();
+    this.#waiting.get(tabId)?.(true);
     this.#waiting.delete(tabId);
   }
 }
@@ -141,6 +142,50 @@ describe('record lock', () => {
       await a.keeper.destroy().catch(() => {});
       await proxy.close();
       await waitFor('no session left', async () => (await janus().listSessions()).length === 0);
+    }
+  });
+});
+
+/** A page's event port that remembers the causes of the states it got. */
+function causesPort() {
+  const causes: Array<string | undefined> = [];
+  const port = { postMessage: (event: TabEvent) => void (event.type === 'state' && causes.push(event.state.cause)), close() {} };
+  return { causes, port: port as unknown as MessagePort };
+}
+
+describe('a keeper waiting for its record lock', () => {
+  it('says why in every state, to the pages it had and to new ones, for as long as it waits', async () => {
+    const locks = new FakeLocks();
+    const server = `ws://127.0.0.1:${await unusedPort()}`;
+    const holder = new RecordLock(recordLockName(server), () => true, locks as unknown as LockManager);
+    await holder.acquire(); // another keeper (a leader tab, an older worker) holds the record
+    const lock = new RecordLock(recordLockName(server), () => true, locks as unknown as LockManager);
+    const keeper = new Keeper({ config: { server }, store: lockedStore(memoryStore(), lock), liveness: () => {},
+      clock: new FakeClock(), logger: quietLogger(), WebSocket: Ws });
+    const unwire = showWaiting(keeper, lock);
+    try {
+      const first = causesPort();
+      keeper.tabs.add('tab-1', 'page-1', first.port);
+      const creating = keeper.create().catch((error: Error) => error);
+      await waitFor('the keeper waits in line', () => lock.waiting);
+      assert.equal(first.causes.at(-1), WAITING_CAUSE);
+
+      const second = causesPort();
+      keeper.tabs.add('tab-2', 'page-2', second.port); // a page coming: every page gets a new state
+      assert.equal(keeper.snapshot('tab-2').cause, WAITING_CAUSE, "a new page's first state (hello's answer)");
+      assert.deepEqual([first.causes.at(-1), second.causes.at(-1)], [WAITING_CAUSE, WAITING_CAUSE]);
+      keeper.tabs.remove('page-2', true); // a page going
+      assert.equal(first.causes.at(-1), WAITING_CAUSE);
+      assert.equal(keeper.snapshot('tab-1').state, 'connecting');
+
+      holder.release(); // the owner goes: the wait is over
+      await waitFor('the lock', () => lock.held);
+      assert.notEqual(first.causes.at(-1), WAITING_CAUSE);
+      assert.notEqual(keeper.snapshot('tab-1').cause, WAITING_CAUSE);
+      await creating; // nothing listens at the server: the create fails, as it would without the wait
+    } finally {
+      unwire();
+      lock.release();
     }
   });
 });

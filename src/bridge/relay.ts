@@ -4,7 +4,7 @@
 // message says who it is for; these are all of its shapes.
 import type { KeeperEndpoint, TabEvent, TabHello } from './api.js';
 import { TransportError } from '../janus/index.js';
-import type { SerializedKeeperError } from './errors.js';
+import { deserializeError, registerErrorClass, type SerializedKeeperError } from './errors.js';
 
 /** The calls a tab makes over the relay: the keeper's endpoint, minus the port of `hello`. */
 export type RelayMethod = Exclude<keyof KeeperEndpoint, 'hello'> | 'hello';
@@ -51,4 +51,14 @@ export function relayNames(base: string): { channel: string; leaderLock: string 
  */
 export class LeaderGoneError extends TransportError {
   override name = 'LeaderGoneError';
+}
+// It crosses the worker boundary too: a keeper that relays its pages to another rejects with it.
+registerErrorClass('LeaderGoneError', LeaderGoneError);
+
+/** The error of an `error` reply, as the caller throws it (the project's classes keep theirs). */
+export function relayedError(serialized: SerializedKeeperError | { name: string; message: string }): Error {
+  if ('keeperError' in serialized) return deserializeError(serialized);
+  const error = new Error(serialized.message);
+  error.name = serialized.name;
+  return error;
 }

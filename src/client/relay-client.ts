@@ -1,8 +1,7 @@
 // A page's side of the BroadcastChannel relay (no SharedWorker): the keeper's calls, addressed to
 // the current leader, and its events, delivered on a local port as the SharedWorker delivers them.
 import type { KeeperCalls, KeeperState, TabEvent, TabHello } from '../bridge/api.js';
-import { deserializeError, type SerializedKeeperError } from '../bridge/errors.js';
-import { asRelayMessage, LeaderGoneError, RETRYABLE_METHODS, type RelayMessage, type RelayMethod,
+import { asRelayMessage, LeaderGoneError, relayedError, RETRYABLE_METHODS, type RelayMessage, type RelayMethod,
   type RelayRequest } from '../bridge/relay.js';
 import { TimeoutError } from '../janus/index.js';
 import { ReconnectView } from './worker-watch.js';
@@ -130,7 +129,7 @@ export class RelayClient implements KeeperCalls {
         const call = message.to === this.pageId ? this.#pending.get(message.id) : undefined;
         if (!call || call.sentTo !== message.leaderId) return;
         if (message.kind === 'result') this.#settle(message.id, () => call.resolve(message.value));
-        else this.#settle(message.id, () => call.reject(toError(message.error)));
+        else this.#settle(message.id, () => call.reject(relayedError(message.error)));
         break;
       }
       case 'event':
@@ -215,11 +214,4 @@ export class RelayClient implements KeeperCalls {
   #post(message: RelayRequest): void {
     if (!this.#closed) this.channel.postMessage(message);
   }
-}
-
-function toError(serialized: SerializedKeeperError | { name: string; message: string }): Error {
-  if ('keeperError' in serialized) return deserializeError(serialized);
-  const error = new Error(serialized.message);
-  error.name = serialized.name;
-  return error;
 }

@@ -44,6 +44,7 @@ import { sessionOptionsFor } from './session/session-options.js';
 import type { SessionStore } from './record/store.js';
 import { SessionSteps } from './session/steps.js';
 import { TabRegistry, webLocksLiveness, type LivenessWatch } from './host/tabs.js';
+import type { UnseenTabWatch } from './handles/unseen-tabs.js';
 
 export { reclaimWindowPassed } from './session/servers.js';
 
@@ -63,10 +64,10 @@ export interface KeeperOptions {
   liveness?: LivenessWatch;
   /**
    * When handles adopted from the stored record belong to a tab this keeper never saw: calls
-   * `expire` once that tab has no page open (the worker passes `expireWhenPagesGone`). Default: at
-   * once, so they go after the grace period like any absent tab's.
+   * `noPage` once that tab has no page open (the worker passes `expireWhenPagesGone`), again when
+   * its grace ends. Default: at once, so they go after the grace period like any absent tab's.
    */
-  unseenTab?: (tabId: string, expire: () => void) => void;
+  unseenTab?: UnseenTabWatch;
   backoff?: BackoffPolicy;
   /** Replaces the full-jitter schedule of `backoff` (e.g. to compare schedules in a benchmark). */
   schedule?: RetrySchedule;
@@ -103,6 +104,8 @@ export class Keeper extends Emitter<KeeperEvents> {
   readonly #handles: HandleTable;
   readonly #steps: SessionSteps;
   readonly #stats: KeeperStats = { keepalives: 0, creates: 0, claims: 0, connections: 0 };
+  /** Why this keeper cannot go on yet (another keeper holds its record), while that lasts. */
+  #waitCause: string | undefined;
 
   /** Throws `InvalidArgumentError` for a bad config (an empty server list, a malformed URL...). */
   constructor(options: KeeperOptions) {
@@ -172,7 +175,8 @@ export class Keeper extends Emitter<KeeperEvents> {
       stats: { ...this.#stats },
     };
     if (session) snapshot.sessionId = session.id;
-    if (this.#machine.cause !== undefined) snapshot.cause = this.#machine.cause;
+    const cause = this.#waitCause ?? this.#machine.cause;
+    if (cause !== undefined) snapshot.cause = cause;
     if (this.#machine.nextRetryAt !== undefined) snapshot.nextRetryAt = this.#machine.nextRetryAt;
     return snapshot;
   }
@@ -262,6 +266,13 @@ export class Keeper extends Emitter<KeeperEvents> {
    */
   handOver(cause: string): void {
     this.#steps.sleep(cause);
+  }
+
+  /** While `cause` is set, every state this keeper tells says it (why it waits); undefined: it goes on. */
+  waitFor(cause: string | undefined): void {
+    if (cause === this.#waitCause) return;
+    this.#waitCause = cause;
+    this.#publish();
   }
 
   // --- tabs and handles ------------------------------------------------------------------------

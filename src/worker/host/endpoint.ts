@@ -18,10 +18,15 @@ import {
 import { checkConfig } from '../../bridge/config.js';
 import { serveCalls } from '../../bridge/port-calls.js';
 import { VERSION, VersionMismatchError } from '../../bridge/version.js';
+import type { RelayMethod } from '../../bridge/relay.js';
 import type { Keeper } from '../keeper.js';
+import type { OwnerRelay, RelayRoute } from '../record/owner-relay.js';
 
 /** Finds or makes the keeper for a config; one keeper per Janus server or server list (`keeperKey`). */
 export type KeeperLookup = (config: KeeperConfig) => Keeper;
+
+/** The relay to the keeper that holds a keeper's record when that is another one (none: always served here). */
+export type OwnerRelayLookup = (keeper: Keeper) => OwnerRelay | undefined;
 
 /**
  * What one page gets through Comlink: the keeper's calls, bound to that page's tab so that
@@ -31,11 +36,14 @@ export class TabEndpoint implements KeeperEndpoint {
   #keeper: Keeper | undefined;
   #tabId = '';
   #lockName = '';
+  /** Where the page's calls go while another keeper holds the record. */
+  #route: RelayRoute | undefined;
 
   /** `release` runs once the page is gone (e.g. to close its Comlink port). */
   constructor(
     private readonly keeperFor: KeeperLookup,
     private readonly release: () => void = () => {},
+    private readonly ownerRelayFor: OwnerRelayLookup = () => undefined,
   ) {}
 
   async hello(hello: TabHello, events: MessagePort): Promise<KeeperState> {
@@ -47,52 +55,77 @@ export class TabEndpoint implements KeeperEndpoint {
     if (!(events instanceof MessagePort)) throw new InvalidArgumentError('events must be a MessagePort');
     const keeper = this.keeperFor(config);
     this.#keeper = keeper;
-    keeper.tabs.add(this.#tabId, this.#lockName, events, () => {
+    const tabId = this.#tabId;
+    const lockName = this.#lockName;
+    keeper.tabs.add(tabId, lockName, events, () => {
       this.#keeper = undefined;
+      this.#route?.leave();
       this.release();
+    });
+    this.#route = this.ownerRelayFor(keeper)?.join({
+      hello: { ...hello, config, tabId, lockName },
+      deliver: (event) => events.postMessage(event),
+      servedElsewhere: (elsewhere) => {
+        keeper.tabs.serveElsewhere(lockName, elsewhere);
+        if (!elsewhere) events.postMessage({ type: 'state', state: keeper.snapshot(tabId) });
+      },
     });
     serveCalls(events, this); // every call after hello comes on the tab's own port
     return { ...keeper.snapshot(this.#tabId), version: VERSION };
   }
 
   create(sessionId?: number): Promise<CreateResult> {
-    return this.#use().create(sessionId);
+    return this.#serve('create', [sessionId], (keeper) => keeper.create(sessionId));
   }
 
   attach(plugin: string, options?: AttachRequest): Promise<HandleInfo> {
-    return this.#use().attach(this.#tabId, plugin, options ?? {});
+    return this.#serve('attach', [plugin, options], (keeper) => keeper.attach(this.#tabId, plugin, options ?? {}));
   }
 
   message(handleId: number, body: Record<string, unknown>, jsep?: Jsep): Promise<MessageResult> {
-    return this.#use().message(this.#tabId, handleId, body, jsep);
+    return this.#serve('message', [handleId, body, jsep], (keeper) => keeper.message(this.#tabId, handleId, body, jsep));
   }
 
   trickle(handleId: number, candidate: TrickleCandidate | TrickleCandidate[] | null): Promise<void> {
-    return this.#use().trickle(this.#tabId, handleId, candidate);
+    return this.#serve('trickle', [handleId, candidate], (keeper) => keeper.trickle(this.#tabId, handleId, candidate));
   }
 
   hangup(handleId: number): Promise<void> {
-    return this.#use().hangup(this.#tabId, handleId);
+    return this.#serve('hangup', [handleId], (keeper) => keeper.hangup(this.#tabId, handleId));
   }
 
   detach(handleId: number): Promise<void> {
-    return this.#use().detach(this.#tabId, handleId);
+    return this.#serve('detach', [handleId], (keeper) => keeper.detach(this.#tabId, handleId));
   }
 
-  async state(): Promise<KeeperState> {
-    return this.#use().snapshot(this.#tabId);
+  state(): Promise<KeeperState> {
+    return this.#serve('state', [], async (keeper) => keeper.snapshot(this.#tabId));
   }
 
-  async online(): Promise<void> {
-    this.#use().online();
+  online(): Promise<void> {
+    return this.#serve('online', [], async (keeper) => keeper.online());
   }
 
   destroy(): Promise<void> {
-    return this.#use().destroy();
+    return this.#serve('destroy', [], (keeper) => keeper.destroy());
   }
 
   async goodbye(): Promise<void> {
-    this.#keeper?.tabs.remove(this.#lockName, false);
+    const keeper = this.#keeper;
+    if (this.#route?.elsewhere) await this.#route.call('goodbye', [], async () => {}).catch(() => {});
+    keeper?.tabs.remove(this.#lockName, false);
+  }
+
+  /** Runs the call on this keeper, or on the keeper that holds the record while that is another one. */
+  #serve<T>(method: RelayMethod, args: unknown[], here: (keeper: Keeper) => Promise<T>): Promise<T> {
+    let keeper: Keeper;
+    try {
+      keeper = this.#use();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (!this.#route) return here(keeper);
+    return this.#route.call(method, args, () => here(keeper)) as Promise<T>;
   }
 
   #use(): Keeper {

@@ -31,6 +31,8 @@ export class RelayServer {
     private readonly keeperFor: KeeperLookup,
     private readonly liveness: LivenessWatch = webLocksLiveness,
     private readonly endpointFor: (keeperFor: KeeperLookup) => TabEndpoint = (keeperFor) => new TabEndpoint(keeperFor),
+    /** Whether this server leads now (a keeper serving other keepers' pages: while it holds its record). */
+    private readonly leads: () => boolean = () => true,
   ) {
     channel.addEventListener('message', (event) => {
       const message = asRelayMessage(event.data);
@@ -40,9 +42,9 @@ export class RelayServer {
     this.announce();
   }
 
-  /** Tells every tab that this leader is up (they say hello to it again). */
+  /** Tells every tab that this leader is up (they say hello to it again); not while it does not lead. */
   announce(): void {
-    this.#post({ kind: 'leader', leaderId: this.leaderId });
+    if (this.leads()) this.#post({ kind: 'leader', leaderId: this.leaderId });
   }
 
   async #answer(call: Extract<RelayRequest, { kind: 'call' }>): Promise<void> {

@@ -7,10 +7,12 @@ import type { KeeperConfig, KeeperState, TabHello } from '../../bridge/api.js';
 import { keeperKey } from '../../bridge/config.js';
 import { relayNames } from '../../bridge/relay.js';
 import { consoleLogger } from '../../janus/index.js';
-import { TabEndpoint, type KeeperLookup } from './endpoint.js';
+import { InvalidArgumentError } from '../../janus/index.js';
+import { TabEndpoint, type KeeperLookup, type OwnerRelayLookup } from './endpoint.js';
 import { Keeper } from '../keeper.js';
 import { offerHandover } from '../record/handover.js';
-import { keeperWantsLock, lockedStore, RecordLock, recordLockName, releaseWhenIdle, tellWaiting } from '../record/record-lock.js';
+import { keeperWantsLock, lockedStore, RecordLock, recordLockName, releaseWhenIdle, showWaiting } from '../record/record-lock.js';
+import { ownerChannelName, OwnerRelay } from '../record/owner-relay.js';
 import { RelayServer } from './relay-server.js';
 import { indexedDbStore } from '../record/store.js';
 import { expireWhenPagesGone } from '../handles/unseen-tabs.js';
@@ -26,6 +28,8 @@ installErrorTransfer();
 
 const store = indexedDbStore();
 const keepers = new Map<string, Keeper>();
+const ownerRelays = new Map<Keeper, OwnerRelay>();
+const ownerRelayFor: OwnerRelayLookup = (keeper) => ownerRelays.get(keeper);
 
 /**
  * Tabs that ask for the same server, or the same list in the same order, share one keeper; it
@@ -39,13 +43,40 @@ function keeperFor(config: KeeperConfig): Keeper {
   const keeper = new Keeper({ config, store: lockedStore(store, lock), logger: consoleLogger, unseenTab: expireWhenPagesGone });
   releaseWhenIdle(keeper, lock);
   offerHandover(keeper, lock);
-  const askHandover = lock.onWait;
-  lock.onWait = () => {
-    askHandover();
-    tellWaiting(keeper);
-  };
+  showWaiting(keeper, lock);
   keepers.set(key, keeper);
+  if (navigator.locks && typeof BroadcastChannel !== 'undefined') serveAcrossKeepers(keeper, lock);
   return keeper;
+}
+
+/**
+ * One keeper per record holds the session; the pages of the others are served by it: it answers
+ * them on the record's relay channel while it holds the lock, and they send it their calls while
+ * they wait for it (record/owner-relay.ts).
+ */
+function serveAcrossKeepers(keeper: Keeper, lock: RecordLock): void {
+  const channel = ownerChannelName(lock.name);
+  const ownKeeper: KeeperLookup = (config) => {
+    if (keeperKey(config) !== keeper.key) throw new InvalidArgumentError('this relay serves one record only');
+    return keeper;
+  };
+  const server = new RelayServer(new BroadcastChannel(channel), ownKeeper, undefined, undefined, () => lock.held);
+  const relay = new OwnerRelay(new BroadcastChannel(channel), () => void lock.acquire());
+  ownerRelays.set(keeper, relay);
+  lock.watch((change) => {
+    if (change === 'waiting') {
+      relay.wait();
+      return;
+    }
+    if (change === 'released') {
+      relay.letGo();
+      return;
+    }
+    // The owner went: claim its session now (the pages then see this keeper claiming, not idle).
+    if (relay.ownerHasSession) void keeper.create().catch(() => {});
+    relay.serveHere();
+    server.announce();
+  });
 }
 
 /** Tells each page a lock this worker holds for it, so the page notices when the worker dies. */
@@ -53,11 +84,11 @@ class WatchedEndpoint extends TabEndpoint {
   #workerLock: Promise<HeldWorkerLock | undefined> | undefined;
 
   // `gone` is filled in once `this` exists: the page left, so its lock can go.
-  constructor(keeperFor: KeeperLookup, release: () => void = () => {}, gone = { run: () => {} }) {
+  constructor(keeperFor: KeeperLookup, release: () => void = () => {}, ownerRelays?: OwnerRelayLookup, gone = { run: () => {} }) {
     super(keeperFor, () => {
       gone.run();
       release();
-    });
+    }, ownerRelays);
     gone.run = () => void this.#workerLock?.then((lock) => lock?.release());
   }
 
@@ -81,10 +112,10 @@ if (!('WorkerGlobalScope' in globalThis)) {
     const port = event.ports[0];
     // Once the page is gone, its port closes: its endpoint and Comlink's listener can be collected.
     // (After the reply to a goodbye has gone out: Comlink answers in a microtask.)
-    if (port) expose(new WatchedEndpoint(keeperFor, () => setTimeout(() => port.close(), 0)), port);
+    if (port) expose(new WatchedEndpoint(keeperFor, () => setTimeout(() => port.close(), 0), ownerRelayFor), port);
   });
 } else {
   // A dedicated Worker started by the leader tab; its name is the keeper's name.
   new RelayServer(new BroadcastChannel(relayNames(self.name).channel), keeperFor, undefined,
-    (lookup) => new WatchedEndpoint(lookup));
+    (lookup) => new WatchedEndpoint(lookup, undefined, ownerRelayFor));
 }

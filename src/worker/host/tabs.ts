@@ -1,6 +1,7 @@
 import type { PageNotice, TabEvent } from '../../bridge/api.js';
 import { systemClock, type Clock } from '../../janus/index.js';
 import { HeldEvents } from '../handles/held-events.js';
+import type { UnseenTabWatch } from '../handles/unseen-tabs.js';
 
 /** Waits until the page holding `lockName` is gone (Web Locks); the callback then runs. */
 export type LivenessWatch = (lockName: string, onGone: () => void) => void;
@@ -16,6 +17,8 @@ interface Page {
   lockName: string;
   events: MessagePort;
   onRemoved: (() => void) | undefined;
+  /** Another keeper serves the page for now (record/owner-relay.ts): this one's states are not its. */
+  servedElsewhere: boolean;
 }
 
 export interface TabRegistryOptions {
@@ -30,9 +33,10 @@ export interface TabRegistryOptions {
   clock?: Clock;
   /**
    * For a tab that never registered here (its handles came from the stored record): calls back
-   * once none of its pages is open anywhere, and only then does its grace period start.
+   * once none of its pages is open anywhere, and only then does its grace period start; asked
+   * again when the grace ends, and a page open then (elsewhere) starts it all over.
    */
-  unseenTab?: (tabId: string, expire: () => void) => void;
+  unseenTab?: UnseenTabWatch;
 }
 
 /**
@@ -44,6 +48,8 @@ export class TabRegistry {
   readonly #graceTimers = new Map<string, unknown>();
   /** Every tab that said hello to this keeper (the others' handles came from a stored record). */
   readonly #seen = new Set<string>();
+  /** Tabs never seen here whose pages `unseenTab` is watching. */
+  readonly #watched = new Set<string>();
   readonly #clock: Clock;
   /** Events for tabs inside their grace period, delivered when a page of theirs says hello. */
   readonly #held = new HeldEvents();
@@ -71,7 +77,7 @@ export class TabRegistry {
     this.#seen.add(tabId);
     this.#clock.clearTimeout(this.#graceTimers.get(tabId));
     this.#graceTimers.delete(tabId);
-    this.#pages.set(lockName, { tabId, lockName, events, onRemoved });
+    this.#pages.set(lockName, { tabId, lockName, events, onRemoved, servedElsewhere: false });
     events.onmessage = (message: MessageEvent<PageNotice>) => {
       if (message.data?.type === 'leaving') this.remove(lockName, true);
     };
@@ -94,12 +100,23 @@ export class TabRegistry {
   /** Lets a tab that has no live page come back within `ms`, else it is gone. */
   expectBack(tabId: string, ms = this.options.graceMs): void {
     if (this.isLive(tabId) || this.#graceTimers.has(tabId)) return;
-    const { unseenTab } = this.options;
-    if (unseenTab && !this.#seen.has(tabId)) {
-      unseenTab(tabId, () => this.#seen.has(tabId) || this.#startGrace(tabId, ms));
-      return;
-    }
-    this.#startGrace(tabId, ms);
+    if (this.#unseen(tabId)) this.#whenNoPage(tabId, () => this.#startGrace(tabId, ms));
+    else this.#startGrace(tabId, ms);
+  }
+
+  #unseen(tabId: string): boolean {
+    return this.options.unseenTab !== undefined && !this.#seen.has(tabId);
+  }
+
+  /** `then(afterWaiting)` once no page of the unseen tab is open anywhere (not while it is watched already). */
+  #whenNoPage(tabId: string, then: (afterWaiting: boolean) => void): void {
+    if (this.#watched.has(tabId)) return;
+    this.#watched.add(tabId);
+    this.options.unseenTab!(tabId, (afterWaiting) => {
+      this.#watched.delete(tabId);
+      if (!this.#unseen(tabId) || this.isLive(tabId) || this.#graceTimers.has(tabId)) return;
+      then(afterWaiting);
+    });
   }
 
   #startGrace(tabId: string, ms: number): void {
@@ -108,9 +125,15 @@ export class TabRegistry {
       this.#graceTimers.delete(tabId);
       this.#held.forget(tabId);
       if (this.isLive(tabId)) return;
-      this.#seen.delete(tabId);
-      this.options.onTabGone(tabId);
+      // Decided now, not on the answer that started the grace: a page of the tab may be open elsewhere.
+      if (this.#unseen(tabId)) this.#whenNoPage(tabId, (afterWaiting) => (afterWaiting ? this.#startGrace(tabId, ms) : this.#gone(tabId)));
+      else this.#gone(tabId);
     }, ms));
+  }
+
+  #gone(tabId: string): void {
+    this.#seen.delete(tabId);
+    this.options.onTabGone(tabId);
   }
 
   post(tabId: string, event: TabEvent): void {
@@ -118,8 +141,15 @@ export class TabRegistry {
     for (const page of this.#pages.values()) if (page.tabId === tabId) page.events.postMessage(event);
   }
 
+  /** While `elsewhere`, the page hears another keeper (the one holding the record), not the broadcasts here. */
+  serveElsewhere(lockName: string, elsewhere: boolean): void {
+    const page = this.#pages.get(lockName);
+    if (page) page.servedElsewhere = elsewhere;
+  }
+
   broadcast(event: TabEvent | ((tabId: string) => TabEvent)): void {
     for (const page of this.#pages.values()) {
+      if (page.servedElsewhere) continue;
       page.events.postMessage(typeof event === 'function' ? event(page.tabId) : event);
     }
   }

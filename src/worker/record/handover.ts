@@ -25,9 +25,11 @@ export function offerHandover(keeper: Keeper, lock: RecordLock, ownVersion = VER
     keeper.handOver(HANDED_OVER_CAUSE);
     lock.release();
   };
-  lock.onWait = () => channel.postMessage({ kind: 'janus-keeper:handover', version: ownVersion } satisfies HandoverRequest);
+  const unwatch = lock.watch((change) => {
+    if (change === 'waiting') channel.postMessage({ kind: 'janus-keeper:handover', version: ownVersion } satisfies HandoverRequest);
+  });
   return () => {
-    lock.onWait = () => {};
+    unwatch();
     channel.close();
   };
 }

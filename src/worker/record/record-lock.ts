@@ -2,8 +2,9 @@
 // (`janus-keeper:session:<keeperKey>`, whatever worker, name or version runs it) reads or writes the
 // record, and so claims or creates the session. A second keeper for the same record (a leader tab
 // next to a SharedWorker, two worker names or versions, a worker restarted while the old one still
-// runs) waits for the lock in its first `create` and takes over, claiming the stored session with
-// its handle owners, when the owner goes (closed, crashed, or idle with no tab left).
+// runs) waits for the lock from its first page's hello (its pages served by the owner meanwhile,
+// owner-relay.ts) and takes over, claiming the stored session with its handle owners, when the
+// owner goes (closed, crashed, or idle with no tab left).
 import type { Keeper } from '../keeper.js';
 import type { SessionStore } from './store.js';
 
@@ -12,13 +13,15 @@ export function recordLockName(key: string): string {
   return `janus-keeper:session:${key}`;
 }
 
+/** What happened to a keeper's hold on its record lock. */
+export type LockChange = 'waiting' | 'held' | 'released';
+
 export class RecordLock {
   #held = false;
   #release: (() => void) | undefined;
   #waiting: Promise<void> | undefined;
-
-  /** Runs when this keeper starts waiting for the lock (another keeper holds it). */
-  onWait: () => void = () => {};
+  #queued = false;
+  readonly #watchers = new Set<(change: LockChange) => void>();
 
   /** `wanted` is asked when the lock comes: a keeper that no longer needs it lets it go at once. */
   constructor(
@@ -31,13 +34,29 @@ export class RecordLock {
     return this.#held || !this.locks; // no Web Locks: nothing to share with, the keeper is alone
   }
 
+  /** True while this keeper stands in line behind another keeper that holds the lock. */
+  get waiting(): boolean {
+    return this.#queued;
+  }
+
+  /** Runs `watcher` as this keeper starts waiting behind another, gets the lock, or lets it go. */
+  watch(watcher: (change: LockChange) => void): () => void {
+    this.#watchers.add(watcher);
+    return () => void this.#watchers.delete(watcher);
+  }
+
+  #tell(change: LockChange): void {
+    for (const watcher of [...this.#watchers]) watcher(change);
+  }
+
   /** Resolves once this keeper holds the lock, queueing behind the keeper that has it. */
   acquire(): Promise<void> {
     if (this.held) return Promise.resolve();
     this.#waiting ??= new Promise<void>((granted) => {
       void this.locks!.request(this.name, { ifAvailable: true }, (free) => {
         if (free) return this.#hold(granted);
-        this.onWait();
+        this.#queued = true;
+        this.#tell('waiting');
         return this.locks!.request(this.name, () => this.#hold(granted));
       });
     });
@@ -49,6 +68,8 @@ export class RecordLock {
       this.#waiting = undefined;
       this.#held = true;
       this.#release = release;
+      this.#queued = false;
+      this.#tell('held');
       if (!this.wanted()) this.release();
       granted();
     });
@@ -59,6 +80,7 @@ export class RecordLock {
     this.#held = false;
     this.#release?.();
     this.#release = undefined;
+    this.#tell('released');
   }
 }
 
@@ -92,7 +114,7 @@ export function keeperWantsLock(keeper: Keeper): boolean {
 
 export const WAITING_CAUSE = 'waiting for the keeper that holds this session (another tab or worker) to let it go';
 
-/** Tells the keeper's tabs why their calls wait (the next real state change replaces it). */
-export function tellWaiting(keeper: Keeper): void {
-  keeper.tabs.broadcast((tabId) => ({ type: 'state', state: { ...keeper.snapshot(tabId), cause: WAITING_CAUSE } }));
+/** The keeper's state says why it waits, to every page (new ones too), for as long as it waits. */
+export function showWaiting(keeper: Keeper, lock: RecordLock): () => void {
+  return lock.watch((change) => keeper.waitFor(change === 'waiting' ? WAITING_CAUSE : undefined));
 }
