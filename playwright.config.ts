@@ -2,6 +2,9 @@ import { defineConfig } from '@playwright/test';
 
 // Playwright cannot download its browsers here: it drives Debian's Chromium.
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// Debian's Firefox ESR over WebDriver BiDi (Playwright's `moz-firefox` channel; patches/ lets
+// Playwright 1.65 live with the one BiDi command ESR 153 lacks).
+const firefoxPath = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 const args = [
   '--no-sandbox',
   '--disable-gpu',
@@ -33,6 +36,21 @@ export default defineConfig({
         launchOptions: {
           executablePath,
           args: [...args, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'],
+        },
+      },
+    },
+    // The same specs in Firefox, media included (fake camera and microphone, no prompt). Specs
+    // that need CDP or Chromium's launch flags skip themselves there and say why; the
+    // engine-neutral ones (the packed consumer) run in Chromium only.
+    {
+      name: 'firefox',
+      testIgnore: '**/consumer.spec.ts',
+      use: {
+        browserName: 'firefox',
+        channel: 'moz-firefox',
+        launchOptions: {
+          executablePath: firefoxPath,
+          firefoxUserPrefs: { 'media.navigator.streams.fake': true, 'media.navigator.permission.disabled': true },
         },
       },
     },
