@@ -6,6 +6,9 @@ import { launchRawChromium } from './fixtures/raw-chromium.js';
 import type { StaticServer } from './fixtures/static-server.js';
 
 const ECHO = 'janus.plugin.echotest';
+
+test.skip(({ browserName }) => browserName !== 'chromium',
+  'Page Lifecycle freeze is driven with CDP Page.setWebLifecycleState, in a Chromium of its own (bfcache in WebKit: e2e/webkit)');
 const TAB_GRACE_MS = 3_000; // the keeper's default (src/worker/keeper.ts)
 
 const create = (page: Page) => page.evaluate(() => (window as any).keeper.create()) as Promise<{ sessionId: number }>;
