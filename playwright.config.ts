@@ -45,6 +45,10 @@ export default defineConfig({
     {
       name: 'firefox',
       testIgnore: '**/consumer.spec.ts',
+      // The keeper's own logic (backoff, attempt limits, bad input, timers), proven in Chromium and
+      // by the simulation: once is enough. Firefox runs what the engine decides (its sockets,
+      // workers, locks, storage, lifecycle, media).
+      grepInvert: /retries follow the backoff|requests issued during an outage all settle|twenty tabs firing online|bad arguments through Comlink|with short Janus timers|\(measurement\)/,
       use: {
         browserName: 'firefox',
         channel: 'moz-firefox',

@@ -93,7 +93,8 @@ test('calls in flight when the worker dies settle: a message rejects with Transp
   expect(await echo(page, handleId)).toBe('ok');
 });
 
-test("leader mode: the leader's Worker dies under its live tab: a new one, both tabs ready on the same session", async ({ context, janus, site }) => {
+test("leader mode: the leader's Worker dies under its live tab: a new one, both tabs ready on the same session", async ({ context, janus, site, browserName }) => {
+  test.skip(browserName !== 'chromium', "the kill is Playwright's worker.evaluate(close()), which does not reach a Worker over WebDriver BiDi (measured in Firefox ESR 153)");
   await context.addInitScript(() => {
     delete (globalThis as any).SharedWorker;
   });
