@@ -97,7 +97,7 @@ test('a hello that times out releases the page lock and the worker port', async 
     const w = window as any;
     return { listeners: w.listenerCount, workerPortClosed: w.closedPorts.includes(w.workers[0].port) };
   });
-  expect(state).toEqual({ listeners: { online: 0, visibilitychange: 0 }, workerPortClosed: true });
+  expect(state).toEqual({ listeners: { online: 0, visibilitychange: 0, pageshow: 0 }, workerPortClosed: true });
 });
 
 test('a stale keeper worker (another version) is refused at hello with VersionMismatchError naming both versions', async ({ page, janus }) => {
