@@ -128,6 +128,10 @@ describe('WebKit (WebKitGTK MiniBrowser)', () => {
     await browser.waitFor("return document.readyState === 'complete' && document.body?.dataset.ready === 'true'");
     assert.equal(await browser.run('return window.beforeLeaving === true'), true, 'WebKit restored the page from bfcache');
     await browser.waitFor(isReady);
+    // It said hello again (not just the stale `ready` of before), and heard that events may be missed.
+    assert.deepEqual(await browser.run(`return window.received.filter((r) => r.type === 'state'
+      && r.detail.cause?.includes('back/forward cache')).map((r) => r.detail.state)`), ['reconnecting']);
+    assert.deepEqual(await browser.run("return window.received.filter((r) => r.type === 'missed-events').map((r) => r.detail.handleIds)"), [[handleId]]);
     assert.equal(await echo(browser, handleId), 'ok');
     const state = await stateOf(browser);
     assert.deepEqual([state.sessionId, state.tabs, state.handles.map((h: any) => h.handleId)], [sessionId, 2, [handleId]]);
