@@ -52,5 +52,7 @@ describe('ReconnectView', () => {
     const out = view.filter(state('ready', { sessionId: 5, handles: [{ handleId: 8, plugin: 'p' }] }));
     assert.deepEqual(names(out), ['ready:5', 'detached', 'missed-events']);
     assert.deepEqual(out[1], { type: 'detached', handleId: 7 });
+    view.begin();
+    assert.deepEqual(names(view.filter(state('ready', { sessionId: 6 }))), ['ready:6'], 'another session: session-lost tells, not detached');
   });
 });

@@ -9,6 +9,7 @@ import { serveStatic, type StaticServer } from '../fixtures/static-server.js';
 import { WebKitSession } from './webdriver.js';
 
 const ECHO = 'janus.plugin.echotest';
+const TAB_GRACE_MS = 3_000; // the keeper's default (src/worker/keeper.ts)
 // Calls give up within 5 s (not the default 20 s): a deaf page fails its test quickly.
 const OPTIONS = JSON.stringify({ callTimeoutMs: 5_000 });
 
@@ -135,6 +136,31 @@ describe('WebKit (WebKitGTK MiniBrowser)', () => {
     assert.equal(await echo(browser, handleId), 'ok');
     const state = await stateOf(browser);
     assert.deepEqual([state.sessionId, state.tabs, state.handles.map((h: any) => h.handleId)], [sessionId, 2, [handleId]]);
+    assert.deepEqual(await janus.listSessions(), [sessionId]);
+  }));
+
+  it('a page back from bfcache after the grace hears its handle detached, and attaches anew', () => withWorld(async ({ janus, browser }) => {
+    await openKeeperPage(browser, janus.wsUrl);
+    const { sessionId } = await create(browser);
+    const { handleId } = await attachEcho(browser);
+    const away = await browser.window();
+    const other = await browser.newWindow();
+    await openKeeperPage(browser, janus.wsUrl);
+    await browser.switchTo(away);
+    await browser.run('window.beforeLeaving = true');
+    await browser.goto(`${site.url.replace('127.0.0.1', 'localhost')}/e2e/pages/session.html`);
+    // Past the keeper's grace (its config), seen from the page that stayed: the handle goes.
+    await browser.switchTo(other);
+    await browser.run('await new Promise((resolve) => setTimeout(resolve, args[0]))', TAB_GRACE_MS + 1_000);
+    assert.deepEqual(await janus.listHandles(sessionId), []);
+    await browser.switchTo(away);
+    await browser.back();
+    await browser.waitFor("return document.readyState === 'complete' && document.body?.dataset.ready === 'true'");
+    assert.equal(await browser.run('return window.beforeLeaving === true'), true, 'WebKit restored the page from bfcache');
+    await browser.waitFor(isReady);
+    assert.deepEqual(await browser.run("return window.received.filter((r) => r.type === 'detached').map((r) => r.detail.handleId)"), [handleId]);
+    const fresh = await attachEcho(browser);
+    assert.equal(await echo(browser, fresh.handleId), 'ok');
     assert.deepEqual(await janus.listSessions(), [sessionId]);
   }));
 
