@@ -31,12 +31,14 @@ async function openReadyDemo(page: Page, query = ''): Promise<string> {
   return (await testId(page, 'session-id').textContent())!;
 }
 
-test('a reload while offline boots from the cache, then reclaims the same session', async ({ page, context }) => {
+test('a reload while offline boots from the cache, then reclaims the same session', async ({ page, context, browserName }) => {
   const sessionId = await openReadyDemo(page);
   await context.setOffline(true);
   demo.dropNetwork();
   await page.reload();
-  await expect(testId(page, 'state')).toHaveText('reconnecting');
+  // Chromium's worker outlives the reload (extendedLifetime) and is reconnecting; elsewhere a new
+  // worker starts offline and is idle between the demo's tries.
+  await expect(testId(page, 'state')).toHaveText(browserName === 'chromium' ? 'reconnecting' : /^(idle|connecting|reconnecting)$/);
   await expect(page.locator('h1')).toHaveText('janus-keeper');
   await context.setOffline(false);
   demo.restoreNetwork();

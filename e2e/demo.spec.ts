@@ -82,6 +82,7 @@ test.describe('the demo started with npm start', () => {
     await expect(testId(first, 'echo-result')).toContainText('EchoTest answered: ok');
     await expect(testId(first, 'handle-id')).toHaveText(/^\d+$/);
 
+    await first.locator('#drop-seconds').clear(); // Firefox: fill() alone appends to a number input's value
     await first.locator('#drop-seconds').fill('3');
     await testId(first, 'drop-network').click();
     await expect(testId(first, 'state')).toHaveText('reconnecting');

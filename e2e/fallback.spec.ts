@@ -67,7 +67,8 @@ test('three tabs without SharedWorker share one session through the leader tab',
 });
 
 for (const how of ['closed', 'crashed'] as const) {
-  test(`the leader tab ${how}: the next tab leads, claims the same session, handles answer`, async ({ context, janus, site }) => {
+  test(`the leader tab ${how}: the next tab leads, claims the same session, handles answer`, async ({ context, janus, site, browserName }) => {
+    test.skip(how === 'crashed' && browserName !== 'chromium', 'a crash is made with CDP Page.crash: Chromium only');
     const pages = await openTabs(context, site, janus.wsUrl, 3);
     const { sessionId } = await create(pages[0]!);
     const handles = await Promise.all(pages.map(attachEcho));

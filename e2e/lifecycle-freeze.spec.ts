@@ -6,6 +6,9 @@ import { launchRawChromium } from './fixtures/raw-chromium.js';
 import type { StaticServer } from './fixtures/static-server.js';
 
 const ECHO = 'janus.plugin.echotest';
+
+test.skip(({ browserName }) => browserName !== 'chromium',
+  'Page Lifecycle freeze is driven with CDP Page.setWebLifecycleState, in a Chromium of its own (bfcache in WebKit: e2e/webkit)');
 const TAB_GRACE_MS = 3_000; // the keeper's default (src/worker/keeper.ts)
 
 const create = (page: Page) => page.evaluate(() => (window as any).keeper.create()) as Promise<{ sessionId: number }>;
@@ -104,11 +107,20 @@ test('a back/forward round trip keeps the session and the handles (bfcache in bo
       await openKeeperPage(page, site, { server: janus.wsUrl, options: JSON.stringify({ mode }) });
       const { sessionId } = await create(page);
       const { handleId } = await attachEcho(page);
-      console.log(`[lifecycle] ${mode}: back to a keeper page: ${await roundTrip()}`);
+      const how = await roundTrip();
+      console.log(`[lifecycle] ${mode}: back to a keeper page: ${how}`);
+      if (mode === 'shared-worker') {
+        // The restored page said hello again with a new lock (the fix WebKit needs), and is ready on it.
+        expect(how).toBe('restored from bfcache');
+        await expect.poll(() => page.evaluate(() => (window as any).received
+          .filter((r: any) => r.type === 'state' && r.detail.cause?.includes('back/forward cache')).length)).toBe(1);
+        await expect.poll(() => page.evaluate(() => (window as any).keeper.currentState.state)).toBe('ready');
+      }
       const state = await stateOf(page);
       expect([state.sessionId, state.handles.map((h: any) => h.handleId)]).toEqual([sessionId, [handleId]]);
       expect(await echo(page, handleId)).toBe('ok');
       expect(await janus.listSessions()).toEqual([sessionId]);
+      expect(state.tabs).toBe(1); // the page's old lock went with its old hello
       await page.evaluate(() => (window as any).keeper.destroy());
     }
   } finally {

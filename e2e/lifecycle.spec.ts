@@ -32,6 +32,16 @@ async function killSharedWorker(browser: Browser): Promise<number> {
   return at;
 }
 
+/** The keeper worker that closes itself on request (`closeSharedWorker`): a kill any engine can make. */
+const CLOSABLE = { workerUrl: '/e2e/pages/closable-keeper-worker.js' };
+
+/** Asks the closable keeper worker to close itself (`self.close()`); resolves with when (epoch ms). */
+async function closeSharedWorker(page: Page): Promise<number> {
+  const at = Date.now();
+  await page.evaluate(() => new BroadcastChannel('janus-keeper-test:close-worker').postMessage('close'));
+  return at;
+}
+
 /** After the kill: the first `reconnecting` and the next `ready` on `sessionId`, as page times. */
 async function recovery(page: Page, sessionId: number) {
   const recovered = (times: any[]) => times.some((t) => t.type === 'state' && t.state === 'ready'
@@ -43,16 +53,16 @@ async function recovery(page: Page, sessionId: number) {
   return { times, reconnecting, ready };
 }
 
-test('a SharedWorker killed under two tabs: both reconnect to a new one, on the same session, handles intact', async ({ context, janus, site, browser }) => {
+test('a SharedWorker killed under two tabs: both reconnect to a new one, on the same session, handles intact', async ({ context, janus, site }) => {
   const pages = await Promise.all([1, 2, 3].map(() => context.newPage()));
-  for (const page of pages) await openKeeperPage(page, site, { server: janus.wsUrl });
+  for (const page of pages) await openKeeperPage(page, site, { server: janus.wsUrl, ...CLOSABLE });
   const { sessionId } = await create(pages[0]!);
   await create(pages[1]!);
   const { handleId } = await attachEcho(pages[0]!);
   const closing = await attachEcho(pages[2]!);
   for (const page of pages) await recordTimes(page);
 
-  const killedAt = await killSharedWorker(browser);
+  const killedAt = await closeSharedWorker(pages[0]!);
   await pages.pop()!.close(); // a third tab closes while its keeper is gone: its handle goes, not the others'
   const seen = await Promise.all(pages.map((page) => recovery(page, sessionId)));
   for (const { times, reconnecting, ready } of seen) {
@@ -72,8 +82,8 @@ test('a SharedWorker killed under two tabs: both reconnect to a new one, on the 
   expect(closing.handleId).not.toBe(handleId);
 });
 
-test('calls in flight when the worker dies settle: a message rejects with TransportError, a state is answered by the new worker', async ({ page, janus, wsProxy, site, browser }) => {
-  await openKeeperPage(page, site, { server: wsProxy.via(janus.wsUrl), options: JSON.stringify({ callTimeoutMs: 8_000 }) });
+test('calls in flight when the worker dies settle: a message rejects with TransportError, a state is answered by the new worker', async ({ page, janus, wsProxy, site }) => {
+  await openKeeperPage(page, site, { server: wsProxy.via(janus.wsUrl), options: JSON.stringify({ callTimeoutMs: 8_000 }), ...CLOSABLE });
   const { sessionId } = await create(page);
   const { handleId } = await attachEcho(page);
   wsProxy.setMode('blackhole'); // the message stays in flight
@@ -83,7 +93,7 @@ test('calls in flight when the worker dies settle: a message rejects with Transp
       (e: any) => `${e instanceof w.lib.TransportError ? 'TransportError' : e.name}: ${e.message}`);
   }, handleId);
   await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100))); // the call reaches the worker
-  await killSharedWorker(browser);
+  await closeSharedWorker(page);
   wsProxy.setMode('pass');
   const during = page.evaluate(() => (window as any).keeper.state().then((s: any) => s.sessionId));
   expect(await page.evaluate(() => (window as any).outcome)).toMatch(/^TransportError: message: the keeper's worker went away during the call; its outcome is unknown/);
@@ -92,7 +102,8 @@ test('calls in flight when the worker dies settle: a message rejects with Transp
   expect(await echo(page, handleId)).toBe('ok');
 });
 
-test("leader mode: the leader's Worker dies under its live tab: a new one, both tabs ready on the same session", async ({ context, janus, site }) => {
+test("leader mode: the leader's Worker dies under its live tab: a new one, both tabs ready on the same session", async ({ context, janus, site, browserName }) => {
+  test.skip(browserName !== 'chromium', "the kill is Playwright's worker.evaluate(close()), which does not reach a Worker over WebDriver BiDi (measured in Firefox ESR 153)");
   await context.addInitScript(() => {
     delete (globalThis as any).SharedWorker;
   });
@@ -208,7 +219,8 @@ test.describe('upgrades', () => {
     }
   });
 
-  test('the worker dies and its URL no longer serves it: reconnecting while it does not load, lost (reload) once it serves another version', async ({ page, janus, browser }) => {
+  test('the worker dies and its URL no longer serves it: reconnecting while it does not load, lost (reload) once it serves another version', async ({ page, janus, browser, browserName }) => {
+  test.skip(browserName !== 'chromium', 'the worker is killed with CDP Target.closeTarget: Chromium only');
     const swapped: { to: 'current' | 'missing' | 'next' } = { to: 'current' };
     const site = await serveVersions(swapped);
     try {
@@ -231,7 +243,8 @@ test.describe('upgrades', () => {
 
 // Not an assertion: `WORKER_KILL_RUNS=10 npx playwright test e2e/lifecycle.spec.ts -g measurement` prints the
 // median times from the SharedWorker's kill to two tabs noticing it and to their ready on the same session.
-test('worker killed: noticed and ready again (measurement)', async ({ context, janus, site, browser }) => {
+test('worker killed: noticed and ready again (measurement)', async ({ context, janus, site, browser, browserName }) => {
+  test.skip(browserName !== 'chromium', 'the worker is killed with CDP Target.closeTarget: Chromium only');
   const runs = Number(process.env['WORKER_KILL_RUNS'] ?? 0);
   test.skip(!(runs > 0), 'set WORKER_KILL_RUNS to measure');
   test.setTimeout(30_000 + runs * 10_000);

@@ -28,7 +28,7 @@ test.afterAll(async () => {
 async function instrument(page: Page): Promise<void> {
   await page.addInitScript(() => {
     const w = window as any;
-    w.listenerCount = { online: 0, visibilitychange: 0 };
+    w.listenerCount = { online: 0, visibilitychange: 0, pageshow: 0 };
     w.closedPorts = [];
     w.released = 0;
     w.workers = [];
@@ -72,18 +72,18 @@ async function open(page: Page, query: Record<string, string>): Promise<string |
   return page.evaluate(() => document.body.dataset.error);
 }
 
-test('close() removes the online/visibilitychange listeners, closes the worker port and releases the Comlink proxy', async ({ page, janus }) => {
+test('close() removes the online/visibilitychange/pageshow listeners, closes the worker port and releases the Comlink proxy', async ({ page, janus }) => {
   await instrument(page);
   expect(await open(page, { server: janus.wsUrl, name: 'releases' })).toBeUndefined();
   const before = await page.evaluate(() => ({ ...(window as any).listenerCount }));
-  expect(before).toEqual({ online: 1, visibilitychange: 1 });
+  expect(before).toEqual({ online: 1, visibilitychange: 1, pageshow: 1 }); // pageshow: back from bfcache
   expect(await pageLocks(page)).toBe(1);
   await page.evaluate(() => (window as any).keeper.close());
   const after = await page.evaluate(() => {
     const w = window as any;
     return { listeners: w.listenerCount, released: w.released, workerPortClosed: w.closedPorts.includes(w.workers[0].port) };
   });
-  expect(after).toEqual({ listeners: { online: 0, visibilitychange: 0 }, released: 1, workerPortClosed: true });
+  expect(after).toEqual({ listeners: { online: 0, visibilitychange: 0, pageshow: 0 }, released: 1, workerPortClosed: true });
   expect(await pageLocks(page)).toBe(0);
 });
 
@@ -97,7 +97,7 @@ test('a hello that times out releases the page lock and the worker port', async 
     const w = window as any;
     return { listeners: w.listenerCount, workerPortClosed: w.closedPorts.includes(w.workers[0].port) };
   });
-  expect(state).toEqual({ listeners: { online: 0, visibilitychange: 0 }, workerPortClosed: true });
+  expect(state).toEqual({ listeners: { online: 0, visibilitychange: 0, pageshow: 0 }, workerPortClosed: true });
 });
 
 test('a stale keeper worker (another version) is refused at hello with VersionMismatchError naming both versions', async ({ page, janus }) => {

@@ -40,6 +40,7 @@ test.describe('the demo video call', () => {
     const handleId = await testId(page, 'handle-id').textContent();
     const sessionId = await testId(page, 'session-id').textContent();
 
+    await page.locator('#drop-seconds').clear(); // Firefox: fill() alone appends to a number input's value
     await page.locator('#drop-seconds').fill('3');
     await testId(page, 'drop-network').click();
     await expect(testId(page, 'state')).toHaveText('reconnecting');

@@ -111,7 +111,9 @@ for (const kind of ['ws', 'http'] as const) {
       await mediaFlows(pages[1]!, calls[1]!.handleId);
     });
 
-    test('a tab reloaded mid-call learns its call was hung up and gets it back on the same handle', async ({ page, janus, site }) => {
+    test('a tab reloaded mid-call learns its call was hung up and gets it back on the same handle', async ({ page, janus, site, browserName }) => {
+      test.skip(browserName !== 'chromium', "the worker outlives a lone tab's reload only with Chromium's extendedLifetime; "
+        + 'elsewhere Janus hangs up while no keeper runs: the "without extendedLifetime" test covers that path');
       await openCallPage(page, site, serverOf(janus));
       const { handleId } = await echo(page);
       await mediaFlows(page, handleId);

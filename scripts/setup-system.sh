@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine lacks for janus-keeper: Debian's `janus` (the real server the
-# tests and the demo run) and `chromium` (the browser Playwright drives). Idempotent: does nothing
-# when both are there.
+# tests and the demo run) and the three engines the tests drive: `chromium` and `firefox-esr`
+# (Playwright), `webkit2gtk-driver` (WebKitWebDriver + MiniBrowser) under `xvfb` (xvfb-run, which
+# needs `xauth`). Idempotent: does nothing when all are there.
 set -euo pipefail
 
 missing=()
 command -v janus >/dev/null 2>&1 || missing+=(janus)
 command -v chromium >/dev/null 2>&1 || [ -x "${CHROMIUM_PATH:-/nonexistent}" ] || missing+=(chromium)
+command -v firefox-esr >/dev/null 2>&1 || [ -x "${FIREFOX_PATH:-/nonexistent}" ] || missing+=(firefox-esr)
+command -v WebKitWebDriver >/dev/null 2>&1 || [ -x "${WEBKIT_WEBDRIVER_PATH:-/nonexistent}" ] || missing+=(webkit2gtk-driver)
+command -v xvfb-run >/dev/null 2>&1 || missing+=(xvfb)
+command -v xauth >/dev/null 2>&1 || missing+=(xauth)
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "setup: janus and chromium are installed"
+  echo "setup: janus, chromium, firefox-esr, webkit2gtk-driver and xvfb are installed"
   exit 0
 fi
 
@@ -24,7 +29,7 @@ else
   exit 1
 fi
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "setup: no apt-get here; install the packages ${missing[*]} (Janus 1.x and Chromium) by hand." >&2
+  echo "setup: no apt-get here; install the packages ${missing[*]} (Janus 1.x, Chromium, Firefox ESR, WebKitGTK's WebDriver, Xvfb) by hand." >&2
   exit 1
 fi
 

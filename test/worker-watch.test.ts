@@ -31,7 +31,8 @@ describe('ReconnectView', () => {
     assert.deepEqual(names(view.filter({ type: 'missed-events', handleIds: [7], sessionId: 5 })), ['missed-events']);
     assert.deepEqual(names(view.filter(state('ready', { sessionId: 5, handles: [{ handleId: 7, plugin: 'p' }] }))), ['ready:5']);
     view.begin();
-    assert.deepEqual(names(view.filter(state('ready', { sessionId: 5 }))), ['ready:5']);
+    // No missed-events without handles (handle 7, gone from the new keeper, is told detached).
+    assert.deepEqual(names(view.filter(state('ready', { sessionId: 5 }))), ['ready:5', 'detached']);
   });
 
   it('a lost session ends the recovery as it is', () => {
@@ -40,5 +41,18 @@ describe('ReconnectView', () => {
     view.begin();
     assert.deepEqual(names(view.filter(state('lost', { cause: 'expired' }))), ['lost:-']);
     assert.equal(view.recovering, false);
+  });
+
+  it('a page back after its handles were let go (bfcache past the grace) hears them detached; the cause is the one given', () => {
+    const view = new ReconnectView();
+    view.filter(state('ready', { sessionId: 5, handles: [{ handleId: 7, plugin: 'p' }, { handleId: 8, plugin: 'p' }] }));
+    const shown = view.begin('back from the back/forward cache');
+    assert.equal(shown?.type === 'state' && shown.state.cause, 'back from the back/forward cache');
+    view.filter(state('idle')); // a new keeper's first state, without the handles, is no loss yet
+    const out = view.filter(state('ready', { sessionId: 5, handles: [{ handleId: 8, plugin: 'p' }] }));
+    assert.deepEqual(names(out), ['ready:5', 'detached', 'missed-events']);
+    assert.deepEqual(out[1], { type: 'detached', handleId: 7 });
+    view.begin();
+    assert.deepEqual(names(view.filter(state('ready', { sessionId: 6 }))), ['ready:6'], 'another session: session-lost tells, not detached');
   });
 });

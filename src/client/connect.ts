@@ -8,7 +8,7 @@ import { pageLockName, tabTag } from '../bridge/page-lock.js';
 import { VERSION } from '../bridge/version.js';
 import { KeeperClient } from './keeper-client.js';
 import { Leadership } from './leader.js';
-import { watchNetwork } from './page-listeners.js';
+import { watchNetwork, watchRestore } from './page-listeners.js';
 import { RelayClient } from './relay-client.js';
 import { checkWorkerVersion, SharedWorkerLink } from './shared-worker-link.js';
 import { WorkerLoadError } from './worker-load.js';
@@ -55,7 +55,8 @@ export async function connect(options: ConnectOptions): Promise<KeeperClient> {
   const callTimeoutMs = options.callTimeoutMs ?? 20_000;
   const base = `${options.name ?? 'janus-keeper'}/v${WORKER_PROTOCOL_VERSION}`;
   const tab = tabId();
-  const lockName = pageLockName(await tabTag(tab).catch(() => undefined));
+  const tag = await tabTag(tab).catch(() => undefined);
+  const lockName = pageLockName(tag);
   const hello: TabHello = { config, tabId: tab, lockName, version: VERSION };
   const sharedWorker = typeof SharedWorker !== 'undefined';
   if (mode === 'shared-worker' && !sharedWorker) {
@@ -67,7 +68,7 @@ export async function connect(options: ConnectOptions): Promise<KeeperClient> {
     for (const release of releases.splice(0).reverse()) release();
   };
   const client = sharedWorker && mode !== 'leader'
-    ? await viaSharedWorker(options, base, hello, callTimeoutMs, releases, releaseAll)
+    ? await viaSharedWorker(options, base, hello, () => pageLockName(tag), callTimeoutMs, releases, releaseAll)
     : await viaLeader(options.workerUrl, base, hello, callTimeoutMs, releases, releaseAll);
   // Local causes: only this browser lost its link, so the keeper retries at once.
   releases.push(watchNetwork(() => void client.online().catch(() => {})));
@@ -75,17 +76,25 @@ export async function connect(options: ConnectOptions): Promise<KeeperClient> {
   return client;
 }
 
-async function viaSharedWorker(options: ConnectOptions, base: string, hello: TabHello, callTimeoutMs: number,
-  releases: Array<() => void>, releaseAll: () => void) {
+async function viaSharedWorker(options: ConnectOptions, base: string, hello: TabHello, newLockName: () => string,
+  callTimeoutMs: number, releases: Array<() => void>, releaseAll: () => void) {
   const extendedLifetime = options.extendedLifetime ?? true;
   const name = `${base}${extendedLifetime ? '/extended' : ''}`;
   const link = new SharedWorkerLink({ workerUrl: options.workerUrl, name, extendedLifetime, hello, callTimeoutMs });
   releases.push(() => link.close());
   try {
-    const lock = holdLock(hello.lockName);
+    let lock = holdLock(hello.lockName);
     releases.push(() => void lock.then((release) => release()));
     await lock;
     const state = await link.open();
+    // Back from bfcache: a new lock (WebKit dropped the old one), a new hello; the old lock goes.
+    releases.push(watchRestore(() => {
+      const old = lock;
+      const lockName = newLockName();
+      lock = holdLock(lockName);
+      link.rejoin(lock.then(() => lockName));
+      void old.then((release) => release());
+    }));
     return new KeeperClient(link, link.events, state, callTimeoutMs, releaseAll, () => 'shared-worker');
   } catch (error) {
     releaseAll();

@@ -45,6 +45,7 @@ interface Call {
 const SAFE_AGAIN = new Set<keyof KeeperCalls>(['create', 'state', 'online']);
 /** A new worker may still be the dying one's name for a moment: its hello gets a short deadline. */
 const REHELLO_TIMEOUT_MS = 3_000;
+const RESTORED_CAUSE = 'back from the back/forward cache: joining the keeper again';
 const RETRY_DELAYS_MS = [0, 250, 500, 1_000, 2_000, 4_000];
 
 export function checkWorkerVersion(state: KeeperState): KeeperState {
@@ -64,10 +65,15 @@ export class SharedWorkerLink implements KeeperCalls {
   #stopWatch: () => void = () => {};
   #lastSessionId: number | undefined;
   #closed = false;
+  /** What the page says on each hello (a page back from the back/forward cache has a new lock). */
+  #hello: TabHello;
+  /** Settles once the page holds the lock its next hello names. */
+  #lockHeld: Promise<void> = Promise.resolve();
   /** Set when no worker of this version can be had any more (see `#giveUp`). */
   #broken: Error | undefined;
 
   constructor(private readonly options: SharedWorkerLinkOptions) {
+    this.#hello = options.hello;
   }
 
   /** The keeper's events for this page; the same port across reconnections. */
@@ -104,6 +110,22 @@ export class SharedWorkerLink implements KeeperCalls {
     return this.#callsOpen ? this.#call<Promise<void>>('goodbye', []) : Promise.resolve();
   }
 
+  /**
+   * The page is back from the back/forward cache, with a new page lock (`lockName`, once held). The keeper
+   * may have taken it for gone meanwhile (WebKit drops a cached page's Web Locks, so the keeper saw
+   * the page's lock come free and closed its port, and the page's watch on the worker's lock went
+   * too): the page says hello again on a new port, as after a worker's death, and gets what the
+   * keeper held for its tab (else `missed-events`). Calls made meanwhile wait for that hello.
+   */
+  rejoin(lockName: Promise<string>): void {
+    if (this.#closed) return;
+    this.#lockHeld = lockName.then((name) => {
+      this.#hello = { ...this.#hello, lockName: name };
+    });
+    if (this.#connection) this.#gone(this.#connection, RESTORED_CAUSE);
+    // Else a reconnection is under way: its next hello has the new lock.
+  }
+
   /** Lets the worker go; calls still pending reject with `DestroyedError`. */
   close(): void {
     if (this.#closed) return;
@@ -116,7 +138,9 @@ export class SharedWorkerLink implements KeeperCalls {
   }
 
   async #connect(timeoutMs: number): Promise<{ connection: Connection; state: KeeperState }> {
-    const { workerUrl, name, extendedLifetime, hello } = this.options;
+    await this.#lockHeld;
+    const { workerUrl, name, extendedLifetime } = this.options;
+    const hello = this.#hello;
     const worker = new SharedWorker(workerUrl, { name, type: 'module', extendedLifetime } as WorkerOptions);
     const load = watchWorkerLoad(worker, workerUrl);
     const endpoint = wrap<KeeperEndpoint>(worker.port);
@@ -167,7 +191,7 @@ export class SharedWorkerLink implements KeeperCalls {
     for (const call of this.#pending) if (!call.sentOn) this.#send(call);
   }
 
-  #gone(connection: Connection): void {
+  #gone(connection: Connection, cause?: string): void {
     if (this.#closed || this.#connection !== connection) return;
     this.#connection = undefined;
     this.#callsOpen = false;
@@ -183,7 +207,7 @@ export class SharedWorkerLink implements KeeperCalls {
           `${call.method}: the keeper's worker went away during the call; its outcome is unknown`)));
       }
     }
-    const shown = this.#view.begin();
+    const shown = this.#view.begin(cause);
     if (shown) this.#events.deliver(shown);
     void this.#reconnect();
   }

@@ -22,6 +22,9 @@ export class ReconnectView {
   #last: KeeperState | undefined;
   #recovering = false;
   #missedTold = false;
+  /** The tab's handles when the recovery began: those the keeper no longer has are told `detached`. */
+  #handlesBefore: number[] = [];
+  #sessionBefore: number | undefined;
 
   get recovering(): boolean {
     return this.#recovering;
@@ -32,13 +35,17 @@ export class ReconnectView {
     return this.#last;
   }
 
-  /** The worker is gone: the state to show now (`reconnecting`, on the last session). */
-  begin(): TabEvent | undefined {
+  /** The worker is gone (or the page is back from bfcache): the state to show now (`reconnecting`, on the last session). */
+  begin(cause = GONE_CAUSE): TabEvent | undefined {
+    if (!this.#recovering) {
+      this.#handlesBefore = this.#last?.handles.map((handle) => handle.handleId) ?? [];
+      this.#sessionBefore = this.#last?.sessionId;
+    }
     this.#recovering = true;
     this.#missedTold = false;
     if (!this.#last) return undefined;
     const { nextRetryAt, ...last } = this.#last;
-    return this.#seen({ type: 'state', state: { ...last, state: 'reconnecting', cause: GONE_CAUSE } });
+    return this.#seen({ type: 'state', state: { ...last, state: 'reconnecting', cause } });
   }
 
   /** What the page hears of `event` (undefined: nothing); more than one after a recovery. */
@@ -54,6 +61,11 @@ export class ReconnectView {
     this.#recovering = false;
     const out: TabEvent[] = [this.#seen(event)];
     const handleIds = event.state.handles.map((handle) => handle.handleId);
+    // Let go while the page was away (a bfcache stay past the keeper's grace): the app hears it.
+    if (state === 'ready' && event.state.sessionId === this.#sessionBefore) {
+      for (const handleId of this.#handlesBefore) if (!handleIds.includes(handleId)) out.push({ type: 'detached', handleId });
+    }
+    this.#handlesBefore = [];
     // Janus replays nothing of the gap; the keeper told only the tabs back in time for its claim.
     if (state === 'ready' && !this.#missedTold && handleIds.length > 0 && event.state.sessionId !== undefined) {
       out.push({ type: 'missed-events', handleIds, sessionId: event.state.sessionId });
