@@ -1,8 +1,9 @@
 // The lean call protocol on a tab's own port (the one its events come on): one structured clone
-// each way, no proxy round trip, no re-serialisation of Janus's frames. `hello` alone goes through
-// Comlink, once per page; every call after it (message, trickle, attach...) is a `call` message
-// answered by a `reply` on the same port, next to the keeper's events.
-import type { KeeperCalls } from './api.js';
+// each way, no proxy round trip, no re-serialisation of Janus's frames. `hello`, once per page, is a
+// `hello` message on the SharedWorker's connect port that transfers the tab's own port; every call
+// after it (message, trickle, attach...) is a `call` message answered by a `reply` on the tab's port,
+// next to the keeper's events.
+import type { KeeperCalls, KeeperEndpoint, KeeperState, TabHello } from './api.js';
 import { deserializeError, serializeError, type SerializedKeeperError } from './errors.js';
 import { InvalidArgumentError, TransportError } from '../janus/index.js';
 
@@ -26,8 +27,50 @@ export function isCallReply(message: unknown): message is CallReply {
   return typeof message === 'object' && message !== null && (message as { kind?: unknown }).kind === 'reply';
 }
 
+export interface HelloRequest {
+  kind: 'hello';
+  id: number;
+  hello: TabHello;
+}
+
 function isCallRequest(message: unknown): message is CallRequest {
   return typeof message === 'object' && message !== null && (message as { kind?: unknown }).kind === 'call';
+}
+
+function replyTo(port: MessagePort, id: number, answer: Promise<unknown>): void {
+  answer.then(
+    (value) => port.postMessage({ kind: 'reply', id, value } satisfies CallReply),
+    (error: unknown) => {
+      const thrown = error instanceof Error ? error : new Error(String(error));
+      port.postMessage({ kind: 'reply', id, error: serializeError(thrown) ?? { name: thrown.name, message: thrown.message } } satisfies CallReply);
+    },
+  );
+}
+
+/** The worker's side of `hello`: on a SharedWorker's connect port, the page's `hello` with its own port. */
+export function serveHello(port: MessagePort, endpoint: Pick<KeeperEndpoint, 'hello'>): void {
+  port.addEventListener('message', (message: MessageEvent<unknown>) => {
+    const request = message.data as Partial<HelloRequest> | null;
+    if (typeof request !== 'object' || request === null || request.kind !== 'hello') return;
+    const id = typeof request.id === 'number' ? request.id : 0;
+    let answer: Promise<unknown>;
+    try {
+      answer = endpoint.hello(request.hello as TabHello, message.ports[0] as MessagePort);
+    } catch (error) {
+      answer = Promise.reject(error);
+    }
+    replyTo(port, id, answer);
+  });
+  port.start();
+}
+
+/** The page's side of `hello`: sends it on `port` with `events` (the tab's own port) transferred. */
+export function sayHello(port: MessagePort, hello: TabHello, events: MessagePort): Promise<KeeperState> {
+  const caller = new PortCaller(port);
+  port.onmessage = (message: MessageEvent<unknown>) => {
+    if (isCallReply(message.data)) caller.receive(message.data);
+  };
+  return caller.send<KeeperState>({ kind: 'hello', id: 1, hello } satisfies HelloRequest, [events]);
 }
 
 /** The worker's side: answers the calls that come on `port` with `endpoint`'s methods. */
@@ -49,13 +92,7 @@ export function serveCalls(port: MessagePort, endpoint: KeeperCalls): void {
     } catch (error) {
       answer = Promise.reject(error);
     }
-    answer.then(
-      (value) => port.postMessage({ kind: 'reply', id, value } satisfies CallReply),
-      (error: unknown) => {
-        const thrown = error instanceof Error ? error : new Error(String(error));
-        port.postMessage({ kind: 'reply', id, error: serializeError(thrown) ?? { name: thrown.name, message: thrown.message } } satisfies CallReply);
-      },
-    );
+    replyTo(port, id, answer);
   });
   port.start();
 }
@@ -68,13 +105,16 @@ export class PortCaller {
   constructor(private readonly port: MessagePort) {}
 
   call(method: CallMethod, args: unknown[]): Promise<unknown> {
-    const id = ++this.#nextId;
+    return this.send({ kind: 'call', id: ++this.#nextId, method, args } satisfies CallRequest);
+  }
+
+  send<T>(request: CallRequest | HelloRequest, transfer: Transferable[] = []): Promise<T> {
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
+      this.#pending.set(request.id, { resolve: resolve as (value: unknown) => void, reject });
       try {
-        this.port.postMessage({ kind: 'call', id, method, args } satisfies CallRequest);
+        this.port.postMessage(request, transfer);
       } catch (error) {
-        this.#pending.delete(id);
+        this.#pending.delete(request.id);
         reject(error); // e.g. an argument that cannot be cloned
       }
     });

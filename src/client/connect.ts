@@ -1,5 +1,4 @@
 import type { KeeperConfig, KeeperMode, TabHello } from '../bridge/api.js';
-import { installErrorTransfer } from '../bridge/errors.js';
 import { relayNames } from '../bridge/relay.js';
 import { InvalidArgumentError, JanusKeeperError } from '../janus/index.js';
 import { checkConfig } from '../bridge/config.js';
@@ -45,11 +44,11 @@ export interface ConnectOptions extends KeeperConfig {
 }
 
 const TAB_ID_KEY = 'janus-keeper:tab';
-const WORKER_PROTOCOL_VERSION = 1;
+// 2: `hello` on the lean protocol (bridge/port-calls), no Comlink; a page never joins a worker of another.
+const WORKER_PROTOCOL_VERSION = 2;
 
 /** Starts or joins the keeper (a SharedWorker, or the leader tab's Worker) and registers this page. */
 export async function connect(options: ConnectOptions): Promise<KeeperClient> {
-  installErrorTransfer();
   const config = checkConnectOptions(options);
   const mode = options.mode ?? 'auto';
   const callTimeoutMs = options.callTimeoutMs ?? 20_000;

@@ -3,9 +3,8 @@
 // by the browser, crashed, restarted by WebKit). The link then opens the worker again under the
 // same name and URL, says hello again with the same tab, and the new keeper claims the stored
 // session. Calls in flight settle: safe ones are sent again, the others reject with `TransportError`.
-import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
-import type { KeeperCalls, KeeperEndpoint, KeeperState, TabEvent, TabHello } from '../bridge/api.js';
-import { isCallReply, PortCaller, type CallMethod } from '../bridge/port-calls.js';
+import type { KeeperCalls, KeeperState, TabEvent, TabHello } from '../bridge/api.js';
+import { isCallReply, PortCaller, sayHello, type CallMethod } from '../bridge/port-calls.js';
 import { VERSION, VersionMismatchError } from '../bridge/version.js';
 import { DestroyedError, TimeoutError, TransportError } from '../janus/index.js';
 import { withDeadline } from './deadline.js';
@@ -22,8 +21,6 @@ export interface SharedWorkerLinkOptions {
 }
 
 interface Connection {
-  /** Comlink, for `hello` only. */
-  endpoint: Remote<KeeperEndpoint>;
   /** Every call after `hello`, on the tab's own port (the lean protocol of bridge/port-calls). */
   caller: PortCaller;
   port: MessagePort;
@@ -119,23 +116,20 @@ export class SharedWorkerLink implements KeeperCalls {
     const { workerUrl, name, extendedLifetime, hello } = this.options;
     const worker = new SharedWorker(workerUrl, { name, type: 'module', extendedLifetime } as WorkerOptions);
     const load = watchWorkerLoad(worker, workerUrl);
-    const endpoint = wrap<KeeperEndpoint>(worker.port);
     const channel = new MessageChannel();
     const caller = new PortCaller(channel.port1);
     const connection: Connection = {
-      endpoint,
       caller,
       port: channel.port1,
       release: () => {
         load.stop();
         caller.close();
         channel.port1.close();
-        endpoint[releaseProxy]();
         worker.port.close();
       },
     };
     try {
-      const answer = endpoint.hello(hello, transfer(channel.port2, [channel.port2]));
+      const answer = sayHello(worker.port, hello, channel.port2);
       const state = checkWorkerVersion(await withDeadline(Promise.race([answer, load.failed]), timeoutMs, 'connect'));
       load.stop();
       channel.port1.onmessage = (message: MessageEvent<unknown>) => {
