@@ -27,13 +27,13 @@ export const BUNDLE_BUDGETS: readonly BundleBudget[] = [
     name: 'connect-only page',
     what: 'a page that imports only `connect` (tree-shaken as an app bundler would)',
     contents: "export { connect } from './src/client/index.ts';",
-    budgetBytes: 9_728,
+    budgetBytes: 6_144,
   },
   {
     name: 'keeper worker',
     what: 'the keeper SharedWorker (`janus-keeper/keeper-worker.js`)',
     contents: "import './src/worker/host/shared-worker.ts';",
-    budgetBytes: 20_480,
+    budgetBytes: 18_432,
   },
   {
     name: 'peer helper',

@@ -125,7 +125,7 @@ export class PortCaller {
     return this.send({ kind: 'call', id: ++this.#nextId, method, args } satisfies CallRequest);
   }
 
-  send<T>(request: CallRequest | HelloRequest, transfer: Transferable[] = []): Promise<T> {
+  send<T>(request: CallRequest | HelloRequest, transfer: MessagePort[] = []): Promise<T> {
     return new Promise((resolve, reject) => {
       this.#pending.set(request.id, { settle: (value, error) => (error ? reject(error) : resolve(value as T)) });
       try {
