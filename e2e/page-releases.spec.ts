@@ -30,7 +30,7 @@ async function instrument(page: Page): Promise<void> {
     const w = window as any;
     w.listenerCount = { online: 0, visibilitychange: 0, pageshow: 0 };
     w.closedPorts = [];
-    w.released = 0;
+    w.channels = [];
     w.workers = [];
     const add = EventTarget.prototype.addEventListener;
     const remove = EventTarget.prototype.removeEventListener;
@@ -48,10 +48,12 @@ async function instrument(page: Page): Promise<void> {
       w.closedPorts.push(this);
       return close.call(this);
     };
-    const post = MessagePort.prototype.postMessage;
-    MessagePort.prototype.postMessage = function (message: any, ...rest: any[]) {
-      if (message?.type === 'RELEASE') w.released++; // Comlink's releaseProxy
-      return (post as any).call(this, message, ...rest);
+    const Channel = window.MessageChannel;
+    (window as any).MessageChannel = class extends Channel {
+      constructor() {
+        super();
+        w.channels.push(this);
+      }
     };
     const Shared = window.SharedWorker;
     (window as any).SharedWorker = class extends Shared {
@@ -72,7 +74,7 @@ async function open(page: Page, query: Record<string, string>): Promise<string |
   return page.evaluate(() => document.body.dataset.error);
 }
 
-test('close() removes the online/visibilitychange/pageshow listeners, closes the worker port and releases the Comlink proxy', async ({ page, janus }) => {
+test('close() removes the online/visibilitychange/pageshow listeners, closes the worker port and the tab\'s own port', async ({ page, janus }) => {
   await instrument(page);
   expect(await open(page, { server: janus.wsUrl, name: 'releases' })).toBeUndefined();
   const before = await page.evaluate(() => ({ ...(window as any).listenerCount }));
@@ -81,9 +83,10 @@ test('close() removes the online/visibilitychange/pageshow listeners, closes the
   await page.evaluate(() => (window as any).keeper.close());
   const after = await page.evaluate(() => {
     const w = window as any;
-    return { listeners: w.listenerCount, released: w.released, workerPortClosed: w.closedPorts.includes(w.workers[0].port) };
+    return { listeners: w.listenerCount, tabPortClosed: w.closedPorts.includes(w.channels[0].port1),
+      workerPortClosed: w.closedPorts.includes(w.workers[0].port) };
   });
-  expect(after).toEqual({ listeners: { online: 0, visibilitychange: 0, pageshow: 0 }, released: 1, workerPortClosed: true });
+  expect(after).toEqual({ listeners: { online: 0, visibilitychange: 0, pageshow: 0 }, tabPortClosed: true, workerPortClosed: true });
   expect(await pageLocks(page)).toBe(0);
 });
 

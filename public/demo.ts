@@ -19,11 +19,34 @@ function log(text: string): void {
   $('event-log').prepend(item);
 }
 
-function chooseServer(config: DemoConfig): { server: string; transport: 'ws' | 'http' } {
+const CONFIG_KEY = 'janus-keeper-demo:config';
+
+/**
+ * The servers: this tab's copy from its last load when it has one (a reload connects at once),
+ * else `/config.json`, which is fetched every load to refresh the copy.
+ */
+function demoConfig(): Promise<DemoConfig> {
+  const fetched = fetch('/config.json').then((response) => response.json() as Promise<DemoConfig>).then((config) => {
+    try {
+      sessionStorage.setItem(CONFIG_KEY, JSON.stringify(config));
+    } catch { /* storage blocked: the next load fetches again */ }
+    return config;
+  });
+  let kept: DemoConfig | undefined;
+  try {
+    kept = JSON.parse(sessionStorage.getItem(CONFIG_KEY) ?? 'null') ?? undefined;
+  } catch { /* no copy */ }
+  if (!kept) return fetched;
+  fetched.catch(() => {});
+  return Promise.resolve(kept);
+}
+
+async function chooseServer(): Promise<{ server: string; transport: 'ws' | 'http' }> {
   const params = new URLSearchParams(location.search);
   const transport = params.get('transport') === 'http' ? 'http' : 'ws';
   const server = params.get('server');
   if (server) return { server, transport: server.startsWith('http') ? 'http' : 'ws' };
+  const config = await demoConfig();
   return { server: transport === 'http' ? config.http : config.ws, transport };
 }
 
@@ -150,17 +173,23 @@ async function startAppShell(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  void startAppShell();
-  const config = await (await fetch('/config.json')).json() as DemoConfig;
-  const { server, transport } = chooseServer(config);
+  // The keeper first: the app shell (a service worker, workbox) waits until the session is ready,
+  // or until the keeper says Janus is out of reach, so nothing competes with a reload's connect.
+  const { server, transport } = await chooseServer();
   log(`connecting to the keeper (${transport})`);
   // ?mode=leader tries the fallback for browsers without SharedWorker (a leader tab runs the keeper).
   const mode = new URLSearchParams(location.search).get('mode') === 'leader' ? 'leader' : 'auto';
   const keeper = await connect({ server, transport, mode, workerUrl: '/build/keeper-worker.js', autoRecreate: true });
   wire(keeper);
   (window as unknown as { keeper: KeeperClient }).keeper = keeper;
-  await ensureSession(keeper);
+  let shellStarted = false;
+  const startShellOnce = () => {
+    if (!shellStarted) void startAppShell();
+    shellStarted = true;
+  };
+  await ensureSession(keeper, startShellOnce);
   render(await keeper.state());
+  startShellOnce();
   const before = callBeforeReload();
   if (before !== undefined && before === echoHandle) {
     log(`this tab was in a call before the reload: calling again on handle ${before}`);
@@ -169,7 +198,7 @@ async function main(): Promise<void> {
 }
 
 /** Creates or claims the session; while Janus is out of reach, waits for the keeper to get it back. */
-async function ensureSession(keeper: KeeperClient): Promise<void> {
+async function ensureSession(keeper: KeeperClient, onWaiting: () => void): Promise<void> {
   for (;;) {
     try {
       const { reclaimed } = await keeper.create();
@@ -177,6 +206,7 @@ async function ensureSession(keeper: KeeperClient): Promise<void> {
       return;
     } catch (error) {
       log(`waiting for Janus: ${(error as Error).name}`);
+      onWaiting();
       await new Promise<void>((resolve) => {
         const off = keeper.on('state', (state) => {
           if (state.state === 'ready' || state.state === 'idle' || state.state === 'lost') {

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build, transform } from 'esbuild';
+import { transform } from 'esbuild';
+import { applies, BUNDLE_BUDGETS, measureBundle } from '../../scripts/bundle-budgets.js';
 import type { Row } from '../table.js';
 import type { BenchContext } from '../context.js';
 
@@ -21,20 +22,10 @@ async function minified(path: string): Promise<Size> {
   return sizeOf(code);
 }
 
-/** A page that imports only `connect` (what a tab needs to use the keeper), bundled as an app would. */
-async function connectOnly(): Promise<Size> {
-  const { outputFiles } = await build({
-    stdin: { contents: "export { connect } from './src/client/index.ts';", resolveDir: root(''), loader: 'ts' },
-    bundle: true, minify: true, format: 'esm', target: 'es2022', platform: 'browser', write: false,
-    define: { 'process.env.NODE_ENV': '"production"' }, logLevel: 'silent',
-  });
-  return sizeOf(outputFiles[0]!.text);
-}
-
 export async function bundleSizes(ctx: BenchContext): Promise<Row[]> {
   const client = sizeOf(readFileSync(root('dist/browser/janus-keeper.js'), 'utf8'));
   const worker = sizeOf(readFileSync(root('dist/browser/keeper-worker.js'), 'utf8'));
-  const connectPage = await connectOnly();
+  const connectPage = await measureBundle(BUNDLE_BUDGETS.find((bundle) => bundle.name === 'connect-only page')!);
   const janusjs = await minified('node_modules/janus-gateway/npm/src/janus.js');
   const adapter = await minified('node_modules/webrtc-adapter/out/adapter.js');
   const theirs = add(janusjs, adapter);
@@ -45,6 +36,13 @@ export async function bundleSizes(ctx: BenchContext): Promise<Row[]> {
     { scenario: '7', metric: 'keeper worker bundle, minified + gzip (loaded once per browser; janus.js has none)',
       unit: 'bytes', ours: worker.gzip, janusjs: null, note: `minified ${(worker.min / 1024).toFixed(1)} KiB; the issue's target 12 KiB` },
   ];
+  // One row per production bundle, against its budget (test/bundle-budget.test.ts fails past it).
+  for (const bundle of BUNDLE_BUDGETS.filter(applies)) {
+    const size = await measureBundle(bundle);
+    rows.push({ scenario: '7', metric: `size of ${bundle.what}, minified + gzip, what loads at start`, unit: 'bytes', ours: size.gzip,
+      janusjs: null, note: `budget ${bundle.budgetBytes} B; minified ${(size.min / 1024).toFixed(1)} KiB`
+        + (size.lazyGzip > 0 ? `; +${size.lazyGzip} B gzip loaded only where needed` : '') });
+  }
   for (const kind of ['min', 'gzip'] as const) {
     rows.push({ scenario: '7', metric: `page bundle, ${kind === 'min' ? 'minified' : 'minified + gzip'}: our client vs janus.js + adapter`,
       unit: 'bytes', ours: client[kind], janusjs: theirs[kind],

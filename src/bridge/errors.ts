@@ -1,6 +1,5 @@
-// Comlink's default error transfer keeps only message, name and stack. This registry keeps the
-// class and the fields (`code`, `reason`, `sessionId`, `timeoutMs`, `local`) of this library's errors.
-import { transferHandlers, type TransferHandler } from 'comlink';
+// Errors cross the page <-> worker boundary (bridge/port-calls, the relay) with their class and
+// fields (`code`, `reason`, `sessionId`, `timeoutMs`, `local`...), not only message, name and stack.
 import {
   DestroyedError,
   InvalidArgumentError,
@@ -52,28 +51,4 @@ export function deserializeError(serialized: SerializedKeeperError): Error {
   Object.assign(error, serialized.fields, { name: serialized.name, message: serialized.message });
   if (serialized.stack !== undefined) error.stack = serialized.stack;
   return error;
-}
-
-let installed = false;
-
-/** Replaces Comlink's "throw" handler; call it in both bundles before any call crosses. */
-export function installErrorTransfer(): void {
-  if (installed) return;
-  installed = true;
-  const original = transferHandlers.get('throw') as TransferHandler<{ value: unknown }, unknown>;
-  const handler: TransferHandler<{ value: unknown }, unknown> = {
-    canHandle: (value): value is { value: unknown } => original.canHandle(value),
-    serialize(thrown) {
-      const value = thrown.value;
-      const serialized = value instanceof Error ? serializeError(value) : undefined;
-      return serialized ? [serialized, []] : original.serialize(thrown);
-    },
-    deserialize(serialized) {
-      if (typeof serialized === 'object' && serialized !== null && 'keeperError' in serialized) {
-        throw deserializeError(serialized as SerializedKeeperError);
-      }
-      return original.deserialize(serialized);
-    },
-  };
-  transferHandlers.set('throw', handler);
 }

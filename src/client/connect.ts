@@ -1,18 +1,12 @@
-import type { KeeperConfig, KeeperMode, TabHello } from '../bridge/api.js';
-import { installErrorTransfer } from '../bridge/errors.js';
-import { relayNames } from '../bridge/relay.js';
+import type { KeeperConfig, TabHello } from '../bridge/api.js';
 import { InvalidArgumentError, JanusKeeperError } from '../janus/index.js';
-import { checkConfig } from '../bridge/config.js';
 import { describeState } from '../bridge/debug.js';
 import { pageLockName, tabTag } from '../bridge/page-lock.js';
 import { VERSION } from '../bridge/version.js';
 import { KeeperClient } from './keeper-client.js';
-import { Leadership } from './leader.js';
 import { watchNetwork, watchRestore } from './page-listeners.js';
-import { RelayClient } from './relay-client.js';
-import { checkWorkerVersion, SharedWorkerLink } from './shared-worker-link.js';
-import { WorkerLoadError } from './worker-load.js';
-import { watchWorkerLock } from './worker-watch.js';
+import { holdLock } from './hold-lock.js';
+import { SharedWorkerLink } from './shared-worker-link.js';
 
 /** `auto`: a SharedWorker where there is one, else the leader-tab fallback. */
 export type ConnectMode = 'auto' | 'shared-worker' | 'leader';
@@ -45,11 +39,11 @@ export interface ConnectOptions extends KeeperConfig {
 }
 
 const TAB_ID_KEY = 'janus-keeper:tab';
-const WORKER_PROTOCOL_VERSION = 1;
+// 2: `hello` on the lean protocol (bridge/port-calls), no Comlink; a page never joins a worker of another.
+const WORKER_PROTOCOL_VERSION = 2;
 
 /** Starts or joins the keeper (a SharedWorker, or the leader tab's Worker) and registers this page. */
 export async function connect(options: ConnectOptions): Promise<KeeperClient> {
-  installErrorTransfer();
   const config = checkConnectOptions(options);
   const mode = options.mode ?? 'auto';
   const callTimeoutMs = options.callTimeoutMs ?? 20_000;
@@ -69,7 +63,8 @@ export async function connect(options: ConnectOptions): Promise<KeeperClient> {
   };
   const client = sharedWorker && mode !== 'leader'
     ? await viaSharedWorker(options, base, hello, () => pageLockName(tag), callTimeoutMs, releases, releaseAll)
-    : await viaLeader(options.workerUrl, base, hello, callTimeoutMs, releases, releaseAll);
+    // The fallback loads only where it runs (its own chunk in an app's bundle).
+    : await (await import('./via-leader.js')).viaLeader(options.workerUrl, base, hello, callTimeoutMs, releases, releaseAll);
   // Local causes: only this browser lost its link, so the keeper retries at once.
   releases.push(watchNetwork(() => void client.online().catch(() => {})));
   if (options.debug) releases.push(client.on('state', (state) => console.debug(describeState(state))));
@@ -95,53 +90,7 @@ async function viaSharedWorker(options: ConnectOptions, base: string, hello: Tab
       link.rejoin(lock.then(() => lockName));
       void old.then((release) => release());
     }));
-    return new KeeperClient(link, link.events, state, callTimeoutMs, releaseAll, () => 'shared-worker');
-  } catch (error) {
-    releaseAll();
-    throw error;
-  }
-}
-
-/** No SharedWorker: elect a leader tab with a Web Lock; talk to its Worker over a BroadcastChannel. */
-async function viaLeader(workerUrl: string | URL, base: string, hello: TabHello, callTimeoutMs: number,
-  releases: Array<() => void>, releaseAll: () => void) {
-  if (typeof navigator === 'undefined' || !navigator.locks || typeof BroadcastChannel === 'undefined') {
-    throw new JanusKeeperError('This browser has neither SharedWorker nor Web Locks + BroadcastChannel: janus-keeper cannot share a session here');
-  }
-  const names = relayNames(base);
-  const relay = new RelayClient(new BroadcastChannel(names.channel), callTimeoutMs);
-  let loadFailed: (error: WorkerLoadError) => void = () => {};
-  const failed = new Promise<never>((_, reject) => {
-    loadFailed = reject;
-  });
-  failed.catch(() => {});
-  let connected = false;
-  // Only the leader tab starts the Worker, so only it can see the script fail to load.
-  const leadership = new Leadership(names.leaderLock, workerUrl, base, () => relay.leaderGone(), (error) => {
-    if (!connected) loadFailed(new WorkerLoadError(String(workerUrl), error.message));
-    else console.warn(`[janus-keeper] ${error.message}`);
-  });
-  releases.push(() => relay.close(), () => leadership.stop());
-  // The leader's Worker holds a lock for each page until it dies: every tab learns at once that it
-  // died, and the leader tab starts a new one (a leader tab that closed hands over through the election).
-  let stopWatch: () => void = () => {};
-  relay.onJoined = (state) => {
-    stopWatch();
-    const workerLock = state.workerLock;
-    const ownWorker = leadership.worker; // only the leader's own Worker answers its hello
-    stopWatch = watchWorkerLock(workerLock, () => {
-      if (ownWorker) leadership.restart(ownWorker);
-      if (workerLock) relay.workerGone(workerLock);
-    });
-  };
-  releases.push(() => stopWatch());
-  try {
-    releases.push(await holdLock(hello.lockName));
-    leadership.start();
-    const state = checkWorkerVersion(await Promise.race([relay.hello(hello), failed]));
-    connected = true;
-    const modeOf = (): KeeperMode => (leadership.isLeader ? 'leader' : 'follower');
-    return new KeeperClient(relay, relay.events, state, callTimeoutMs, releaseAll, modeOf);
+    return new KeeperClient(link, link.events, state, releaseAll, () => 'shared-worker');
   } catch (error) {
     releaseAll();
     throw error;
@@ -157,7 +106,14 @@ function checkConnectOptions(options: ConnectOptions): KeeperConfig {
     throw new InvalidArgumentError('mode must be "auto", "shared-worker" or "leader"');
   }
   const { workerUrl, name, mode, extendedLifetime, callTimeoutMs, debug, ...config } = options;
-  return checkConfig(config);
+  // The keeper checks the config at `hello` (bridge/config), before any Janus or storage I/O, and
+  // its InvalidArgumentError comes back with its class: the page does not carry the same checks.
+  try {
+    structuredClone(config);
+  } catch {
+    throw new InvalidArgumentError('the config holds a value that cannot be sent to the keeper worker (a function?)');
+  }
+  return config;
 }
 
 /** The tab's id survives reloads (sessionStorage is per tab), so its handles do too. */
@@ -171,12 +127,4 @@ function tabId(): string {
   } catch {
     return crypto.randomUUID(); // storage blocked: the tab's handles then end with the page
   }
-}
-
-/** Holds a Web Lock for the page's life: the keeper gets it exactly when the page is gone. */
-function holdLock(lockName: string): Promise<() => void> {
-  if (!navigator.locks) return Promise.resolve(() => {});
-  return new Promise((granted) => {
-    void navigator.locks.request(lockName, () => new Promise<void>((release) => granted(release)));
-  });
 }

@@ -11,7 +11,6 @@ import type {
   TabEvent,
 } from '../bridge/api.js';
 import { DestroyedError, Emitter, type Jsep, type TrickleCandidate } from '../janus/index.js';
-import { withDeadline } from './deadline.js';
 import type { EventPort } from './local-port.js';
 
 type EventOf<T extends TabEvent['type']> = Omit<Extract<TabEvent, { type: T }>, 'type'>;
@@ -36,8 +35,8 @@ export interface KeeperClientEvents {
 }
 
 /**
- * The page's view of the keeper: the worker's calls, each with a deadline (a Comlink call whose
- * worker died never settles), and the keeper's events on an EventTarget.
+ * The page's view of the keeper: the worker's calls (the link, SharedWorker or relay, gives each a
+ * deadline: a call whose worker died would never settle), and the keeper's events on an EventTarget.
  */
 export class KeeperClient extends Emitter<KeeperClientEvents> {
   #state: KeeperState;
@@ -47,7 +46,6 @@ export class KeeperClient extends Emitter<KeeperClientEvents> {
     private readonly endpoint: KeeperCalls,
     private readonly events: EventPort,
     initial: KeeperState,
-    private readonly callTimeoutMs: number,
     private readonly release: () => void,
     private readonly modeOf: () => KeeperMode,
   ) {
@@ -150,7 +148,7 @@ export class KeeperClient extends Emitter<KeeperClientEvents> {
     if (this.#closed && what !== 'goodbye') {
       return Promise.reject(new DestroyedError(`${what}: this page closed its connection to the keeper (connect again)`));
     }
-    return withDeadline(call(), this.callTimeoutMs, what);
+    return call(); // the link gives every call its deadline (one timer per link)
   }
 
   #stamp(state: KeeperState): KeeperState {

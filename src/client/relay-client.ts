@@ -4,6 +4,7 @@ import type { KeeperCalls, KeeperState, TabEvent, TabHello } from '../bridge/api
 import { asRelayMessage, LeaderGoneError, relayedError, RETRYABLE_METHODS, type RelayMessage, type RelayMethod,
   type RelayRequest } from '../bridge/relay.js';
 import { TimeoutError } from '../janus/index.js';
+import { DeadlineQueue } from './deadline.js';
 import { ReconnectView } from './worker-watch.js';
 
 interface PendingCall {
@@ -11,7 +12,6 @@ interface PendingCall {
   args: unknown[];
   resolve(value: unknown): void;
   reject(error: Error): void;
-  timer: ReturnType<typeof setTimeout>;
   /** The leader it went to; undefined while it waits for a leader. */
   sentTo: string | undefined;
   retried: boolean;
@@ -22,6 +22,8 @@ export class RelayClient implements KeeperCalls {
   readonly pageId = crypto.randomUUID();
   readonly #ports = new MessageChannel();
   readonly #pending = new Map<number, PendingCall>();
+  /** Every call's deadline, on one timer (calls by id). */
+  readonly #deadlines: DeadlineQueue<number>;
   #nextId = 1;
   #leaderId: string | undefined;
   #hello: TabHello | undefined;
@@ -41,6 +43,11 @@ export class RelayClient implements KeeperCalls {
     private readonly channel: BroadcastChannel,
     private readonly callTimeoutMs: number,
   ) {
+    this.#deadlines = new DeadlineQueue<number>(callTimeoutMs, (id) => {
+      const call = this.#pending.get(id);
+      if (call) this.#settle(id, () => call.reject(new TimeoutError(
+        `${call.method}: no keeper leader answered within ${callTimeoutMs} ms`, callTimeoutMs)));
+    });
     channel.onmessage = (event) => {
       const message = asRelayMessage(event.data);
       if (message) this.#receive(message);
@@ -84,6 +91,7 @@ export class RelayClient implements KeeperCalls {
     this.channel.close();
     this.#ports.port2.close();
     for (const [id, call] of this.#pending) this.#settle(id, () => call.reject(new LeaderGoneError('the relay was closed')));
+    this.#deadlines.clear();
   }
 
   #call<T>(method: RelayMethod, args: unknown[]): Promise<T> {
@@ -93,9 +101,8 @@ export class RelayClient implements KeeperCalls {
         return;
       }
       const id = this.#nextId++;
-      const timer = setTimeout(() => this.#settle(id, () => reject(new TimeoutError(
-        `${method}: no keeper leader answered within ${this.callTimeoutMs} ms`, this.callTimeoutMs))), this.callTimeoutMs);
-      this.#pending.set(id, { method, args, resolve: resolve as (value: unknown) => void, reject, timer,
+      this.#deadlines.add(id);
+      this.#pending.set(id, { method, args, resolve: resolve as (value: unknown) => void, reject,
         sentTo: undefined, retried: false });
       this.#send(id);
     });
@@ -114,7 +121,7 @@ export class RelayClient implements KeeperCalls {
   #settle(id: number, settle: () => void): void {
     const call = this.#pending.get(id);
     if (!call) return;
-    clearTimeout(call.timer);
+    this.#deadlines.delete(id);
     this.#pending.delete(id);
     settle();
   }

@@ -3,12 +3,11 @@
 // by the browser, crashed, restarted by WebKit). The link then opens the worker again under the
 // same name and URL, says hello again with the same tab, and the new keeper claims the stored
 // session. Calls in flight settle: safe ones are sent again, the others reject with `TransportError`.
-import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
-import type { KeeperCalls, KeeperEndpoint, KeeperState, TabEvent, TabHello } from '../bridge/api.js';
-import { isCallReply, PortCaller, type CallMethod } from '../bridge/port-calls.js';
+import type { KeeperCalls, KeeperState, TabEvent, TabHello } from '../bridge/api.js';
+import { isCallReply, PortCaller, sayHello, type CallMethod, type PendingReply } from '../bridge/port-calls.js';
 import { VERSION, VersionMismatchError } from '../bridge/version.js';
 import { DestroyedError, TimeoutError, TransportError } from '../janus/index.js';
-import { withDeadline } from './deadline.js';
+import { DeadlineQueue, withDeadline } from './deadline.js';
 import { LocalEventPort, type EventPort } from './local-port.js';
 import { watchWorkerLoad, WorkerLoadError } from './worker-load.js';
 import { ReconnectView, watchWorkerLock } from './worker-watch.js';
@@ -22,23 +21,29 @@ export interface SharedWorkerLinkOptions {
 }
 
 interface Connection {
-  /** Comlink, for `hello` only. */
-  endpoint: Remote<KeeperEndpoint>;
   /** Every call after `hello`, on the tab's own port (the lean protocol of bridge/port-calls). */
   caller: PortCaller;
   port: MessagePort;
   release(): void;
 }
 
-interface Call {
-  method: CallMethod;
-  args: unknown[];
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-  timer: ReturnType<typeof setTimeout>;
+/** A call of the app's, across reconnections: its own reply target on whichever port it went out on. */
+class Call implements PendingReply {
   /** The connection it went out on; undefined while it waits for one. */
-  sentOn: Connection | undefined;
-  retried: boolean;
+  sentOn: Connection | undefined = undefined;
+  retried = false;
+
+  constructor(
+    readonly method: CallMethod,
+    readonly args: unknown[],
+    readonly resolve: (value: unknown) => void,
+    readonly reject: (error: Error) => void,
+    private readonly answered: (call: Call, value: unknown, error: Error | undefined) => void,
+  ) {}
+
+  settle(value: unknown, error: Error | undefined): void {
+    this.answered(this, value, error);
+  }
 }
 
 /** Calls whose effect is the same when sent twice (the keeper joins a create in flight). */
@@ -58,6 +63,8 @@ export class SharedWorkerLink implements KeeperCalls {
   readonly #events = new LocalEventPort((notice) => this.#connection?.port.postMessage(notice));
   readonly #view = new ReconnectView();
   readonly #pending = new Set<Call>();
+  /** A call that waited out its deadline (for a new worker, or for the answer) is never sent late. */
+  readonly #deadlines: DeadlineQueue<Call>;
   /** The worker this page is on; its events are shown. */
   #connection: Connection | undefined;
   /** Calls go out on it (after a reconnection, once its claim has settled). */
@@ -65,15 +72,18 @@ export class SharedWorkerLink implements KeeperCalls {
   #stopWatch: () => void = () => {};
   #lastSessionId: number | undefined;
   #closed = false;
+  /** Set when no worker of this version can be had any more (see `#giveUp`). */
+  #broken: Error | undefined;
   /** What the page says on each hello (a page back from the back/forward cache has a new lock). */
   #hello: TabHello;
   /** Settles once the page holds the lock its next hello names. */
   #lockHeld: Promise<void> = Promise.resolve();
-  /** Set when no worker of this version can be had any more (see `#giveUp`). */
-  #broken: Error | undefined;
 
   constructor(private readonly options: SharedWorkerLinkOptions) {
     this.#hello = options.hello;
+    const ms = options.callTimeoutMs;
+    this.#deadlines = new DeadlineQueue<Call>(ms, (call) => this.#finish(call, undefined,
+      new TimeoutError(`${call.method}: the keeper did not answer within ${ms} ms`, ms)));
   }
 
   /** The keeper's events for this page; the same port across reconnections. */
@@ -131,9 +141,10 @@ export class SharedWorkerLink implements KeeperCalls {
     if (this.#closed) return;
     this.#closed = true;
     this.#stopWatch();
+    for (const call of this.#pending) this.#finish(call, undefined, new DestroyedError(`${call.method}: the page closed its connection to the keeper`));
+    this.#deadlines.clear();
     this.#connection?.release();
     this.#connection = undefined;
-    for (const call of this.#pending) this.#settle(call, () => call.reject(new DestroyedError(`${call.method}: the page closed its connection to the keeper`)));
     this.#events.close();
   }
 
@@ -143,23 +154,20 @@ export class SharedWorkerLink implements KeeperCalls {
     const hello = this.#hello;
     const worker = new SharedWorker(workerUrl, { name, type: 'module', extendedLifetime } as WorkerOptions);
     const load = watchWorkerLoad(worker, workerUrl);
-    const endpoint = wrap<KeeperEndpoint>(worker.port);
     const channel = new MessageChannel();
     const caller = new PortCaller(channel.port1);
     const connection: Connection = {
-      endpoint,
       caller,
       port: channel.port1,
       release: () => {
         load.stop();
         caller.close();
         channel.port1.close();
-        endpoint[releaseProxy]();
         worker.port.close();
       },
     };
     try {
-      const answer = endpoint.hello(hello, transfer(channel.port2, [channel.port2]));
+      const answer = sayHello(worker.port, hello, channel.port2);
       const state = checkWorkerVersion(await withDeadline(Promise.race([answer, load.failed]), timeoutMs, 'connect'));
       load.stop();
       channel.port1.onmessage = (message: MessageEvent<unknown>) => {
@@ -196,17 +204,17 @@ export class SharedWorkerLink implements KeeperCalls {
     this.#connection = undefined;
     this.#callsOpen = false;
     this.#stopWatch();
-    connection.release();
     for (const call of this.#pending) {
       if (call.sentOn !== connection) continue;
       if (SAFE_AGAIN.has(call.method) && !call.retried) {
         call.retried = true;
         call.sentOn = undefined;
       } else {
-        this.#settle(call, () => call.reject(new TransportError(
-          `${call.method}: the keeper's worker went away during the call; its outcome is unknown`)));
+        this.#finish(call, undefined, new TransportError(
+          `${call.method}: the keeper's worker went away during the call; its outcome is unknown`));
       }
     }
+    connection.release(); // after the calls it carried are retried or failed: its port's close reaches no one
     const shown = this.#view.begin(cause);
     if (shown) this.#events.deliver(shown);
     void this.#reconnect();
@@ -241,7 +249,7 @@ export class SharedWorkerLink implements KeeperCalls {
   /** No worker of this page's version can be had: every call now rejects with `error`. */
   #giveUp(error: Error): void {
     this.#broken = error;
-    for (const call of this.#pending) this.#settle(call, () => call.reject(error));
+    for (const call of this.#pending) this.#finish(call, undefined, error);
     const last = this.#view.last;
     if (last) this.#post({ type: 'state', state: { ...last, state: 'lost', cause: `${error.message} (reload this page)` } });
   }
@@ -253,14 +261,9 @@ export class SharedWorkerLink implements KeeperCalls {
         reject(this.#broken ?? new DestroyedError(`${method}: the page closed its connection to the keeper`));
         return;
       }
-      const { callTimeoutMs } = this.options;
-      const call: Call = {
-        method, args, resolve: resolve as (value: unknown) => void, reject, sentOn: undefined, retried: false,
-        // A call that waited out its deadline for a new worker is never sent late.
-        timer: setTimeout(() => this.#settle(call, () => reject(new TimeoutError(
-          `${method}: the keeper did not answer within ${callTimeoutMs} ms`, callTimeoutMs))), callTimeoutMs),
-      };
+      const call = new Call(method, args, resolve as (value: unknown) => void, reject, this.#answered);
       this.#pending.add(call);
+      this.#deadlines.add(call);
       this.#send(call);
     }) as R;
   }
@@ -269,16 +272,19 @@ export class SharedWorkerLink implements KeeperCalls {
     const connection = this.#connection;
     if (!connection || !this.#callsOpen) return;
     call.sentOn = connection;
-    connection.caller.call(call.method, call.args).then(
-      (value) => { if (call.sentOn === connection) this.#settle(call, () => call.resolve(value)); },
-      (error: Error) => { if (call.sentOn === connection) this.#settle(call, () => call.reject(error)); },
-    );
+    connection.caller.post(call.method, call.args, call);
   }
 
-  #settle(call: Call, settle: () => void): void {
+  /** A reply on the port the call went out on; a call moved off it (to be sent again) waits on. */
+  readonly #answered = (call: Call, value: unknown, error: Error | undefined): void => {
+    if (call.sentOn !== undefined) this.#finish(call, value, error);
+  };
+
+  #finish(call: Call, value: unknown, error: Error | undefined): void {
     if (!this.#pending.delete(call)) return;
-    clearTimeout(call.timer);
-    settle();
+    this.#deadlines.delete(call);
+    if (error) call.reject(error);
+    else call.resolve(value);
   }
 
   #post(event: TabEvent): void {

@@ -8,6 +8,7 @@ export { indexedDbStore, memoryStore, parseStoredSession, STORE_VERSION } from '
 export type { SessionStore, StoredHandle, StoredSession } from './record/store.js';
 export { DEFAULT_BACKOFF, fullJitter, retryDelay, type BackoffPolicy, type RetryCause, type RetrySchedule } from './session/backoff.js';
 export { TabRegistry, webLocksLiveness, type LivenessWatch } from './host/tabs.js';
-export { installErrorTransfer } from '../bridge/errors.js';
+export { installErrorTransfer } from '../bridge/comlink-errors.js';
+export { serveHello } from '../bridge/port-calls.js';
 export { debugKeeper } from './debug.js';
 export { VERSION, VersionMismatchError } from '../bridge/version.js';

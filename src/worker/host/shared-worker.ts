@@ -1,10 +1,9 @@
 // The keeper worker's entry, one bundle for both modes: as a SharedWorker, one keeper per Janus
 // server (or list of servers) for every tab of the origin; as the dedicated Worker of the leader tab
 // (browsers without SharedWorker), the same keeper, reached by every tab over the BroadcastChannel relay.
-import { expose } from 'comlink';
-import { installErrorTransfer } from '../../bridge/errors.js';
 import type { KeeperConfig, KeeperState, TabHello } from '../../bridge/api.js';
 import { keeperKey } from '../../bridge/config.js';
+import { serveHello } from '../../bridge/port-calls.js';
 import { relayNames } from '../../bridge/relay.js';
 import { consoleLogger } from '../../janus/index.js';
 import { InvalidArgumentError } from '../../janus/index.js';
@@ -23,8 +22,6 @@ declare const self: {
   name: string;
   addEventListener(type: 'connect', listener: (event: MessageEvent) => void): void;
 };
-
-installErrorTransfer();
 
 const store = indexedDbStore();
 const keepers = new Map<string, Keeper>();
@@ -110,9 +107,8 @@ if (!('WorkerGlobalScope' in globalThis)) {
 } else if ('onconnect' in globalThis) {
   self.addEventListener('connect', (event) => {
     const port = event.ports[0];
-    // Once the page is gone, its port closes: its endpoint and Comlink's listener can be collected.
-    // (After the reply to a goodbye has gone out: Comlink answers in a microtask.)
-    if (port) expose(new WatchedEndpoint(keeperFor, () => setTimeout(() => port.close(), 0), ownerRelayFor), port);
+    // Once the page is gone, its connect port closes: its endpoint and listener can be collected.
+    if (port) serveHello(port, new WatchedEndpoint(keeperFor, () => port.close(), ownerRelayFor));
   });
 } else {
   // A dedicated Worker started by the leader tab; its name is the keeper's name.
