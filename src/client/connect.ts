@@ -2,7 +2,7 @@ import type { KeeperConfig, KeeperMode, TabHello } from '../bridge/api.js';
 import { installErrorTransfer } from '../bridge/errors.js';
 import { relayNames } from '../bridge/relay.js';
 import { InvalidArgumentError, JanusKeeperError } from '../janus/index.js';
-import { checkConfig } from '../bridge/config.js';
+import { checkConfig, resolveServers } from '../bridge/config.js';
 import { describeState } from '../bridge/debug.js';
 import { pageLockName, tabTag } from '../bridge/page-lock.js';
 import { VERSION } from '../bridge/version.js';
@@ -148,6 +148,7 @@ function checkConnectOptions(options: ConnectOptions): KeeperConfig {
     throw new InvalidArgumentError('mode must be "auto", "shared-worker" or "leader"');
   }
   const { workerUrl, name, mode, extendedLifetime, callTimeoutMs, debug, ...config } = options;
+  config.server = resolveServers(config.server, globalThis.location?.href, config.transport);
   return checkConfig(config);
 }
 

@@ -42,7 +42,7 @@ interface Call {
 }
 
 /** Calls whose effect is the same when sent twice (the keeper joins a create in flight). */
-const SAFE_AGAIN = new Set<keyof KeeperCalls>(['create', 'state', 'online']);
+const SAFE_AGAIN = new Set<keyof KeeperCalls>(['create', 'state', 'online', 'info']);
 /** A new worker may still be the dying one's name for a moment: its hello gets a short deadline. */
 const REHELLO_TIMEOUT_MS = 3_000;
 const RETRY_DELAYS_MS = [0, 250, 500, 1_000, 2_000, 4_000];
@@ -93,6 +93,7 @@ export class SharedWorkerLink implements KeeperCalls {
   hangup(...args: Parameters<KeeperCalls['hangup']>) { return this.#call<Promise<void>>('hangup', args); }
   detach(...args: Parameters<KeeperCalls['detach']>) { return this.#call<Promise<void>>('detach', args); }
   state() { return this.#call<ReturnType<KeeperCalls['state']>>('state', []); }
+  info() { return this.#call<ReturnType<KeeperCalls['info']>>('info', []); }
   online() { return this.#call<Promise<void>>('online', []); }
   destroy() { return this.#call<Promise<void>>('destroy', []); }
   /**

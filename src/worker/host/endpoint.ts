@@ -13,6 +13,7 @@ import {
   InvalidArgumentError,
   requireNonEmptyString,
   type Jsep,
+  type MessageOptions,
   type TrickleCandidate,
 } from '../../janus/index.js';
 import { checkConfig } from '../../bridge/config.js';
@@ -63,8 +64,12 @@ export class TabEndpoint implements KeeperEndpoint {
     return this.#use().attach(this.#tabId, plugin, options ?? {});
   }
 
-  message(handleId: number, body: Record<string, unknown>, jsep?: Jsep): Promise<MessageResult> {
-    return this.#use().message(this.#tabId, handleId, body, jsep);
+  message(handleId: number, body: Record<string, unknown>, jsep?: Jsep, options?: MessageOptions): Promise<MessageResult> {
+    return this.#use().message(this.#tabId, handleId, body, jsep, options);
+  }
+
+  info(): Promise<Record<string, unknown>> {
+    return this.#use().info();
   }
 
   trickle(handleId: number, candidate: TrickleCandidate | TrickleCandidate[] | null): Promise<void> {
