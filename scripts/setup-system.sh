@@ -7,6 +7,8 @@ set -euo pipefail
 missing=()
 command -v janus >/dev/null 2>&1 || missing+=(janus)
 command -v chromium >/dev/null 2>&1 || [ -x "${CHROMIUM_PATH:-/nonexistent}" ] || missing+=(chromium)
+[ -d /usr/share/janus/demos ] || missing+=(janus-demos)
+[ -f /usr/share/javascript/janus-gateway/janus.js ] || missing+=(libjs-janus-gateway)
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: janus and chromium are installed"

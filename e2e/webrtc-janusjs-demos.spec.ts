@@ -1,0 +1,147 @@
+// Janus's own demo pages (Debian's janus-demos with libjs-janus-gateway's janus.js, unmodified),
+// driven through their own UI, each test twice: `plain` as shipped, `keeper` with the one added
+// script tag (dist/browser/janus-keeper-janusjs.js). Where the two differ (session counts, a
+// network drop) each flavour asserts what it does, so the difference shows in the output.
+import type { BrowserContext, Page } from '@playwright/test';
+import { demosInstalled, serveDemos, type DemoFlavour } from './fixtures/janus-demos.js';
+import type { StaticServer } from './fixtures/static-server.js';
+import { expect, test } from './fixtures/test.js';
+
+const FLAVOURS: DemoFlavour[] = ['plain', 'keeper'];
+/** Long enough for the keeper to notice the drop and claim again; the issue's drop. */
+const DROP_MS = 5_000;
+
+test.skip(!demosInstalled(), 'Debian\'s janus-demos and libjs-janus-gateway are not installed (npm run setup)');
+
+/** What a demo page shows that the test watches: dialogs (janus.js error callbacks end in one) and loads. */
+async function openDemo(context: BrowserContext, site: StaticServer, flavour: DemoFlavour, demo: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${site.url}/${flavour}/${demo}`);
+  await page.evaluate(() => {
+    (window as any).loadedOnce = true; // gone if the page reloads
+  });
+  return page;
+}
+
+const dialogs = (page: Page) => page.locator('.bootbox.modal').allInnerTexts();
+const sessionIdOf = (page: Page) => page.evaluate(() => (window as any).janus?.getSessionId?.()) as Promise<number | undefined>;
+
+/** Bytes of video received by the demo's PeerConnection (janus.js's own `webrtcStuff.pc`). */
+function videoBytes(page: Page, handle: string): Promise<number> {
+  return page.evaluate(async (name) => {
+    const pc = (window as any)[name]?.webrtcStuff?.pc as RTCPeerConnection | undefined;
+    if (!pc) return 0;
+    let bytes = 0;
+    (await pc.getStats()).forEach((report: any) => {
+      if (report.type === 'inbound-rtp' && report.kind === 'video') bytes += report.bytesReceived ?? 0;
+    });
+    return bytes;
+  }, handle);
+}
+
+async function videoFlows(page: Page, handle: string): Promise<void> {
+  const before = await videoBytes(page, handle);
+  await expect.poll(() => videoBytes(page, handle), { timeout: 15_000 }).toBeGreaterThan(before);
+}
+
+async function startEchotest(page: Page): Promise<void> {
+  await page.click('#start');
+  await expect(page.locator('#datasend')).toBeEnabled({ timeout: 15_000 });
+  await videoFlows(page, 'echotest');
+}
+
+async function echoOnDataChannel(page: Page, text: string): Promise<void> {
+  await page.fill('#datasend', text);
+  await page.press('#datasend', 'Enter');
+  await expect(page.locator('#datarecv')).toHaveValue(new RegExp(`You wrote: ${text}`), { timeout: 10_000 });
+}
+
+/** One request through the app's own handle, answered by an event (echotest: `{ audio }`). */
+function echotestAnswers(page: Page): Promise<string> {
+  return page.evaluate(() => new Promise<string>((resolve, reject) => {
+    const handle = (window as any).echotest;
+    const onmessage = handle.onmessage;
+    handle.onmessage = (message: any, jsep: any) => {
+      handle.onmessage = onmessage;
+      onmessage(message, jsep);
+      resolve(String(message.result));
+    };
+    handle.send({ message: { audio: true }, error: reject });
+    setTimeout(() => reject(new Error('no event within 8 s')), 8_000);
+  }));
+}
+
+for (const flavour of FLAVOURS) {
+  test.describe(`${flavour} janus.js`, () => {
+    let site: StaticServer;
+    test.beforeEach(async ({ janus }) => {
+      site = await serveDemos(janus.wsUrl);
+    });
+    test.afterEach(async () => {
+      await site.close();
+    });
+
+    test('echotest: video comes back and the data channel answers; one session', async ({ context, janus }) => {
+      const page = await openDemo(context, site, flavour, 'echotest.html');
+      await startEchotest(page);
+      await echoOnDataChannel(page, 'hello');
+      expect(await echotestAnswers(page)).toBe('ok');
+      expect(await janus.listSessions()).toEqual([await sessionIdOf(page)]);
+      expect(await dialogs(page)).toEqual([]);
+    });
+
+    test('two echotest tabs: sessions on Janus', async ({ context, janus }) => {
+      const pages = [await openDemo(context, site, flavour, 'echotest.html'), await openDemo(context, site, flavour, 'echotest.html')];
+      for (const page of pages) await startEchotest(page);
+      for (const [index, page] of pages.entries()) await echoOnDataChannel(page, `tab${index}`);
+      const sessions = await janus.listSessions();
+      test.info().annotations.push({ type: 'janus sessions', description: `${flavour}: ${sessions.length} for 2 tabs` });
+      expect(sessions).toHaveLength(flavour === 'keeper' ? 1 : 2);
+      if (flavour === 'keeper') expect(await sessionIdOf(pages[1]!)).toBe(await sessionIdOf(pages[0]!));
+    });
+
+    test('five reloads of a call: sessions on Janus after each', async ({ context, janus }) => {
+      const page = await openDemo(context, site, flavour, 'echotest.html');
+      await startEchotest(page);
+      const counts: number[] = [(await janus.listSessions()).length];
+      for (let reload = 0; reload < 5; reload++) {
+        await page.reload();
+        await startEchotest(page);
+        counts.push((await janus.listSessions()).length);
+      }
+      test.info().annotations.push({ type: 'janus sessions', description: `${flavour}: ${counts.join(', ')}` });
+      console.log(`[${flavour}] sessions after start and each reload: ${counts.join(', ')}`);
+      // Plain janus.js: a new session per load, the old ones left for Janus to time out.
+      expect(counts).toEqual(flavour === 'keeper' ? [1, 1, 1, 1, 1, 1] : [1, 2, 3, 4, 5, 6]);
+      await echoOnDataChannel(page, 'after reloads');
+      // The keeper detached each unloaded page's handle: only the last page's is left.
+      expect(await janus.listHandles((await janus.listSessions()).at(-1)!)).toHaveLength(1);
+    });
+
+    test('echotest through a 5 s network drop', async ({ context, janus, wsProxy }) => {
+      await site.close();
+      site = await serveDemos(wsProxy.via(janus.wsUrl));
+      const page = await openDemo(context, site, flavour, 'echotest.html');
+      await startEchotest(page);
+      await echoOnDataChannel(page, 'before');
+      const sessionId = await sessionIdOf(page);
+      wsProxy.setMode('refuse');
+      wsProxy.reset();
+      await page.waitForTimeout(DROP_MS);
+      wsProxy.setMode('pass');
+      await videoFlows(page, 'echotest'); // media is UDP straight to Janus: both flavours
+      if (flavour === 'plain') {
+        // What the issue saw: janus.js reports the drop (its error callback: a modal that reloads
+        // the page on OK) and never reconnects, so no request reaches the plugin any more.
+        await expect.poll(() => dialogs(page)).toEqual([expect.stringContaining('Lost connection to the server')]);
+        await expect(echotestAnswers(page)).rejects.toThrow(/no event/);
+        return;
+      }
+      await echoOnDataChannel(page, 'after');
+      expect(await echotestAnswers(page)).toBe('ok');
+      expect(await dialogs(page)).toEqual([]);
+      expect(await page.evaluate(() => (window as any).loadedOnce)).toBe(true);
+      expect(await janus.listSessions()).toEqual([sessionId]);
+    });
+  });
+}
