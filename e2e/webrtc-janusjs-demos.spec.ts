@@ -2,8 +2,8 @@
 // driven through their own UI, each test twice: `plain` as shipped, `keeper` with the one added
 // script tag (dist/browser/janus-keeper-janusjs.js). Where the two differ (session counts, a
 // network drop) each flavour asserts what it does, so the difference shows in the output.
-import type { BrowserContext, Page } from '@playwright/test';
 import { demosInstalled, serveDemos, type DemoFlavour } from './fixtures/janus-demos.js';
+import { dialogs, echoOnDataChannel, echotestAnswers, openDemo, sessionIdOf, startEchotest, videoFlows } from './fixtures/demo-pages.js';
 import type { StaticServer } from './fixtures/static-server.js';
 import { expect, test } from './fixtures/test.js';
 
@@ -12,64 +12,6 @@ const FLAVOURS: DemoFlavour[] = ['plain', 'keeper'];
 const DROP_MS = 5_000;
 
 test.skip(!demosInstalled(), 'Debian\'s janus-demos and libjs-janus-gateway are not installed (npm run setup)');
-
-/** What a demo page shows that the test watches: dialogs (janus.js error callbacks end in one) and loads. */
-async function openDemo(context: BrowserContext, site: StaticServer, flavour: DemoFlavour, demo: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${site.url}/${flavour}/${demo}`);
-  await page.evaluate(() => {
-    (window as any).loadedOnce = true; // gone if the page reloads
-  });
-  return page;
-}
-
-const dialogs = (page: Page) => page.locator('.bootbox.modal').allInnerTexts();
-const sessionIdOf = (page: Page) => page.evaluate(() => (window as any).janus?.getSessionId?.()) as Promise<number | undefined>;
-
-/** Bytes of video received by the demo's PeerConnection (janus.js's own `webrtcStuff.pc`). */
-function videoBytes(page: Page, handle: string): Promise<number> {
-  return page.evaluate(async (name) => {
-    const pc = (window as any)[name]?.webrtcStuff?.pc as RTCPeerConnection | undefined;
-    if (!pc) return 0;
-    let bytes = 0;
-    (await pc.getStats()).forEach((report: any) => {
-      if (report.type === 'inbound-rtp' && report.kind === 'video') bytes += report.bytesReceived ?? 0;
-    });
-    return bytes;
-  }, handle);
-}
-
-async function videoFlows(page: Page, handle: string): Promise<void> {
-  const before = await videoBytes(page, handle);
-  await expect.poll(() => videoBytes(page, handle), { timeout: 15_000 }).toBeGreaterThan(before);
-}
-
-async function startEchotest(page: Page): Promise<void> {
-  await page.click('#start');
-  await expect(page.locator('#datasend')).toBeEnabled({ timeout: 15_000 });
-  await videoFlows(page, 'echotest');
-}
-
-async function echoOnDataChannel(page: Page, text: string): Promise<void> {
-  await page.fill('#datasend', text);
-  await page.press('#datasend', 'Enter');
-  await expect(page.locator('#datarecv')).toHaveValue(new RegExp(`You wrote: ${text}`), { timeout: 10_000 });
-}
-
-/** One request through the app's own handle, answered by an event (echotest: `{ audio }`). */
-function echotestAnswers(page: Page): Promise<string> {
-  return page.evaluate(() => new Promise<string>((resolve, reject) => {
-    const handle = (window as any).echotest;
-    const onmessage = handle.onmessage;
-    handle.onmessage = (message: any, jsep: any) => {
-      handle.onmessage = onmessage;
-      onmessage(message, jsep);
-      resolve(String(message.result));
-    };
-    handle.send({ message: { audio: true }, error: reject });
-    setTimeout(() => reject(new Error('no event within 8 s')), 8_000);
-  }));
-}
 
 for (const flavour of FLAVOURS) {
   test.describe(`${flavour} janus.js`, () => {
@@ -115,7 +57,7 @@ for (const flavour of FLAVOURS) {
       expect(counts).toEqual(flavour === 'keeper' ? [1, 1, 1, 1, 1, 1] : [1, 2, 3, 4, 5, 6]);
       await echoOnDataChannel(page, 'after reloads');
       // The keeper detached each unloaded page's handle: only the last page's is left.
-      expect(await janus.listHandles((await janus.listSessions()).at(-1)!)).toHaveLength(1);
+      expect(await janus.listHandles((await sessionIdOf(page))!)).toHaveLength(1);
     });
 
     test('echotest through a 5 s network drop', async ({ context, janus, wsProxy }) => {
