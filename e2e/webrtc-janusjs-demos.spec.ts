@@ -2,6 +2,7 @@
 // driven through their own UI, each test twice: `plain` as shipped, `keeper` with the one added
 // script tag (dist/browser/janus-keeper-janusjs.js). Where the two differ (session counts, a
 // network drop) each flavour asserts what it does, so the difference shows in the output.
+import type { Page } from '@playwright/test';
 import { demosInstalled, serveDemos, type DemoFlavour } from './fixtures/janus-demos.js';
 import { dialogs, echoOnDataChannel, echotestAnswers, openDemo, sessionIdOf, startEchotest, videoFlows } from './fixtures/demo-pages.js';
 import type { StaticServer } from './fixtures/static-server.js';
@@ -29,6 +30,14 @@ for (const flavour of FLAVOURS) {
       await echoOnDataChannel(page, 'hello');
       expect(await echotestAnswers(page)).toBe('ok');
       expect(await janus.listSessions()).toEqual([await sessionIdOf(page)]);
+      const info = await page.evaluate(() => new Promise<any>((resolve, reject) =>
+        (window as any).janus.getInfo({ success: resolve, error: reject })));
+      expect(info).toMatchObject({ janus: 'server_info', name: 'Janus WebRTC Server' });
+      expect(Object.keys(info.plugins)).toContain('janus.plugin.echotest');
+      // janus.js's reconnect() claims the session again; the call's handle answers after it.
+      await page.evaluate(() => new Promise((resolve, reject) => (window as any).janus.reconnect({ success: resolve, error: reject })));
+      expect(await echotestAnswers(page)).toBe('ok');
+      expect(await janus.listSessions()).toEqual([await sessionIdOf(page)]);
       expect(await dialogs(page)).toEqual([]);
     });
 
@@ -40,6 +49,14 @@ for (const flavour of FLAVOURS) {
       test.info().annotations.push({ type: 'janus sessions', description: `${flavour}: ${sessions.length} for 2 tabs` });
       expect(sessions).toHaveLength(flavour === 'keeper' ? 1 : 2);
       if (flavour === 'keeper') expect(await sessionIdOf(pages[1]!)).toBe(await sessionIdOf(pages[0]!));
+      // The first tab's janus.destroy() (the demo reloads on `destroyed`) ends its handles only.
+      const [first, second] = pages as [Page, Page];
+      await first.evaluate(() => (window as any).janus.destroy());
+      await expect(first.locator('#start')).toBeEnabled();
+      await echoOnDataChannel(second, 'still here');
+      expect(await echotestAnswers(second)).toBe('ok');
+      expect(await janus.listSessions()).toEqual([await sessionIdOf(second)]);
+      expect(await janus.listHandles((await sessionIdOf(second))!)).toHaveLength(1);
     });
 
     test('five reloads of a call: sessions on Janus after each', async ({ context, janus }) => {
@@ -76,7 +93,7 @@ for (const flavour of FLAVOURS) {
         // What the issue saw: janus.js reports the drop (its error callback: a modal that reloads
         // the page on OK) and never reconnects, so no request reaches the plugin any more.
         await expect.poll(() => dialogs(page)).toEqual([expect.stringContaining('Lost connection to the server')]);
-        await expect(echotestAnswers(page)).rejects.toThrow(/no event/);
+        await expect(echotestAnswers(page)).rejects.toThrow(/connected=false|no event/);
         return;
       }
       await echoOnDataChannel(page, 'after');
