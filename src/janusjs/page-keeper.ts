@@ -4,6 +4,7 @@ import type { HandleEvent } from '../bridge/api.js';
 import { connect, type ConnectOptions } from '../client/connect.js';
 import type { KeeperClient } from '../client/keeper-client.js';
 import { FrameSession, type Frame } from './frames.js';
+import { HttpRoute, type HttpCallOptions } from './keeper-http.js';
 import { KeeperSocket } from './keeper-socket.js';
 
 export interface PageKeeperOptions {
@@ -21,32 +22,21 @@ interface Link {
 export class PageKeeper {
   readonly #links = new Map<string, Link>();
   readonly #sockets = new Map<FrameSession, KeeperSocket>();
+  readonly #routes = new Map<string, HttpRoute>();
 
   constructor(private readonly options: PageKeeperOptions) {
     globalThis.addEventListener?.('pagehide', (event) => {
       if ((event as PageTransitionEvent).persisted) return;
       // A janus.js page's handles end with it (the next page attaches its own): leave at once.
+      for (const route of this.#routes.values()) route.close();
       for (const link of this.#links.values()) void link.client.then((client) => client.close()).catch(() => {});
     });
   }
 
   /** janus.js's `newWebSocket(server, protocol)`. */
   socket(server: string): KeeperSocket {
-    let credentials: { token?: string; apiSecret?: string } | undefined;
-    const link = (): Link => this.#link(server, credentials ?? {});
     return new KeeperSocket(server, (socket) => {
-      const session: FrameSession = new FrameSession(
-        () => link().client,
-        (frame: Frame) => socket.deliver(frame),
-        (claimed) => this.#claimed(link(), claimed),
-      );
-      const request = session.request.bind(session);
-      session.request = (frame: Frame) => {
-        // janus.js puts its token and API secret in every frame: the keeper takes them from the first.
-        credentials ??= credentialsOf(frame);
-        link().sessions.add(session);
-        return request(frame);
-      };
+      const session = this.#frameSession(server, (frame) => socket.deliver(frame));
       this.#sockets.set(session, socket);
       return session;
     }, (session) => {
@@ -54,6 +44,35 @@ export class PageKeeper {
       for (const each of this.#links.values()) each.sessions.delete(session);
       void session.release().catch(() => {});
     });
+  }
+
+  /** janus.js's `httpAPICall(url, options)`: false for a URL that is no Janus REST request it knows. */
+  http(url: string, options: HttpCallOptions): boolean {
+    let route = [...this.#routes.values()].find((known) => known.owns(url));
+    const janus = (options.body as Frame | undefined)?.janus;
+    if (!route && (janus === 'create' || janus === 'info')) {
+      const base = url.split('?')[0]!;
+      route = new HttpRoute(base, (emit) => this.#frameSession(base, emit));
+      this.#routes.set(base, route);
+    }
+    if (!route) return false;
+    route.call(url, options);
+    return true;
+  }
+
+  /** One janus.js session (a socket, or a REST server's requests) on the page's link to `server`. */
+  #frameSession(server: string, emit: (frame: Frame) => void): FrameSession {
+    let credentials: { token?: string; apiSecret?: string } | undefined;
+    const link = (): Link => this.#link(server, credentials ?? {});
+    const session: FrameSession = new FrameSession(() => link().client, emit, (claimed) => this.#claimed(link(), claimed));
+    const request = session.request.bind(session);
+    session.request = (frame: Frame) => {
+      // janus.js puts its token and API secret in every frame: the keeper takes them from the first.
+      credentials ??= credentialsOf(frame);
+      link().sessions.add(session);
+      return request(frame);
+    };
+    return session;
   }
 
   #link(server: string, credentials: { token?: string; apiSecret?: string }): Link {
@@ -74,6 +93,8 @@ export class PageKeeper {
     keeper.on('handle-moved', ({ handleId }) => owner(handleId)?.detached(handleId));
     keeper.on('session-lost', () => {
       for (const session of sessions) this.#sockets.get(session)?.lost();
+      // janus.js over REST learns it from its long-poll, as from Janus.
+      for (const route of this.#routes.values()) if (sessions.has(route.session)) route.lost();
     });
   }
 
