@@ -23,7 +23,8 @@ export type Frame = { janus: string; [key: string]: unknown };
  * the order they happened.
  */
 export class FrameSession {
-  readonly handles = new Set<number>();
+  /** This janus.js session's handles, with their plugins. */
+  readonly handles = new Map<number, string>();
   #sessionId: number | undefined;
 
   constructor(
@@ -71,7 +72,7 @@ export class FrameSession {
 
   /** Ends this janus.js session's handles (never the shared session). */
   async release(): Promise<void> {
-    const handles = [...this.handles];
+    const handles = [...this.handles.keys()];
     this.handles.clear();
     if (handles.length === 0) return;
     const keeper = await this.keeper();
@@ -99,7 +100,7 @@ export class FrameSession {
         const opaqueId = frame['opaque_id'];
         const handle = await (await this.keeper()).attach(String(frame['plugin']),
           typeof opaqueId === 'string' && opaqueId !== '' ? { opaqueId } : {});
-        this.handles.add(handle.handleId);
+        this.handles.set(handle.handleId, handle.plugin);
         return { janus: 'success', data: { id: handle.handleId } };
       }
       case 'destroy':
@@ -135,7 +136,7 @@ export class FrameSession {
       // The event (if any) comes on the keeper's event port, in Janus's order with the ack.
       const result = await keeper.message(handleId, body, jsep, { awaitEvent: false });
       if (result.answer === 'ack') return { janus: 'ack' };
-      return { janus: 'success', sender: handleId, plugindata: { plugin: '', data: result.data } };
+      return { janus: 'success', sender: handleId, plugindata: { plugin: this.handles.get(handleId) ?? '', data: result.data } };
     } catch (error) {
       // A plugin's error is its data: janus.js apps read `error_code` / `error` in it.
       if (error instanceof PluginError) {

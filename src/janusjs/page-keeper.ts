@@ -102,7 +102,7 @@ export class PageKeeper {
   #claimed(link: Link, claimed: FrameSession): void {
     for (const session of link.sessions) {
       if (session === claimed) continue;
-      for (const handleId of session.handles) claimed.handles.add(handleId);
+      for (const [handleId, plugin] of session.handles) claimed.handles.set(handleId, plugin);
       session.handles.clear();
     }
   }
