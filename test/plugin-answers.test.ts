@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import type { TabEvent } from '../src/bridge/api.js';
 import { checkConfig, resolveServers } from '../src/bridge/config.js';
 import { deserializeError, serializeError } from '../src/bridge/errors.js';
-import { JanusError, JanusSession, PluginError, type WebSocketConstructor } from '../src/janus/index.js';
+import { InvalidArgumentError, JanusError, JanusSession, PluginError, type WebSocketConstructor } from '../src/janus/index.js';
 import { Keeper } from '../src/worker/keeper.js';
 import { memoryStore } from '../src/worker/record/store.js';
 import { nodeOptions, quietLogger, serverUrl, TRANSPORTS, useJanus, waitFor } from './helpers.js';
@@ -95,6 +95,8 @@ describe('the keeper tells a tab how Janus answered', () => {
       assert.equal((await keeper.message('tab', streaming.handleId, { request: 'list' })).answer, 'success');
       const echo = await keeper.attach('tab', 'janus.plugin.echotest');
       assert.deepEqual(await keeper.message('tab', echo.handleId, { audio: true }), { answer: 'event', data: { echotest: 'event', result: 'ok' } });
+      await assert.rejects(keeper.message('tab', echo.handleId, { audio: true }, undefined, { awaitEvent: 'no' } as never),
+        InvalidArgumentError, 'a bad option is refused before any I/O');
       assert.deepEqual(await keeper.message('tab', echo.handleId, { audio: true }, undefined, { awaitEvent: false }),
         { answer: 'ack', data: {} });
       await waitFor('the event on the port', () => events.some((event) => event.type === 'event' && event.handleId === echo.handleId) || undefined);
