@@ -89,7 +89,8 @@ describe('janus.js frames through the keeper against a real Janus', () => {
         body: { request: 'join', room: 987_654_321, ptype: 'publisher' } });
     };
     const wire = { sent: [] as Frame[], received: [] as Frame[] };
-    const keeper = new Keeper({ config: { server: janus().wsUrl }, store: memoryStore(), liveness: () => {},
+    // The keeper's own keepalives come every 10 minutes here: any keepalive on the wire would be janus.js's.
+    const keeper = new Keeper({ config: { server: janus().wsUrl, keepAliveMs: 600_000 }, store: memoryStore(), liveness: () => {},
       logger: quietLogger(), WebSocket: tappedWebSocket(wire) });
     keeper.tabs.add('tab', 'lock', { postMessage() {}, close() {} } as unknown as MessagePort);
     try {
@@ -101,6 +102,7 @@ describe('janus.js frames through the keeper against a real Janus', () => {
       const seen = pluginTraffic(frames, pageMessages);
       assert.deepEqual(seen, pluginTraffic(wire.received, sentMessages));
       assert.ok(seen.includes('event:joined') && seen.includes('success:list'), seen.join(' '));
+      assert.equal(frames.find((frame) => frame['transaction'] === 't4')?.janus, 'ack', 'janus.js\'s keepalive is answered');
       assert.equal(wire.sent.filter((frame) => frame.janus === 'keepalive').length, 0, 'janus.js keepalives stay in the page');
       const joined = frames.find((frame) => shape(frame) === 'event:joined')!;
       assert.deepEqual(Object.keys(joined).sort(), ['janus', 'plugindata', 'sender', 'session_id']);
