@@ -38,6 +38,7 @@ await build({
     'service-worker': 'src/app-shell/service-worker.ts',
     'service-worker.node': 'src/app-shell/service-worker.node.ts',
     peer: 'src/peer/index.ts',
+    janusjs: 'src/janusjs/index.ts',
   },
   outdir: 'dist',
   platform: 'neutral',
@@ -57,6 +58,16 @@ await build({
     'keeper-worker': 'src/worker/host/shared-worker.ts',
   },
   outdir: 'dist/browser',
+  platform: 'browser',
+  minify: production,
+});
+
+// The classic script an existing janus.js page loads right after janus.js (an export too).
+await build({
+  ...common,
+  entryPoints: { 'janus-keeper-janusjs': 'src/janusjs/classic.ts' },
+  outdir: 'dist/browser',
+  format: 'iife',
   platform: 'browser',
   minify: production,
 });

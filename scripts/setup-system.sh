@@ -12,6 +12,8 @@ command -v firefox-esr >/dev/null 2>&1 || [ -x "${FIREFOX_PATH:-/nonexistent}" ]
 command -v WebKitWebDriver >/dev/null 2>&1 || [ -x "${WEBKIT_WEBDRIVER_PATH:-/nonexistent}" ] || missing+=(webkit2gtk-driver)
 command -v xvfb-run >/dev/null 2>&1 || missing+=(xvfb)
 command -v xauth >/dev/null 2>&1 || missing+=(xauth)
+[ -d /usr/share/janus/demos ] || missing+=(janus-demos)
+[ -f /usr/share/javascript/janus-gateway/janus.js ] || missing+=(libjs-janus-gateway)
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: janus, chromium, firefox-esr, webkit2gtk-driver and xvfb are installed"

@@ -63,4 +63,11 @@ describe('package entries in Node', () => {
     const entry = await load('janus-keeper/peer');
     assert.equal(typeof entry.peer, 'function');
   });
+
+  it('janus-keeper/janusjs exports useKeeper, and the classic script is in the package', async () => {
+    const entry = await load('janus-keeper/janusjs');
+    assert.equal(typeof entry.useKeeper, 'function');
+    const classic = readFileSync(fileURLToPath(import.meta.resolve('janus-keeper/janus-keeper-janusjs.js')), 'utf8');
+    assert.ok(!/^\s*(import|export)\b/m.test(classic), 'a classic script: no module syntax');
+  });
 });

@@ -1,5 +1,5 @@
 // Everything that crosses the page <-> worker boundary, typed once for both bundles.
-import type { Jsep, SessionTuning, TrickleCandidate } from '../janus/index.js';
+import type { AnswerKind, Jsep, MessageOptions, SessionTuning, TrickleCandidate } from '../janus/index.js';
 
 export type TransportChoice = 'ws' | 'http';
 
@@ -10,7 +10,8 @@ export type TransportChoice = 'ws' | 'http';
  */
 export interface KeeperConfig extends SessionTuning {
   /**
-   * A Janus URL (ws://, wss://, http:// or https://), or a list of them: a new session is created
+   * A Janus URL (ws://, wss://, http:// or https://; in a page, a relative one like `/janus`
+   * resolves against the page: see `connect()`), or a list of them: a new session is created
    * on the first that answers, in list order, and is claimed again on that server only.
    */
   server: string | string[];
@@ -110,6 +111,12 @@ export interface AttachRequest {
 }
 
 export interface MessageResult {
+  /**
+   * How Janus answered: `success` (synchronous plugin data, e.g. streaming `list`), `event` (the
+   * event that followed the ack), or `ack` alone with `{ awaitEvent: false }`: the event then comes
+   * on the tab's event port, in order with the handle's other events.
+   */
+  answer: AnswerKind;
   data: Record<string, unknown>;
   jsep?: Jsep;
 }
@@ -129,7 +136,9 @@ export interface KeeperEndpoint {
   hello(hello: TabHello, events: MessagePort): Promise<KeeperState>;
   create(sessionId?: number): Promise<CreateResult>;
   attach(plugin: string, options?: AttachRequest): Promise<HandleInfo>;
-  message(handleId: number, body: Record<string, unknown>, jsep?: Jsep): Promise<MessageResult>;
+  message(handleId: number, body: Record<string, unknown>, jsep?: Jsep, options?: MessageOptions): Promise<MessageResult>;
+  /** Janus's `info` (`server_info`, without the transaction): version, plugins, transports, timers. */
+  info(): Promise<Record<string, unknown>>;
   trickle(handleId: number, candidate: TrickleCandidate | TrickleCandidate[] | null): Promise<void>;
   hangup(handleId: number): Promise<void>;
   detach(handleId: number): Promise<void>;

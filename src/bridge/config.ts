@@ -11,7 +11,10 @@ export function checkConfig(config: unknown): KeeperConfig {
   const list = Array.isArray(given.server) ? checkServerList(given.server) : undefined;
   const checked: KeeperConfig = { server: list ?? given.server };
   for (const key of SESSION_TUNING_KEYS) {
-    if (given[key] !== undefined) (checked as unknown as Record<string, unknown>)[key] = given[key];
+    const value = given[key];
+    // A null token or API secret means none (janus.js apps pass `token: null`).
+    if (value === null && (key === 'token' || key === 'apiSecret')) continue;
+    if (value !== undefined) (checked as unknown as Record<string, unknown>)[key] = value;
   }
   // `transport` is checked against each URL's scheme: with a list mixing ws and http, leave it out.
   for (const [index, server] of (list ?? [given.server]).entries()) {
@@ -83,4 +86,28 @@ function checkBackoff(backoff: unknown): NonNullable<KeeperConfig['backoff']> {
     checked[key] = value;
   }
   return checked;
+}
+
+const ABSOLUTE = /^(wss?|https?):\/\//i;
+
+/**
+ * A page's server URL made absolute: a relative one (`/janus`, `janus`, `//host/janus`) against
+ * `base` (the page's URL), as janus.js apps give it. It gets the page's scheme (http: the REST
+ * transport), or its WebSocket twin (ws/wss) when `transport` is `ws`. Absolute URLs and values
+ * that are not strings are left for `checkConfig` to judge.
+ */
+export function resolveServers<T>(server: T, base: string | undefined, transport?: unknown): T {
+  if (base === undefined) return server;
+  const resolve = (entry: unknown): unknown => {
+    if (typeof entry !== 'string' || entry === '' || ABSOLUTE.test(entry)) return entry;
+    let url: URL;
+    try {
+      url = new URL(entry, base);
+    } catch {
+      return entry;
+    }
+    if (transport === 'ws') url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    return url.href;
+  };
+  return (Array.isArray(server) ? server.map(resolve) : resolve(server)) as T;
 }

@@ -1,10 +1,11 @@
 // Errors cross the page <-> worker boundary (bridge/port-calls, the relay) with their class and
-// fields (`code`, `reason`, `sessionId`, `timeoutMs`, `local`...), not only message, name and stack.
+// fields (`code`, `reason`, a plugin error's `data`, `sessionId`, `timeoutMs`, `local`...), not only message, name and stack.
 import {
   DestroyedError,
   InvalidArgumentError,
   JanusError,
   JanusKeeperError,
+  PluginError,
   SessionReclaimException,
   TimeoutError,
   TransportError,
@@ -14,7 +15,7 @@ import { VersionMismatchError } from './version.js';
 type ErrorClass = abstract new (...args: never[]) => Error;
 
 const errorClasses = new Map<string, ErrorClass>();
-const FIELDS = ['code', 'reason', 'sessionId', 'timeoutMs', 'local', 'pageVersion', 'workerVersion', 'url'] as const;
+const FIELDS = ['code', 'reason', 'data', 'plugin', 'answer', 'sessionId', 'timeoutMs', 'local', 'pageVersion', 'workerVersion', 'url'] as const;
 
 /** Makes errors of this class cross the boundary with their class and fields (both sides). */
 export function registerErrorClass(name: string, errorClass: ErrorClass): void {
@@ -22,7 +23,7 @@ export function registerErrorClass(name: string, errorClass: ErrorClass): void {
 }
 
 // Keys are the errors' `name`s (not `Class.name`, which a minifier renames).
-const builtIn = { JanusKeeperError, JanusError, SessionReclaimException, TransportError, TimeoutError,
+const builtIn = { JanusKeeperError, JanusError, PluginError, SessionReclaimException, TransportError, TimeoutError,
   InvalidArgumentError, DestroyedError, VersionMismatchError };
 for (const [name, errorClass] of Object.entries(builtIn)) registerErrorClass(name, errorClass);
 

@@ -29,7 +29,7 @@ export type RelayMessage = RelayRequest | RelayReply;
 export type RelayHello = TabHello;
 
 /** Calls that are safe to send again to a new leader when the old one went away mid-call. */
-export const RETRYABLE_METHODS: ReadonlySet<RelayMethod> = new Set<RelayMethod>(['hello', 'create', 'state', 'online']);
+export const RETRYABLE_METHODS: ReadonlySet<RelayMethod> = new Set<RelayMethod>(['hello', 'create', 'state', 'online', 'info']);
 
 const KINDS = new Set(['who', 'call', 'leader', 'result', 'error', 'event']);
 

@@ -1,5 +1,6 @@
 import type { KeeperConfig, TabHello } from '../bridge/api.js';
 import { InvalidArgumentError, JanusKeeperError } from '../janus/index.js';
+import { resolveServers } from '../bridge/config.js';
 import { describeState } from '../bridge/debug.js';
 import { pageLockName, tabTag } from '../bridge/page-lock.js';
 import { VERSION } from '../bridge/version.js';
@@ -106,6 +107,7 @@ function checkConnectOptions(options: ConnectOptions): KeeperConfig {
     throw new InvalidArgumentError('mode must be "auto", "shared-worker" or "leader"');
   }
   const { workerUrl, name, mode, extendedLifetime, callTimeoutMs, debug, ...config } = options;
+  config.server = resolveServers(config.server, globalThis.location?.href, config.transport);
   // The keeper checks the config at `hello` (bridge/config), before any Janus or storage I/O, and
   // its InvalidArgumentError comes back with its class: the page does not carry the same checks.
   try {

@@ -22,9 +22,11 @@ export {
   JanusError,
   JanusErrorCode,
   JanusKeeperError,
+  PluginError,
   SessionReclaimException,
   TimeoutError,
   TransportError,
 } from '../janus/index.js';
+export type { AnswerKind, MessageOptions } from '../janus/index.js';
 export { VERSION, VersionMismatchError } from '../bridge/version.js';
 export { WorkerLoadError } from './worker-load.js';

@@ -10,7 +10,7 @@ import type {
   PageNotice,
   TabEvent,
 } from '../bridge/api.js';
-import { DestroyedError, Emitter, type Jsep, type TrickleCandidate } from '../janus/index.js';
+import { DestroyedError, Emitter, type Jsep, type MessageOptions, type TrickleCandidate } from '../janus/index.js';
 import type { EventPort } from './local-port.js';
 
 type EventOf<T extends TabEvent['type']> = Omit<Extract<TabEvent, { type: T }>, 'type'>;
@@ -100,8 +100,18 @@ export class KeeperClient extends Emitter<KeeperClientEvents> {
     return this.#call('attach', () => this.endpoint.attach(plugin, options));
   }
 
-  message(handleId: number, body: Record<string, unknown>, jsep?: Jsep): Promise<MessageResult> {
-    return this.#call('message', () => this.endpoint.message(handleId, body, jsep));
+  /**
+   * Resolves with how Janus answered (`answer`): a synchronous `success` or the `event` after the
+   * ack; with `{ awaitEvent: false }` at the ack, the event then comes as `event`, in Janus's order.
+   * A plugin's error rejects as `PluginError` (its `data` whole), a core one as `JanusError`.
+   */
+  message(handleId: number, body: Record<string, unknown>, jsep?: Jsep, options?: MessageOptions): Promise<MessageResult> {
+    return this.#call('message', () => this.endpoint.message(handleId, body, jsep, options));
+  }
+
+  /** Janus's `info` (janus.js `getInfo`), asked on the keeper's link. */
+  info(): Promise<Record<string, unknown>> {
+    return this.#call('info', () => this.endpoint.info());
   }
 
   trickle(handleId: number, candidate: TrickleCandidate | TrickleCandidate[] | null): Promise<void> {

@@ -76,6 +76,7 @@ export class RelayClient implements KeeperCalls {
   hangup(...args: Parameters<KeeperCalls['hangup']>) { return this.#call<void>('hangup', args); }
   detach(...args: Parameters<KeeperCalls['detach']>) { return this.#call<void>('detach', args); }
   state() { return this.#call<KeeperState>('state', []); }
+  info() { return this.#call<Record<string, unknown>>('info', []); }
   online() { return this.#call<void>('online', []); }
   destroy() { return this.#call<void>('destroy', []); }
   /** The page leaves: the lock its leader's Worker held for it goes as it answers, which is no news. */

@@ -47,7 +47,7 @@ class Call implements PendingReply {
 }
 
 /** Calls whose effect is the same when sent twice (the keeper joins a create in flight). */
-const SAFE_AGAIN = new Set<keyof KeeperCalls>(['create', 'state', 'online']);
+const SAFE_AGAIN = new Set<keyof KeeperCalls>(['create', 'state', 'online', 'info']);
 /** A new worker may still be the dying one's name for a moment: its hello gets a short deadline. */
 const REHELLO_TIMEOUT_MS = 3_000;
 const RESTORED_CAUSE = 'back from the back/forward cache: joining the keeper again';
@@ -109,6 +109,7 @@ export class SharedWorkerLink implements KeeperCalls {
   hangup(...args: Parameters<KeeperCalls['hangup']>) { return this.#call<Promise<void>>('hangup', args); }
   detach(...args: Parameters<KeeperCalls['detach']>) { return this.#call<Promise<void>>('detach', args); }
   state() { return this.#call<ReturnType<KeeperCalls['state']>>('state', []); }
+  info() { return this.#call<ReturnType<KeeperCalls['info']>>('info', []); }
   online() { return this.#call<Promise<void>>('online', []); }
   destroy() { return this.#call<Promise<void>>('destroy', []); }
   /**

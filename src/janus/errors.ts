@@ -25,7 +25,7 @@ export class JanusKeeperError extends Error {
   override name = 'JanusKeeperError';
 }
 
-/** Janus answered `{"janus":"error"}` (or a plugin reported an error). */
+/** Janus's core answered `{"janus":"error"}` (codes of `JanusErrorCode`). */
 export class JanusError extends JanusKeeperError {
   override name = 'JanusError';
   constructor(
@@ -50,6 +50,25 @@ export class SessionReclaimException extends JanusError {
   ) {
     super(code, reason);
     this.message = `Session reclaim refused (${code}): ${reason}`;
+  }
+}
+
+/**
+ * A plugin answered an error inside its data (`{ error_code, error, ... }`, e.g. videoroom 426 "no
+ * such room"), not the core: its codes are the plugin's own and overlap the core's, so it is not a
+ * `JanusError`. `data` is the plugin's whole answer; `answer` says how it came (a synchronous
+ * `success`, or the `event` after an ack).
+ */
+export class PluginError extends JanusKeeperError {
+  override name = 'PluginError';
+  constructor(
+    readonly code: number,
+    readonly reason: string,
+    readonly data: Record<string, unknown>,
+    readonly plugin: string,
+    readonly answer: 'success' | 'event',
+  ) {
+    super(`Plugin ${plugin} error ${code}: ${reason}`);
   }
 }
 

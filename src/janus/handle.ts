@@ -2,8 +2,25 @@ import { DestroyedError, InvalidArgumentError } from './errors.js';
 import { Emitter } from './emitter.js';
 import { pluginErrorOf, type JanusMessage, type Jsep } from './protocol.js';
 
+/**
+ * How Janus answered a request: a synchronous `success` with the plugin's data (e.g. streaming
+ * `list`), the asynchronous `event` that followed an `ack` (most requests), or only the `ack` (with
+ * `awaitEvent: false`: the event then comes as the handle's `event`, in order with the others).
+ */
+export type AnswerKind = 'success' | 'event' | 'ack';
+
+export interface MessageOptions {
+  /**
+   * Default true: after an ack, `message()` waits for the event carrying its transaction and
+   * resolves with it. False: it resolves at the ack (`answer: 'ack'`, empty data) and the event is
+   * emitted as `event`, in the order Janus sent it with the handle's other events.
+   */
+  awaitEvent?: boolean;
+}
+
 /** What a plugin answered: its data, and the JSEP when it sent one. */
 export interface PluginResponse {
+  answer: AnswerKind;
   plugin: string;
   data: Record<string, unknown>;
   jsep?: Jsep;
@@ -12,7 +29,7 @@ export interface PluginResponse {
 }
 
 export interface HandleEvents {
-  /** A plugin event not consumed as the answer of `message()`. */
+  /** A plugin event not consumed as the answer of `message()` (`answer` is `event`). */
   event: PluginResponse;
   webrtcup: JanusMessage;
   media: JanusMessage;
@@ -65,14 +82,16 @@ export class PluginHandle extends Emitter<HandleEvents> {
 
   /**
    * Sends a message to the plugin. Resolves with its synchronous answer or, when Janus acks
-   * first, with the event tied to this transaction. A plugin error rejects as `JanusError`.
+   * first, with the event tied to this transaction (or at the ack: see `MessageOptions`). A
+   * plugin error in the answer rejects as `PluginError` (with the plugin's whole data); core
+   * errors reject as `JanusError`.
    */
-  async message(body: Record<string, unknown>, jsep?: Jsep): Promise<PluginResponse> {
-    checkMessage(body, jsep);
+  async message(body: Record<string, unknown>, jsep?: Jsep, options: MessageOptions = {}): Promise<PluginResponse> {
+    checkMessage(body, jsep, options);
     const fields: Record<string, unknown> = { body };
     if (jsep) fields['jsep'] = jsep;
-    const answer = await this.#request('message', fields, true);
-    const error = pluginErrorOf(answer);
+    const answer = await this.#request('message', fields, options.awaitEvent !== false);
+    const error = pluginErrorOf(answer, this.plugin);
     if (error) throw error;
     return toPluginResponse(answer, this.plugin);
   }
@@ -131,6 +150,7 @@ export class PluginHandle extends Emitter<HandleEvents> {
 
 export function toPluginResponse(message: JanusMessage, plugin: string): PluginResponse {
   const response: PluginResponse = {
+    answer: message.janus === 'success' ? 'success' : message.janus === 'ack' ? 'ack' : 'event',
     plugin: message.plugindata?.plugin ?? plugin,
     data: message.plugindata?.data ?? {},
     message,
@@ -157,9 +177,13 @@ function requireJsep(jsep: unknown): void {
 }
 
 /** What `message()` checks before any I/O (exported so callers across a boundary check first too). */
-export function checkMessage(body: unknown, jsep?: unknown): void {
+export function checkMessage(body: unknown, jsep?: unknown, options?: unknown): void {
   requirePlainObject(body, 'message body');
   if (jsep !== undefined) requireJsep(jsep);
+  if (options === undefined) return;
+  requirePlainObject(options, 'message options');
+  const { awaitEvent } = options as MessageOptions;
+  if (awaitEvent !== undefined && typeof awaitEvent !== 'boolean') throw new InvalidArgumentError('awaitEvent must be a boolean');
 }
 
 export function checkCandidates(candidate: unknown): void {

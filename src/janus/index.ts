@@ -5,13 +5,14 @@ export type { ServerTimeouts } from './server-timeouts.js';
 export { DEFAULT_REQUEST_TIMEOUT_MS, SESSION_TUNING_KEYS, validateSessionOptions } from './options.js';
 export type { JanusSessionOptions, SessionSettings, SessionTuning } from './options.js';
 export { checkCandidates, checkMessage, PluginHandle } from './handle.js';
-export type { HandleEvents, PluginResponse, TrickleCandidate } from './handle.js';
+export type { AnswerKind, HandleEvents, MessageOptions, PluginResponse, TrickleCandidate } from './handle.js';
 export {
   DestroyedError,
   InvalidArgumentError,
   JanusError,
   JanusErrorCode,
   JanusKeeperError,
+  PluginError,
   SessionReclaimException,
   TimeoutError,
   TransportError,

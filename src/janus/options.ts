@@ -10,8 +10,9 @@ import { transportKindOf, type FetchLike, type TransportKind, type WebSocketCons
 export interface SessionTuning {
   /** Defaults to the URL's scheme. */
   transport?: TransportKind;
-  token?: string;
-  apiSecret?: string;
+  /** `null` means none, like leaving it out. */
+  token?: string | null;
+  apiSecret?: string | null;
   /** Keepalive period; by default a third of the server's `session-timeout` (at most 10 s). */
   keepAliveMs?: number;
   /** A keepalive unanswered this long means a dead link. Default: 5 s (at most `requestTimeoutMs`). */
@@ -77,8 +78,9 @@ export function validateSessionOptions(options: JanusSessionOptions): SessionSet
   }
   const requestTimeoutMs = positiveMs(options.requestTimeoutMs, 'requestTimeoutMs') ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const credentials: SessionSettings['credentials'] = {};
-  if (options.token !== undefined) credentials.token = requireNonEmptyString(options.token, 'token');
-  if (options.apiSecret !== undefined) credentials.apisecret = requireNonEmptyString(options.apiSecret, 'apiSecret');
+  // null means none, as janus.js apps pass it (`token: null`).
+  if (options.token != null) credentials.token = requireNonEmptyString(options.token, 'token');
+  if (options.apiSecret != null) credentials.apisecret = requireNonEmptyString(options.apiSecret, 'apiSecret');
   return {
     kind: schemeKind,
     sessionId: hasId ? options.sessionId : undefined,

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, JanusError } from './errors.js';
+import { InvalidArgumentError, JanusError, PluginError } from './errors.js';
 
 /**
  * A JSEP offer/answer as WebRTC produces it: the browser's `RTCSessionDescriptionInit` (e.g.
@@ -64,14 +64,15 @@ export function janusErrorOf(message: JanusMessage): JanusError {
 
 /**
  * A plugin answers errors inside its data (`{ error_code, error }`), not as a Janus error.
- * Returns that as a JanusError, or undefined when the data is not an error.
+ * Returns that as a PluginError (with the whole data), or undefined when the data is not an error.
  */
-export function pluginErrorOf(message: JanusMessage): JanusError | undefined {
+export function pluginErrorOf(message: JanusMessage, plugin: string): PluginError | undefined {
   const data = message.plugindata?.data;
   if (!data || (data['error'] === undefined && data['error_code'] === undefined)) return undefined;
   const code = typeof data['error_code'] === 'number' ? data['error_code'] : 490;
   const reason = typeof data['error'] === 'string' ? data['error'] : 'plugin error';
-  return new JanusError(code, redactIds(reason));
+  return new PluginError(code, redactIds(reason), data, message.plugindata?.plugin ?? plugin,
+    message.janus === 'event' ? 'event' : 'success');
 }
 
 /** True for a positive integer that Janus could have issued (ids are below 2^53). */

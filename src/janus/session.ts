@@ -1,20 +1,14 @@
-import { systemClock, type Clock } from './clock.js';
-import { consoleLogger, Emitter, rateLimited, type Logger } from './emitter.js';
-import {
-  DestroyedError,
-  JanusError,
-  JanusErrorCode,
-  SessionReclaimException,
-  TransportError,
-} from './errors.js';
+import type { Clock } from './clock.js';
+import { Emitter } from './emitter.js';
+import { DestroyedError, JanusError, JanusErrorCode, TransportError } from './errors.js';
 import { PluginHandle } from './handle.js';
-import { HttpTransport } from './http-transport.js';
 import { PendingTransactions } from './pending.js';
-import { validateSessionOptions, type JanusSessionOptions } from './options.js';
-import { defaultKeepAlive, timeoutsFromInfo, type ServerTimeouts } from './server-timeouts.js';
+import type { JanusSessionOptions } from './options.js';
+import type { ServerTimeouts } from './server-timeouts.js';
+import { openSession, type SessionInit } from './session-open.js';
 import {
-  isJanusId,
   janusErrorOf,
+  isJanusId,
   newTransaction,
   requireId,
   requireNonEmptyString,
@@ -22,24 +16,8 @@ import {
   type JanusRequest,
 } from './protocol.js';
 import type { Transport, TransportKind } from './transport.js';
-import { WebSocketTransport } from './websocket-transport.js';
 
 export type SessionState = 'open' | 'disconnected' | 'lost' | 'destroyed';
-
-interface SessionInit {
-  transport: Transport;
-  id: number;
-  reclaimed: boolean;
-  response: JanusMessage;
-  keepAliveMs: number;
-  keepAliveTimeoutMs: number;
-  requestTimeoutMs: number;
-  credentials: { token?: string; apisecret?: string };
-  serverTimeouts: ServerTimeouts | undefined;
-  clock: Clock;
-  /** When Janus answered the create or claim: what its session timers count from. */
-  answeredAt: number;
-}
 
 export interface SessionEvents {
   /**
@@ -118,66 +96,7 @@ export class JanusSession extends Emitter<SessionEvents> {
    * fires `disconnected` exactly once.
    */
   static async create(options: JanusSessionOptions): Promise<JanusSession> {
-    const settings = validateSessionOptions(options);
-    const clock = options.clock ?? systemClock;
-    const transportOptions = {
-      connectTimeoutMs: settings.connectTimeoutMs,
-      logger: rateLimited(options.logger ?? consoleLogger, 10, 10_000, () => clock.now()),
-      maxFrameBytes: settings.maxFrameBytes,
-      clock,
-      ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    };
-    const transport = settings.kind === 'ws'
-      ? await WebSocketTransport.open(options.server, transportOptions)
-      : await HttpTransport.open(options.server, transportOptions);
-    let lostWith: TransportError | undefined;
-    const offClose = transport.on('close', (error) => {
-      lostWith = error;
-    });
-    try {
-      const request = (janus: string, fields: Record<string, unknown> = {}) =>
-        transport.send({ janus, transaction: newTransaction(), ...settings.credentials, ...fields }, settings.requestTimeoutMs);
-      let answeredAt = clock.now();
-      const [answer, info] = await Promise.all([
-        (settings.sessionId === undefined
-          ? request('create')
-          : request('claim', { session_id: settings.sessionId })).then((frame) => {
-          answeredAt = clock.now();
-          return frame;
-        }),
-        request('info').catch(() => undefined),
-      ]);
-      const serverTimeouts = info && timeoutsFromInfo(info);
-      const id = settings.sessionId ?? answer.data?.id;
-      if (answer.janus === 'error') throw openingError(answer, settings.sessionId);
-      if (answer.janus !== 'success' || !isJanusId(id)) {
-        throw new JanusError(JanusErrorCode.Unknown, `unexpected answer to ${settings.sessionId ? 'claim' : 'create'}`);
-      }
-      // Janus answered, then the link went (e.g. while `info` was pending): nobody would be told.
-      if (lostWith || transport.isClosed) {
-        throw new TransportError(`The link to Janus was lost right after the ${settings.sessionId ? 'claim' : 'create'}`,
-          { cause: lostWith });
-      }
-      return new JanusSession({
-        transport,
-        id,
-        reclaimed: settings.sessionId !== undefined,
-        response: answer,
-        keepAliveMs: settings.keepAliveMs ?? defaultKeepAlive(serverTimeouts),
-        keepAliveTimeoutMs: settings.keepAliveTimeoutMs,
-        requestTimeoutMs: settings.requestTimeoutMs,
-        credentials: settings.credentials,
-        serverTimeouts,
-        clock,
-        answeredAt,
-      });
-    } catch (error) {
-      transport.close();
-      throw error;
-    } finally {
-      offClose();
-    }
+    return new JanusSession(await openSession(options));
   }
 
   get state(): SessionState {
@@ -219,6 +138,19 @@ export class JanusSession extends Emitter<SessionEvents> {
   /** When Janus last answered anything on this session (epoch ms): what its timers count from. */
   get lastActivityAt(): number {
     return this.#lastActivityAt;
+  }
+
+  /**
+   * Janus's `info` (what janus.js `getInfo` asks): the server's version, plugins, transports and
+   * timers, as its `server_info` frame without the transaction.
+   */
+  async info(): Promise<Record<string, unknown>> {
+    this.#assertOpen('info');
+    const answer = await this.#transport.send({ janus: 'info', transaction: newTransaction(), ...this.#credentials },
+      this.#requestTimeoutMs);
+    if (answer.janus === 'error') throw janusErrorOf(answer); // no session named: not the session's activity
+    const { transaction, ...info } = answer;
+    return info;
   }
 
   /** Sends one keepalive now (they also run on their own every `keepAliveMs`). */
@@ -387,10 +319,4 @@ export class JanusSession extends Emitter<SessionEvents> {
     this.#clock.clearTimeout(this.#keepAliveTimer);
     this.#events.rejectAll(reason);
   }
-}
-
-function openingError(answer: JanusMessage, claimedId: number | undefined): JanusError {
-  const error = janusErrorOf(answer);
-  const refused = error.code === JanusErrorCode.SessionNotFound || error.code === JanusErrorCode.InvalidRequestPath;
-  return claimedId !== undefined && refused ? new SessionReclaimException(error.code, error.reason, claimedId) : error;
 }

@@ -29,6 +29,7 @@ import {
   type Clock,
   type FetchLike,
   type Jsep,
+  type MessageOptions,
   type Logger,
   type PluginHandle,
   type TrickleCandidate,
@@ -218,13 +219,19 @@ export class Keeper extends Emitter<KeeperEvents> {
     return this.#handles.add(handle, tabId, opaqueId);
   }
 
-  async message(tabId: string, handleId: number, body: Record<string, unknown>, jsep?: Jsep): Promise<MessageResult> {
-    checkMessage(body, jsep);
+  async message(tabId: string, handleId: number, body: Record<string, unknown>, jsep?: Jsep,
+    options?: MessageOptions): Promise<MessageResult> {
+    checkMessage(body, jsep, options);
     const handle = await this.#ownedHandle(tabId, handleId);
-    const answer = await handle.message(body, jsep);
-    const result: MessageResult = { data: answer.data };
+    const answer = await handle.message(body, jsep, options);
+    const result: MessageResult = { answer: answer.answer, data: answer.data };
     if (answer.jsep) result.jsep = answer.jsep;
     return result;
+  }
+
+  /** Janus's `info`, asked on the session's link. */
+  async info(): Promise<Record<string, unknown>> {
+    return (await this.#steps.live(this.#requestTimeoutMs)).info();
   }
 
   async trickle(tabId: string, handleId: number, candidate: TrickleCandidate | TrickleCandidate[] | null): Promise<void> {

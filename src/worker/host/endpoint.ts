@@ -13,6 +13,7 @@ import {
   InvalidArgumentError,
   requireNonEmptyString,
   type Jsep,
+  type MessageOptions,
   type TrickleCandidate,
 } from '../../janus/index.js';
 import { checkConfig } from '../../bridge/config.js';
@@ -82,8 +83,12 @@ export class TabEndpoint implements KeeperEndpoint {
     return this.#serve('attach', [plugin, options], (keeper) => keeper.attach(this.#tabId, plugin, options ?? {}));
   }
 
-  message(handleId: number, body: Record<string, unknown>, jsep?: Jsep): Promise<MessageResult> {
-    return this.#serve('message', [handleId, body, jsep], (keeper) => keeper.message(this.#tabId, handleId, body, jsep));
+  message(handleId: number, body: Record<string, unknown>, jsep?: Jsep, options?: MessageOptions): Promise<MessageResult> {
+    return this.#serve('message', [handleId, body, jsep, options], (keeper) => keeper.message(this.#tabId, handleId, body, jsep, options));
+  }
+
+  info(): Promise<Record<string, unknown>> {
+    return this.#serve('info', [], (keeper) => keeper.info());
   }
 
   trickle(handleId: number, candidate: TrickleCandidate | TrickleCandidate[] | null): Promise<void> {

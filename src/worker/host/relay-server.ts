@@ -20,7 +20,7 @@ interface RelayedPage {
 }
 
 const CALLS = new Set<RelayMethod>(['create', 'attach', 'message', 'trickle', 'hangup', 'detach', 'state', 'online',
-  'destroy', 'goodbye']);
+  'destroy', 'goodbye', 'info']);
 
 export class RelayServer {
   readonly leaderId = crypto.randomUUID();

@@ -1,0 +1,99 @@
+// Opening a session: the link, then `create` (or `claim`) and `info` on it. What `JanusSession`
+// is built from once Janus answered.
+import { systemClock, type Clock } from './clock.js';
+import { consoleLogger, rateLimited } from './emitter.js';
+import { JanusError, JanusErrorCode, SessionReclaimException, TransportError } from './errors.js';
+import { HttpTransport } from './http-transport.js';
+import { validateSessionOptions, type JanusSessionOptions } from './options.js';
+import { isJanusId, janusErrorOf, newTransaction, type JanusMessage } from './protocol.js';
+import { defaultKeepAlive, timeoutsFromInfo, type ServerTimeouts } from './server-timeouts.js';
+import type { Transport } from './transport.js';
+import { WebSocketTransport } from './websocket-transport.js';
+
+export interface SessionInit {
+  transport: Transport;
+  id: number;
+  reclaimed: boolean;
+  response: JanusMessage;
+  keepAliveMs: number;
+  keepAliveTimeoutMs: number;
+  requestTimeoutMs: number;
+  credentials: { token?: string; apisecret?: string };
+  serverTimeouts: ServerTimeouts | undefined;
+  clock: Clock;
+  /** When Janus answered the create or claim: what its session timers count from. */
+  answeredAt: number;
+}
+
+/**
+ * Opens the link and creates (or, with `sessionId`, claims) the session. Rejects when the link
+ * is lost before the session is returned (`TransportError`).
+ */
+export async function openSession(options: JanusSessionOptions): Promise<SessionInit> {
+  const settings = validateSessionOptions(options);
+  const clock = options.clock ?? systemClock;
+  const transportOptions = {
+    connectTimeoutMs: settings.connectTimeoutMs,
+    logger: rateLimited(options.logger ?? consoleLogger, 10, 10_000, () => clock.now()),
+    maxFrameBytes: settings.maxFrameBytes,
+    clock,
+    ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  };
+  const transport = settings.kind === 'ws'
+    ? await WebSocketTransport.open(options.server, transportOptions)
+    : await HttpTransport.open(options.server, transportOptions);
+  let lostWith: TransportError | undefined;
+  const offClose = transport.on('close', (error) => {
+    lostWith = error;
+  });
+  try {
+    const request = (janus: string, fields: Record<string, unknown> = {}) =>
+      transport.send({ janus, transaction: newTransaction(), ...settings.credentials, ...fields }, settings.requestTimeoutMs);
+    let answeredAt = clock.now();
+    const [answer, info] = await Promise.all([
+      (settings.sessionId === undefined
+        ? request('create')
+        : request('claim', { session_id: settings.sessionId })).then((frame) => {
+        answeredAt = clock.now();
+        return frame;
+      }),
+      request('info').catch(() => undefined),
+    ]);
+    const serverTimeouts = info && timeoutsFromInfo(info);
+    const id = settings.sessionId ?? answer.data?.id;
+    if (answer.janus === 'error') throw openingError(answer, settings.sessionId);
+    if (answer.janus !== 'success' || !isJanusId(id)) {
+      throw new JanusError(JanusErrorCode.Unknown, `unexpected answer to ${settings.sessionId ? 'claim' : 'create'}`);
+    }
+    // Janus answered, then the link went (e.g. while `info` was pending): nobody would be told.
+    if (lostWith || transport.isClosed) {
+      throw new TransportError(`The link to Janus was lost right after the ${settings.sessionId ? 'claim' : 'create'}`,
+        { cause: lostWith });
+    }
+    return {
+      transport,
+      id,
+      reclaimed: settings.sessionId !== undefined,
+      response: answer,
+      keepAliveMs: settings.keepAliveMs ?? defaultKeepAlive(serverTimeouts),
+      keepAliveTimeoutMs: settings.keepAliveTimeoutMs,
+      requestTimeoutMs: settings.requestTimeoutMs,
+      credentials: settings.credentials,
+      serverTimeouts,
+      clock,
+      answeredAt,
+    };
+  } catch (error) {
+    transport.close();
+    throw error;
+  } finally {
+    offClose();
+  }
+}
+
+function openingError(answer: JanusMessage, claimedId: number | undefined): JanusError {
+  const error = janusErrorOf(answer);
+  const refused = error.code === JanusErrorCode.SessionNotFound || error.code === JanusErrorCode.InvalidRequestPath;
+  return claimedId !== undefined && refused ? new SessionReclaimException(error.code, error.reason, claimedId) : error;
+}

@@ -1,0 +1,154 @@
+// janus.js's request frames -> the keeper's calls, and the keeper's answers and events -> the
+// frames janus.js expects back, in Janus's own shapes. janus.js's code stays its own: it talks to
+// this as to a Janus WebSocket.
+import type { HandleEvent, HandleInfo, MessageResult } from '../bridge/api.js';
+import { JanusError, PluginError, type Jsep, type MessageOptions, type TrickleCandidate } from '../janus/index.js';
+
+/** What the frames need of the keeper: a `KeeperClient` is one (and so is a Node `Keeper` bound to a tab). */
+export interface KeeperCallsForFrames {
+  create(): Promise<{ sessionId: number }>;
+  attach(plugin: string, options?: { opaqueId?: string }): Promise<HandleInfo>;
+  message(handleId: number, body: Record<string, unknown>, jsep?: Jsep, options?: MessageOptions): Promise<MessageResult>;
+  trickle(handleId: number, candidate: TrickleCandidate | TrickleCandidate[] | null): Promise<void>;
+  hangup(handleId: number): Promise<void>;
+  detach(handleId: number): Promise<void>;
+  info(): Promise<Record<string, unknown>>;
+}
+
+export type Frame = { janus: string; [key: string]: unknown };
+
+/**
+ * One janus.js session's view (one fake socket): answers its requests and turns the keeper's events
+ * for its handles into frames. `emit` gets every frame for janus.js, answers and events alike, in
+ * the order they happened.
+ */
+export class FrameSession {
+  /** This janus.js session's handles, with their plugins. */
+  readonly handles = new Map<number, string>();
+  #sessionId: number | undefined;
+
+  constructor(
+    private readonly keeper: () => Promise<KeeperCallsForFrames>,
+    private readonly emit: (frame: Frame) => void,
+    private readonly onClaim: (session: FrameSession) => void = () => {},
+  ) {}
+
+  /** Answers one janus.js request frame (`emit`s the answer). */
+  async request(frame: Frame): Promise<void> {
+    const transaction = frame['transaction'];
+    const answer = (fields: Frame) => this.emit({ ...fields, transaction, ...this.#session() });
+    try {
+      answer(await this.#answer(frame));
+    } catch (error) {
+      answer(errorFrame(error));
+    }
+  }
+
+  /** A keeper event for one of this session's handles, as janus.js gets it from Janus. */
+  event(event: HandleEvent): void {
+    const { handleId, plugin, janus, ...rest } = event;
+    const base = { ...this.#session(), sender: handleId };
+    switch (janus) {
+      case 'event': {
+        const { data, jsep, ...extra } = rest as { data: Record<string, unknown>; jsep?: Jsep };
+        this.emit({ ...extra, janus, ...base, plugindata: { plugin, data }, ...(jsep ? { jsep } : {}) });
+        break;
+      }
+      case 'media': {
+        const { media, ...extra } = rest as { media: string };
+        this.emit({ ...extra, janus, ...base, type: media });
+        break;
+      }
+      default:
+        this.emit({ ...rest, janus, ...base });
+    }
+  }
+
+  /** Janus (or another tab) took the handle away. */
+  detached(handleId: number): void {
+    if (!this.handles.delete(handleId)) return;
+    this.emit({ janus: 'detached', ...this.#session(), sender: handleId });
+  }
+
+  /** Ends this janus.js session's handles (never the shared session). */
+  async release(): Promise<void> {
+    const handles = [...this.handles.keys()];
+    this.handles.clear();
+    if (handles.length === 0) return;
+    const keeper = await this.keeper();
+    await Promise.all(handles.map((handleId) => keeper.detach(handleId).catch(() => {})));
+  }
+
+  #session(): { session_id?: number } {
+    return this.#sessionId === undefined ? {} : { session_id: this.#sessionId };
+  }
+
+  async #answer(frame: Frame): Promise<Frame> {
+    const handleId = frame['handle_id'];
+    switch (frame.janus) {
+      case 'create':
+      case 'claim': {
+        this.#sessionId = (await (await this.keeper()).create()).sessionId;
+        if (frame.janus === 'claim') this.onClaim(this);
+        return { janus: 'success', data: { id: this.#sessionId } };
+      }
+      case 'keepalive':
+        return { janus: 'ack' }; // the keeper keeps the session alive: nothing goes to Janus
+      case 'info':
+        return { ...(await (await this.keeper()).info()), janus: 'server_info' };
+      case 'attach': {
+        const opaqueId = frame['opaque_id'];
+        const handle = await (await this.keeper()).attach(String(frame['plugin']),
+          typeof opaqueId === 'string' && opaqueId !== '' ? { opaqueId } : {});
+        this.handles.set(handle.handleId, handle.plugin);
+        return { janus: 'success', data: { id: handle.handleId } };
+      }
+      case 'destroy':
+        await this.release();
+        return { janus: 'success' };
+    }
+    if (typeof handleId !== 'number') return errorFrame(new JanusError(457, `${frame.janus} needs a handle`));
+    const keeper = await this.keeper();
+    switch (frame.janus) {
+      case 'message':
+        return this.#message(keeper, handleId, frame);
+      case 'trickle': {
+        const candidate = (frame['candidates'] ?? frame['candidate'] ?? null) as TrickleCandidate | TrickleCandidate[] | null;
+        await keeper.trickle(handleId, candidate);
+        return { janus: 'ack' };
+      }
+      case 'hangup':
+        await keeper.hangup(handleId);
+        return { janus: 'success' };
+      case 'detach':
+        this.handles.delete(handleId);
+        await keeper.detach(handleId);
+        return { janus: 'success' };
+      default:
+        return errorFrame(new JanusError(453, `unknown request '${frame.janus}'`));
+    }
+  }
+
+  async #message(keeper: KeeperCallsForFrames, handleId: number, frame: Frame): Promise<Frame> {
+    const body = (frame['body'] ?? {}) as Record<string, unknown>;
+    const jsep = frame['jsep'] as Jsep | undefined;
+    try {
+      // The event (if any) comes on the keeper's event port, in Janus's order with the ack.
+      const result = await keeper.message(handleId, body, jsep, { awaitEvent: false });
+      if (result.answer === 'ack') return { janus: 'ack' };
+      return { janus: 'success', sender: handleId, plugindata: { plugin: this.handles.get(handleId) ?? '', data: result.data } };
+    } catch (error) {
+      // A plugin's error is its data: janus.js apps read `error_code` / `error` in it.
+      if (error instanceof PluginError) {
+        return { janus: 'success', sender: handleId, plugindata: { plugin: error.plugin, data: error.data } };
+      }
+      throw error;
+    }
+  }
+}
+
+function errorFrame(error: unknown): Frame {
+  const code = error instanceof JanusError ? error.code : 490;
+  const reason = error instanceof JanusError ? error.reason : error instanceof Error ? error.message : String(error);
+  return { janus: 'error', error: { code, reason } };
+}

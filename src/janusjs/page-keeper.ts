@@ -1,0 +1,116 @@
+// The page's one keeper connection for janus.js (per Janus server), and the routing of its events
+// to the janus.js sessions (fake sockets) whose handles they are for.
+import type { HandleEvent } from '../bridge/api.js';
+import { connect, type ConnectOptions } from '../client/connect.js';
+import type { KeeperClient } from '../client/keeper-client.js';
+import { FrameSession, type Frame } from './frames.js';
+import { HttpRoute, type HttpCallOptions } from './keeper-http.js';
+import { KeeperSocket } from './keeper-socket.js';
+
+export interface PageKeeperOptions {
+  workerUrl: string | URL;
+  /** Passed to `connect()` (e.g. `debug`, `name`, `mode`). */
+  connect?: Omit<ConnectOptions, 'server' | 'workerUrl' | 'token' | 'apiSecret'>;
+}
+
+interface Link {
+  client: Promise<KeeperClient>;
+  sessions: Set<FrameSession>;
+}
+
+/** One page's keeper links, one per server; each janus.js socket is a FrameSession on one. */
+export class PageKeeper {
+  readonly #links = new Map<string, Link>();
+  readonly #sockets = new Map<FrameSession, KeeperSocket>();
+  readonly #routes = new Map<string, HttpRoute>();
+
+  constructor(private readonly options: PageKeeperOptions) {
+    globalThis.addEventListener?.('pagehide', (event) => {
+      if ((event as PageTransitionEvent).persisted) return;
+      // A janus.js page's handles end with it (the next page attaches its own): leave at once.
+      for (const route of this.#routes.values()) route.close();
+      for (const link of this.#links.values()) void link.client.then((client) => client.close()).catch(() => {});
+    });
+  }
+
+  /** janus.js's `newWebSocket(server, protocol)`. */
+  socket(server: string): KeeperSocket {
+    return new KeeperSocket(server, (socket) => {
+      const session = this.#frameSession(server, (frame) => socket.deliver(frame));
+      this.#sockets.set(session, socket);
+      return session;
+    }, (session) => {
+      this.#sockets.delete(session);
+      for (const each of this.#links.values()) each.sessions.delete(session);
+      void session.release().catch(() => {});
+    });
+  }
+
+  /** janus.js's `httpAPICall(url, options)`: false for a URL that is no Janus REST request it knows. */
+  http(url: string, options: HttpCallOptions): boolean {
+    let route = [...this.#routes.values()].find((known) => known.owns(url));
+    const janus = (options.body as Frame | undefined)?.janus;
+    if (!route && (janus === 'create' || janus === 'info')) {
+      const base = url.split('?')[0]!;
+      route = new HttpRoute(base, (emit) => this.#frameSession(base, emit));
+      this.#routes.set(base, route);
+    }
+    if (!route) return false;
+    route.call(url, options);
+    return true;
+  }
+
+  /** One janus.js session (a socket, or a REST server's requests) on the page's link to `server`. */
+  #frameSession(server: string, emit: (frame: Frame) => void): FrameSession {
+    let credentials: { token?: string; apiSecret?: string } | undefined;
+    const link = (): Link => this.#link(server, credentials ?? {});
+    const session: FrameSession = new FrameSession(() => link().client, emit, (claimed) => this.#claimed(link(), claimed));
+    const request = session.request.bind(session);
+    session.request = (frame: Frame) => {
+      // janus.js puts its token and API secret in every frame: the keeper takes them from the first.
+      credentials ??= credentialsOf(frame);
+      link().sessions.add(session);
+      return request(frame);
+    };
+    return session;
+  }
+
+  #link(server: string, credentials: { token?: string; apiSecret?: string }): Link {
+    const known = this.#links.get(server);
+    if (known) return known;
+    const sessions = new Set<FrameSession>();
+    const client = connect({ ...this.options.connect, server, workerUrl: this.options.workerUrl, ...credentials });
+    const link: Link = { client, sessions };
+    this.#links.set(server, link);
+    client.then((keeper) => this.#route(keeper, sessions), () => this.#links.delete(server));
+    return link;
+  }
+
+  #route(keeper: KeeperClient, sessions: Set<FrameSession>): void {
+    const owner = (handleId: number) => [...sessions].find((session) => session.handles.has(handleId));
+    keeper.on('event', (event: HandleEvent) => owner(event.handleId)?.event(event));
+    keeper.on('detached', ({ handleId }) => owner(handleId)?.detached(handleId));
+    keeper.on('handle-moved', ({ handleId }) => owner(handleId)?.detached(handleId));
+    keeper.on('session-lost', () => {
+      for (const session of sessions) this.#sockets.get(session)?.lost();
+      // janus.js over REST learns it from its long-poll, as from Janus.
+      for (const route of this.#routes.values()) if (sessions.has(route.session)) route.lost();
+    });
+  }
+
+  /** janus.js `reconnect()` claims on a new socket: the page's handles follow it. */
+  #claimed(link: Link, claimed: FrameSession): void {
+    for (const session of link.sessions) {
+      if (session === claimed) continue;
+      for (const [handleId, plugin] of session.handles) claimed.handles.set(handleId, plugin);
+      session.handles.clear();
+    }
+  }
+}
+
+function credentialsOf(frame: Frame): { token?: string; apiSecret?: string } {
+  const credentials: { token?: string; apiSecret?: string } = {};
+  if (typeof frame['token'] === 'string' && frame['token'] !== '') credentials.token = frame['token'];
+  if (typeof frame['apisecret'] === 'string' && frame['apisecret'] !== '') credentials.apiSecret = frame['apisecret'];
+  return credentials;
+}
