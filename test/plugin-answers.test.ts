@@ -131,6 +131,9 @@ describe('page config: relative servers and null credentials', () => {
     assert.equal(resolveServers('janus', 'http://127.0.0.1:8080/demos/echotest.html'), 'http://127.0.0.1:8080/demos/janus');
     assert.deepEqual(resolveServers(['ws://janus.example/ws', '/janus'], page), ['ws://janus.example/ws', 'https://app.example/janus']);
     assert.equal(resolveServers('/janus', undefined), '/janus', 'no page: left for checkConfig to refuse');
+    for (const bad of ['not a url', 'ftp://janus.example/', 'javascript:alert(1)', '']) {
+      assert.equal(resolveServers(bad, page), bad, `${JSON.stringify(bad)}: left for checkConfig to refuse`);
+    }
   });
 
   it('a null token or API secret means none', () => {

@@ -88,18 +88,20 @@ function checkBackoff(backoff: unknown): NonNullable<KeeperConfig['backoff']> {
   return checked;
 }
 
-const ABSOLUTE = /^(wss?|https?):\/\//i;
+// A relative reference (`/janus`, `janus`, `//host/janus`): no scheme, no white space. Anything
+// else is left as it is for `checkConfig` to judge (`not a url` stays refused).
+const RELATIVE = /^(?![a-z][a-z\d+.-]*:)[^\s]+$/i;
 
 /**
  * A page's server URL made absolute: a relative one (`/janus`, `janus`, `//host/janus`) against
  * `base` (the page's URL), as janus.js apps give it. It gets the page's scheme (http: the REST
- * transport), or its WebSocket twin (ws/wss) when `transport` is `ws`. Absolute URLs and values
- * that are not strings are left for `checkConfig` to judge.
+ * transport), or its WebSocket twin (ws/wss) when `transport` is `ws`. Absolute URLs, strings that
+ * are no relative reference, and values that are not strings are left for `checkConfig` to judge.
  */
 export function resolveServers<T>(server: T, base: string | undefined, transport?: unknown): T {
   if (base === undefined) return server;
   const resolve = (entry: unknown): unknown => {
-    if (typeof entry !== 'string' || entry === '' || ABSOLUTE.test(entry)) return entry;
+    if (typeof entry !== 'string' || !RELATIVE.test(entry)) return entry;
     let url: URL;
     try {
       url = new URL(entry, base);
