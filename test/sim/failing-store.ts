@@ -14,8 +14,16 @@ export class FailingStore implements SessionStore {
   /** The record as last written (what a new worker would find). */
   current: StoredSession | undefined;
 
+  /** Loads that failed so far (a keeper that cannot read the record cannot claim it). */
+  loadFailures = 0;
+
   async load(server: string): Promise<StoredSession | undefined> {
-    this.#maybeFail(this.failLoad, 'load');
+    try {
+      this.#maybeFail(this.failLoad, 'load');
+    } catch (error) {
+      this.loadFailures++;
+      throw error;
+    }
     return this.#inner.load(server);
   }
 
