@@ -10,6 +10,7 @@ import {
 import { PluginHandle } from './handle.js';
 import { HttpTransport } from './http-transport.js';
 import { PendingTransactions } from './pending.js';
+import { markMayHaveReached } from './reach.js';
 import { validateSessionOptions, type JanusSessionOptions } from './options.js';
 import { defaultKeepAlive, timeoutsFromInfo, type ServerTimeouts } from './server-timeouts.js';
 import {
@@ -89,7 +90,8 @@ export class JanusSession extends Emitter<SessionEvents> {
   readonly keepAliveMs: number;
   /** The server's timers, when its `info` answered. */
   readonly serverTimeouts: ServerTimeouts | undefined;
-  readonly #keepAliveTimeoutMs: number;
+  /** How long a keepalive waits for its ack before the link is taken as dead. */
+  readonly keepAliveTimeoutMs: number;
   #lastActivityAt: number;
 
   private constructor(init: SessionInit) {
@@ -102,7 +104,7 @@ export class JanusSession extends Emitter<SessionEvents> {
     this.reclaimed = init.reclaimed;
     this.response = init.response;
     this.keepAliveMs = init.keepAliveMs;
-    this.#keepAliveTimeoutMs = init.keepAliveTimeoutMs;
+    this.keepAliveTimeoutMs = init.keepAliveTimeoutMs;
     this.#requestTimeoutMs = init.requestTimeoutMs;
     this.#credentials = init.credentials;
     this.serverTimeouts = init.serverTimeouts;
@@ -174,6 +176,7 @@ export class JanusSession extends Emitter<SessionEvents> {
       });
     } catch (error) {
       transport.close();
+      markMayHaveReached(error);
       throw error;
     } finally {
       offClose();
@@ -223,7 +226,7 @@ export class JanusSession extends Emitter<SessionEvents> {
 
   /** Sends one keepalive now (they also run on their own every `keepAliveMs`). */
   async keepAlive(): Promise<void> {
-    await this.#request({ janus: 'keepalive' }, false, this.#keepAliveTimeoutMs);
+    await this.#request({ janus: 'keepalive' }, false, this.keepAliveTimeoutMs);
     this.emit('keepalive', undefined);
   }
 

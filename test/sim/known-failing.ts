@@ -1,12 +1,7 @@
 // The scenarios that the keeper of this branch (the one before issue 16's rewrite) is known to
 // fail: each runs as `todo` while it is listed here, so `npm test` stays green and still shows them.
 // Remove a name once its bug is fixed: the scenario then must pass.
-export const KNOWN_FAILING = new Set<string>([
-  'issue 26 defect 1: a worker restarted during a half-open outage never moves the old handle ids onto a fresh session',
-  'issue 26 defect 1 (autoRecreate): the adopted handles of a session too old to claim are restored on the new one',
-  'issue 26 defect 2: after a half-open link the keeper claims before it creates: no ghost session',
-  'issue 26 defect 3: a tab closed while the link is half-open has its handle detached after the claim',
-]);
+export const KNOWN_FAILING = new Set<string>([]);
 
 /** The `todo` option of a scenario: set while the scenario is known to fail. */
 export function knownFailing(name: string): { todo?: string } {

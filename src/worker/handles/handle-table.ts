@@ -4,6 +4,8 @@ import type { HandleInfo, TabEvent, WebRtcState } from '../../bridge/api.js';
 import {
   DestroyedError,
   InvalidArgumentError,
+  TimeoutError,
+  TransportError,
   requireId,
   type JanusSession,
   type PluginHandle,
@@ -151,8 +153,22 @@ export class HandleTable {
   }
 
   /**
+   * Detaches a handle no tab holds any more. When the link fails under it (half-open, a drop), Janus
+   * may still have the handle: it is doomed, and detached again once the session is claimed.
+   */
+  async detachOrDoom(handle: PluginHandle): Promise<void> {
+    try {
+      await handle.detach();
+    } catch (error) {
+      if (!(error instanceof TransportError || error instanceof TimeoutError)) throw error;
+      this.#doomed.set(handle.id, handle.plugin);
+      if (this.#handles.delete(handle.id)) this.host.changed();
+    }
+  }
+
+  /**
    * Binds every known handle to `session` (no requests) and hands back the handles whose tab left
-   * meanwhile, bound too, for detaching.
+   * meanwhile, bound too, for detaching (`detachOrDoom`).
    */
   rebindAll(session: JanusSession): PluginHandle[] {
     for (const owned of this.#handles.values()) {

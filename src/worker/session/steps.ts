@@ -6,6 +6,7 @@ import type { CreateResult, KeeperStats, TabEvent } from '../../bridge/api.js';
 import {
   JanusError,
   JanusErrorCode,
+  requestMayHaveReached,
   SessionReclaimException,
   TransportError,
   type Clock,
@@ -15,7 +16,7 @@ import type { HandleTable, Orphan } from '../handles/handle-table.js';
 import { OwnershipWatch } from './ownership-watch.js';
 import type { SessionRecord } from '../record/record.js';
 import type { Recovery } from './recovery.js';
-import { creationOrder, firstThatAnswers, ownerOf, reclaimWindowPassed } from './servers.js';
+import { creationOrder, firstThatAnswers, lastReachOf, ownerOf, surelyExpired } from './servers.js';
 import type { SessionMachine } from './session-machine.js';
 import type { TabRegistry } from '../host/tabs.js';
 
@@ -53,6 +54,10 @@ export class SessionSteps {
   #job: Promise<CreateResult> | undefined;
   /** Set while a new session is wanted after a loss (autoRecreate): the handles to restore on it. */
   #recreate: Orphan[] | undefined;
+  /** The session whose handles were adopted from the stored record (none bound yet). */
+  #adoptedFrom: number | undefined;
+  /** When a claim of the session after a drop last went out on an open link (it may have reached Janus). */
+  #claimSentAt = -Infinity;
 
   readonly #watch: OwnershipWatch;
 
@@ -171,7 +176,10 @@ export class SessionSteps {
       machine.check(epoch, 'create');
       const candidate = givenId ?? this.#session?.id ?? stored?.sessionId;
       const fromStore = stored !== undefined && stored.sessionId === candidate;
-      if (fromStore && handles.size === 0) handles.adopt(stored.handles);
+      if (fromStore && handles.size === 0) {
+        handles.adopt(stored.handles);
+        this.#adoptedFrom = stored.sessionId;
+      }
       // A claim goes to the owner only: never a create elsewhere while it may still hold the session.
       const claimOn = fromStore ? ownerOf(stored) : this.#owner ?? servers[0]!;
       if (candidate !== undefined) {
@@ -184,6 +192,14 @@ export class SessionSteps {
           this.#forget(`claim refused: ${error.reason}`, error.code, 'connecting', true, true, candidate);
           if (autoRecreate) this.#recreate = [...(this.#recreate ?? []), ...orphans];
         }
+      }
+      // Handles of a session that cannot be claimed any more are gone with it: a fresh session never
+      // inherits their ids (every call on them would answer 459 while the tabs show ready).
+      if (handles.size > 0) {
+        const orphans = handles.orphans();
+        this.#forget('the session of these handles can no longer be claimed: they are gone with it',
+          JanusErrorCode.SessionNotFound, 'connecting', true, true, this.#adoptedFrom);
+        if (autoRecreate) this.#recreate = [...(this.#recreate ?? []), ...orphans];
       }
       const opened = await firstThatAnswers(creationOrder(servers, this.#lostOn), (server) => this.#open(epoch, undefined, server));
       return this.#bind(epoch, opened.session, opened.server, 'created');
@@ -238,6 +254,8 @@ export class SessionSteps {
     this.#session = session;
     this.#owner = server;
     this.#lostOn = undefined;
+    this.#adoptedFrom = undefined;
+    this.#claimSentAt = -Infinity;
     recovery.up();
     session.on('keepalive', () => {
       if (session !== this.#session) return;
@@ -246,7 +264,7 @@ export class SessionSteps {
     });
     session.on('disconnected', (error) => this.#onDisconnected(session, error));
     session.on('lost', (error) => this.#onLost(session, error));
-    for (const doomed of handles.rebindAll(session)) void doomed.detach().catch(() => {});
+    for (const doomed of handles.rebindAll(session)) void handles.detachOrDoom(doomed).catch(() => {});
     if (!standalone) for (const owner of handles.owners()) if (!tabs.isLive(owner)) tabs.expectBack(owner);
     void this.persist();
     machine.go('ready', how);
@@ -268,12 +286,14 @@ export class SessionSteps {
     this.#retryLater(error.message, error.local ? 'local' : 'server');
   }
 
-  /** Schedules the next claim on the backoff, unless the server has surely dropped the session. */
+  /** The next claim on the backoff, unless Janus has surely dropped the session (see `surelyExpired`). */
   #retryLater(cause: string, kind: 'local' | 'server'): void {
     const { machine, recovery, clock } = this.#ctx;
+    const session = this.#session!;
     // After a local fault (a wake from sleep) the clocks say little about Janus: the claim will tell.
-    if (kind === 'server' && reclaimWindowPassed(this.#session!, clock.now())) {
-      this.#lose('the reclaim window passed before Janus was reachable again', JanusErrorCode.SessionNotFound);
+    const reachedAt = Math.max(lastReachOf(session), this.#claimSentAt);
+    if (kind === 'server' && surelyExpired(session.serverTimeouts, reachedAt, clock.now())) {
+      this.#lose('the session timeout passed before Janus was reachable again', JanusErrorCode.SessionNotFound);
       return;
     }
     machine.go('reconnecting', cause, recovery.later(kind, () => this.#startReclaim()));
@@ -297,6 +317,7 @@ export class SessionSteps {
       return this.#bind(epoch, await this.#open(epoch, previous.id, owner), owner, 'claimed after a drop');
     } catch (error) {
       if (machine.isCurrent(epoch)) {
+        if (requestMayHaveReached(error)) this.#claimSentAt = this.#ctx.clock.now();
         if (error instanceof SessionReclaimException) this.#lose(`the session expired on Janus: ${error.reason}`, error.code);
         else if (isFatal(error)) this.#lose(`Janus refused the claim: ${(error as JanusError).reason}`, (error as JanusError).code, false);
         else this.#retryLater(describe(error), 'server');
@@ -332,6 +353,7 @@ export class SessionSteps {
     this.#watch.stop();
     const session = this.#session;
     this.#session = undefined;
+    this.#adoptedFrom = undefined;
     if (close) session?.close();
     handles.clear();
     if (endedId !== undefined) void this.#ctx.record.ended(endedId);
