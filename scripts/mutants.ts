@@ -16,15 +16,16 @@ interface Mutant {
   tests: string[];
 }
 
-const SIM = ['test/sim.test.ts', 'test/sim-scenarios.test.ts', 'test/sim-scenarios-handles.test.ts', 'test/sim-can-fail.test.ts'];
+const SIM = ['test/sim.test.ts', 'test/sim-scenarios.test.ts', 'test/sim-scenarios-handles.test.ts', 'test/sim-scenarios-issue26.test.ts',
+  'test/sim-can-fail.test.ts'];
 
 const MUTANTS: Mutant[] = [
   { id: 'no keepalive after a claim', file: 'src/janus/session.ts',
     from: '    init.transport.listen(init.id);\n    this.#scheduleKeepAlive();', to: '    init.transport.listen(init.id);\n    if (!init.reclaimed) this.#scheduleKeepAlive();',
     tests: ['test/keeper-recovery.test.ts', ...SIM] },
   { id: 'keepalive counted on send', file: 'src/janus/session.ts',
-    from: "    await this.#request({ janus: 'keepalive' }, false, this.#keepAliveTimeoutMs);\n    this.emit('keepalive', undefined);",
-    to: "    const answer = this.#request({ janus: 'keepalive' }, false, this.#keepAliveTimeoutMs);\n    this.emit('keepalive', undefined);\n    await answer;",
+    from: "    await this.#request({ janus: 'keepalive' }, false, this.keepAliveTimeoutMs);\n    this.emit('keepalive', undefined);",
+    to: "    const answer = this.#request({ janus: 'keepalive' }, false, this.keepAliveTimeoutMs);\n    this.emit('keepalive', undefined);\n    await answer;",
     tests: ['test/keeper-recovery.test.ts', ...SIM] },
   { id: 'a link lost before create returns goes unnoticed', file: 'src/janus/session.ts',
     from: '      if (lostWith || transport.isClosed) {', to: '      if (false) {', tests: ['test/transport-frames.test.ts', ...SIM] },
@@ -54,9 +55,16 @@ const MUTANTS: Mutant[] = [
   { id: 'a stale create is kept instead of let go', file: 'src/worker/session/steps.ts',
     from: '    if (!machine.isCurrent(epoch)) {\n      this.#discard(session);', to: '    if (false) {\n      this.#discard(session);',
     tests: ['test/keeper-core.test.ts', ...SIM] },
-  { id: 'reclaim window never checked', file: 'src/worker/session/steps.ts',
-    from: "    if (kind === 'server' && reclaimWindowPassed(this.#session!, clock.now())) {", to: "    if (kind === 'server' && false) {",
-    tests: ['test/several-servers.test.ts', ...SIM] },
+  { id: 'a surely expired session never given up', file: 'src/worker/session/steps.ts',
+    from: "    if (kind === 'server' && surelyExpired(session.serverTimeouts, reachedAt, clock.now())) {", to: "    if (kind === 'server' && false) {",
+    tests: ['test/sim-scenarios-issue26.test.ts', 'test/several-servers.test.ts', ...SIM] },
+  { id: 'the reclaim window taken as proof that the session is gone (a ghost session)', file: 'src/worker/session/servers.ts',
+    from: '  return now - reachedAt > timers.sessionTimeoutS * 1000 + JANUS_EXPIRY_CHECK_MS;',
+    to: '  return now - reachedAt > timers.reclaimTimeoutS * 1000 + JANUS_EXPIRY_CHECK_MS;',
+    tests: ['test/sim-scenarios-issue26.test.ts', 'test/keeper-half-open.test.ts', ...SIM] },
+  { id: 'a fresh session inherits the adopted handles of one it could not claim', file: 'src/worker/session/steps.ts',
+    from: '      if (handles.size > 0) {\n        const orphans = handles.orphans();', to: '      if (false) {\n        const orphans = handles.orphans();',
+    tests: ['test/sim-scenarios-issue26.test.ts', ...SIM] },
   { id: 'no missed-events after a claim', file: 'src/worker/session/steps.ts',
     from: '    if (session.reclaimed) this.#announceMissedEvents(session.id);', to: '',
     tests: ['test/several-servers.test.ts', 'test/keeper-core.test.ts', ...SIM] },
@@ -89,6 +97,12 @@ const MUTANTS: Mutant[] = [
   { id: 'a tab gone during an outage leaves its handles on Janus', file: 'src/worker/handles/handle-table.ts',
     from: '      for (const owned of gone) this.#doomed.set(owned.info.handleId, owned.info.plugin);', to: '',
     tests: ['test/keeper-core.test.ts', ...SIM] },
+  { id: 'a detach into a dead link is never retried', file: 'src/worker/handles/handle-table.ts',
+    from: '      this.#doomed.set(handle.id, handle.plugin);\n      if (this.#handles.delete(handle.id))', to: '      if (this.#handles.delete(handle.id))',
+    tests: ['test/sim-scenarios-issue26.test.ts', 'test/keeper-half-open.test.ts', ...SIM] },
+  { id: 'a handle id bound blind onto a created session', file: 'src/worker/keeper.ts',
+    from: '      if (!session.reclaimed) throw new DestroyedError(', to: '      if (false) throw new DestroyedError(',
+    tests: ['test/sim-scenarios-issue26.test.ts', ...SIM] },
   { id: 'detach after a 459 keeps a stale entry', file: 'src/worker/keeper.ts',
     from: '      if (!(error instanceof JanusError && error.code === JanusErrorCode.HandleNotFound)) throw error;', to: '      throw error;',
     tests: ['test/keeper-core.test.ts', ...SIM] },

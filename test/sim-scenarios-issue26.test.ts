@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { knownFailing } from './sim/known-failing.js';
 import { advance, attached, finish, linkOf, noViolations, ready, watchUnhandled, worldWith } from './sim/scenario-kit.js';
 import { explain, wire } from './sim/script.js';
+import { ECHO } from './sim/world.js';
 
 describe('simulation: issue 26 defects 1-3 (worker restart, half-open links)', () => {
   watchUnhandled();
@@ -77,6 +78,21 @@ describe('simulation: issue 26 defects 1-3 (worker restart, half-open links)', (
     assert.equal(world.keeper.state, 'lost');
     assert.equal(wire(world, 'arrived', 'claim').length, 0, 'no claim ever reached Janus');
     assert.equal(world.model.isAlive(sessionId), false, 'Janus had dropped it by then');
+    noViolations(world);
+  });
+
+  const defect1c = 'issue 26 defect 1 (attach by id): a handle id named across a loss is refused on the fresh session, not bound blind';
+  it(defect1c, knownFailing(defect1c), async () => {
+    const world = worldWith({ autoRecreate: true });
+    await ready(world);
+    const handleId = await attached(world);
+    world.restartWorker(); // the new worker adopts the handle from the store on the tab's call...
+    world.restartJanus(); // ...and its claim gets 458: a fresh session in the same step
+    const named = world.attach('tab-1', ECHO, { handleId }); // names the handle it holds
+    await finish(world, named);
+    assert.equal(world.keeper.state, 'ready', explain(world));
+    assert.deepEqual(world.keeper.snapshot('tab-1').handles, [], 'the old id is not bound to the new session');
+    assert.equal(world.calls.at(-1)?.outcome, 'DestroyedError', explain(world));
     noViolations(world);
   });
 
