@@ -14,6 +14,8 @@ export class FailingStore implements SessionStore {
   /** The record as last written (what a new worker would find). */
   current: StoredSession | undefined;
 
+  /** Called with each record a load returns (the keeper may adopt its handles, and report them lost). */
+  onLoad: (record: StoredSession) => void = () => {};
   /** Loads that failed so far (a keeper that cannot read the record cannot claim it). */
   loadFailures = 0;
 
@@ -24,7 +26,9 @@ export class FailingStore implements SessionStore {
       this.loadFailures++;
       throw error;
     }
-    return this.#inner.load(server);
+    const record = await this.#inner.load(server);
+    if (record) this.onLoad(record);
+    return record;
   }
 
   async save(record: StoredSession): Promise<void> {

@@ -27,6 +27,8 @@ export interface NetworkObserver {
   sent?(socket: SimSocket, request: JanusMessage): void;
   /** A frame reached the client, `delayMs` after Janus sent it. */
   received?(socket: SimSocket, frame: JanusMessage, delayMs: number): void;
+  /** The network closed a link on the client (dropped, refused). */
+  closed?(socket: SimSocket): void;
   /** A request reached Janus `delayMs` after the client sent it. */
   arrived?(socket: SimSocket, request: JanusMessage, delayMs: number): void;
 }
@@ -178,6 +180,7 @@ export class SimNetwork {
       if (socket.clientClosed) return `${name}: close after the client closed`;
       socket.readyState = CLOSED;
       socket.clientClosed = true;
+      this.observer.closed?.(socket);
       socket.onerror?.({});
       socket.onclose?.({ code: 1006, reason: '' });
       return `${name}: client sees the close`;

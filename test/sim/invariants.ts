@@ -23,6 +23,8 @@ export class Invariants {
   /** A session the keeper claimed without publishing it (a stored record): it may report it lost. */
   #claimed: number | undefined;
   readonly #reported = new Set<number>();
+  /** Of those, the ones reported while published (a tab was told of them). */
+  readonly #reportedHeld = new Set<number>();
   /** A claim went out for a session already reported lost. */
   #reclaimedReported = false;
   #destroying = 0;
@@ -62,6 +64,11 @@ export class Invariants {
         this.janus.received(socket, frame, delayMs);
       },
       arrived: (_socket, request, delayMs) => this.janus.arrived(request, delayMs),
+      closed: () => this.janus.linkFailed(),
+    };
+    // A loaded record's handles may be adopted: its session becomes one the keeper may report lost.
+    store.onLoad = (record) => {
+      if (!this.#reportedHeld.has(record.sessionId)) this.#claimed ??= record.sessionId;
     };
     store.onWrite = (record) => {
       // After destroy() the record is gone; a write now would make the next worker claim a dead session.
@@ -269,6 +276,7 @@ export class Invariants {
     }
     if (this.#held !== undefined && this.#destroying === 0 && this.world.model.isAlive(this.#held)) this.earlyGiveUps++;
     for (const id of [this.#held, this.#claimed]) if (id !== undefined) this.#reported.add(id);
+    if (this.#held !== undefined) this.#reportedHeld.add(this.#held);
     this.#held = undefined;
     this.#claimed = undefined;
     this.#reclaimedReported = false;

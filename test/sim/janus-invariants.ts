@@ -18,6 +18,10 @@ export class JanusInvariants {
   /** Handle ids some keeper learned from an attach answer (a leak is judged only for those). */
   readonly #learned = new Set<number>();
   readonly #sentAt = new Map<string, number>();
+  /** When the keeper last listed each handle for a tab, and last got a keepalive answered. */
+  readonly #listedAt = new Map<number, number>();
+  #ackedAt = -Infinity;
+  #failedAt = -Infinity;
   /** Sessions alive with handles when the last worker died, and the store's load failures then. */
   #atRestart: { sessions: Set<number>; loadFailures: number } | undefined;
 
@@ -53,7 +57,14 @@ export class JanusInvariants {
   }
 
   arrived(request: JanusMessage, delayMs: number): void {
-    if (delayMs >= this.world.options.requestTimeoutMs && typeof request.session_id === 'number') this.#excused.add(request.session_id);
+    // (An HTTP request is sent when fetch is called, and goes on the wire once its connection opens.)
+    const sentAt = typeof request.transaction === 'string' ? this.#sentAt.get(request.transaction) : undefined;
+    const late = Math.max(delayMs, sentAt === undefined ? 0 : this.world.clock.now() - sentAt) >= this.world.options.requestTimeoutMs;
+    if (late && typeof request.session_id === 'number') this.#excused.add(request.session_id);
+  }
+
+  linkFailed(): void {
+    this.#failedAt = this.world.clock.now();
   }
 
   sent(request: JanusMessage): void {
@@ -72,6 +83,7 @@ export class JanusInvariants {
       if (frame.janus === 'error' && frame.error?.code === 403) this.#excused.add(sessionId);
     }
     if (frame.janus === 'success' && asked?.janus === 'attach' && typeof frame.data?.id === 'number') this.#learned.add(frame.data.id);
+    if (frame.janus === 'ack' && asked?.janus === 'keepalive') this.#ackedAt = clock.now();
   }
 
   #lateAbout(frame: JanusMessage, asked: JanusMessage | undefined): void {
@@ -79,6 +91,10 @@ export class JanusInvariants {
   }
 
   check(settledTime: boolean): void {
+    const now = this.world.clock.now();
+    for (const tab of this.world.tabs.values()) {
+      for (const { handleId } of this.world.keeper.snapshot(tab.id).handles) this.#listedAt.set(handleId, now);
+    }
     this.#ghost();
     this.#deaf();
     if (settledTime) this.#leak();
@@ -112,7 +128,11 @@ export class JanusInvariants {
     }
   }
 
-  /** Once the link is up and quiet: every handle on Janus is one a tab holds (issue 26, defect 3). */
+  /**
+   * Once the link is up and quiet: every handle on Janus is one a tab holds (issue 26, defect 3).
+   * A handle let go is judged after a keepalive was answered since, and since the last link failure
+   * (Janus reachable again: a detach that failed meanwhile had its chance to go again).
+   */
   #leak(): void {
     const { world } = this;
     const snapshot = world.keeper.snapshot();
@@ -125,12 +145,14 @@ export class JanusInvariants {
     for (const tab of world.tabs.values()) for (const { handleId } of world.keeper.snapshot(tab.id).handles) held.add(handleId);
     for (const handleId of session.handles.keys()) {
       if (held.has(handleId) || !this.#learned.has(handleId)) continue;
+      if (this.#ackedAt <= Math.max(this.#listedAt.get(handleId) ?? -Infinity, this.#failedAt)) continue;
       this.fail('handle-leak', `handle ${handleId} is on Janus, but no tab holds it (the link is up and quiet)`);
       this.#learned.delete(handleId);
     }
   }
 
   #detaching(handleId: number): boolean {
-    return this.world.calls.some((call) => !call.settled && call.what === `detach(handle ${handleId})`);
+    // (A detach whose worker died under it may have reached Janus: the tab asked to let the handle go.)
+    return this.world.calls.some((call) => call.what === `detach(handle ${handleId})` && (!call.settled || call.outcome === 'WorkerDied'));
   }
 }

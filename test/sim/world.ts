@@ -343,6 +343,7 @@ export class World {
 
   sleep(ms: number): void {
     this.clock.sleep(ms);
+    this.model.sweep(); // Janus runs on another machine: its expiry checks went on meanwhile
     this.log(`the machine sleeps ${ms} ms`);
   }
 

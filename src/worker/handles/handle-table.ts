@@ -176,6 +176,11 @@ export class HandleTable {
       owned.handle = session.rebind(plugin, opaqueId === undefined ? { handleId } : { handleId, opaqueId });
       this.#wire(owned.handle);
     }
+    return this.takeDoomed(session);
+  }
+
+  /** The doomed handles, bound to `session` (open: it just answered) for detaching again. */
+  takeDoomed(session: JanusSession): PluginHandle[] {
     const doomed = [...this.#doomed].map(([handleId, plugin]) => session.rebind(plugin, { handleId }));
     this.#doomed.clear();
     return doomed;

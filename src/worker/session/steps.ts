@@ -260,6 +260,8 @@ export class SessionSteps {
     session.on('keepalive', () => {
       if (session !== this.#session) return;
       stats.keepalives++;
+      // Janus answers: a detach that failed meanwhile (HTTP, a slow link) goes again now.
+      for (const doomed of handles.takeDoomed(session)) void handles.detachOrDoom(doomed).catch(() => {});
       void this.persist(); // keeps savedAt (when Janus last answered) fresh for a new worker
     });
     session.on('disconnected', (error) => this.#onDisconnected(session, error));
