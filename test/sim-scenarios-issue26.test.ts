@@ -54,10 +54,12 @@ describe('simulation: issue 26 defects 1-3 (worker restart, half-open links)', (
     const sessionId = await ready(world);
     await attached(world);
     world.net.blackhole(linkOf(world, sessionId));
-    world.net.connectFaults.push(...Array<'refuse'>(12).fill('refuse'));
-    await advance(world, 16_000); // past the reclaim window since Janus last answered, within session_timeout
+    world.net.connectFaults.push(...Array<'refuse'>(40).fill('refuse'));
+    // Past the reclaim window (and a keepalive period and its deadline) since Janus last answered,
+    // within session_timeout: Janus still has the session, its socket never closed for it.
+    await advance(world, 23_000);
     world.net.connectFaults.length = 0; // the network is back
-    await advance(world, 6_000);
+    await advance(world, 5_000);
     assert.ok(world.model.isAlive(sessionId), 'Janus still has the session: its socket never closed for it');
     if (world.keeper.snapshot().sessionId !== sessionId) await attached(world); // a tab re-attaches after a restore
     noViolations(world);
