@@ -45,7 +45,7 @@ const MUTANTS: Mutant[] = [
   { id: 'refused claim after a drop retried like a network error', file: 'src/worker/session/steps.ts',
     from: '        if (error instanceof SessionReclaimException) this.#lose(', to: '        if (error instanceof SessionReclaimException && false) this.#lose(',
     tests: ['test/keeper-recovery.test.ts', ...SIM] },
-  { id: '403 retried (no fatal codes)', file: 'src/worker/session/steps.ts',
+  { id: '403 retried (no fatal codes)', file: 'src/worker/session/failures.ts',
     from: '  return error instanceof JanusError && !(error instanceof SessionReclaimException) && FATAL_CODES.has(error.code);',
     to: '  return false && error instanceof JanusError;', tests: ['test/keeper-recovery.test.ts', ...SIM] },
   { id: 'destroy does not end the generation', file: 'src/worker/session/steps.ts',

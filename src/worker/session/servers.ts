@@ -59,8 +59,14 @@ export function ownerOf(record: StoredSession): string {
  * (measured on Janus 1.1.2). Unknown timers, or no session timeout: never (the claim will tell).
  */
 export function surelyExpired(timers: ServerTimeouts | undefined, reachedAt: number, now: number): boolean {
-  if (!timers || timers.sessionTimeoutS <= 0) return false;
-  return now - reachedAt > timers.sessionTimeoutS * 1000 + JANUS_EXPIRY_CHECK_MS;
+  const at = surelyExpiredAt(timers, reachedAt);
+  return at !== undefined && now > at;
+}
+
+/** After this instant (epoch ms) Janus has surely dropped the session; undefined: no such bound. */
+export function surelyExpiredAt(timers: ServerTimeouts | undefined, reachedAt: number): number | undefined {
+  if (!timers || timers.sessionTimeoutS <= 0) return undefined;
+  return reachedAt + timers.sessionTimeoutS * 1000 + JANUS_EXPIRY_CHECK_MS;
 }
 
 /**

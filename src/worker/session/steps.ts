@@ -13,6 +13,8 @@ import {
   type JanusSession,
 } from '../../janus/index.js';
 import type { HandleTable, Orphan } from '../handles/handle-table.js';
+import { ExpiryWatch } from './expiry-watch.js';
+import { describe, isFatal, redactIds } from './failures.js';
 import { OwnershipWatch } from './ownership-watch.js';
 import type { SessionRecord } from '../record/record.js';
 import type { Recovery } from './recovery.js';
@@ -40,9 +42,6 @@ export interface StepsContext {
   broadcast(event: Extract<TabEvent, { type: 'session-lost' }>): void;
 }
 
-/** Errors that a retry cannot fix: bad token or secret, plugin not allowed. */
-const FATAL_CODES = new Set<number>([JanusErrorCode.Unauthorized, JanusErrorCode.UnauthorizedPlugin]);
-
 export class SessionSteps {
   readonly #ctx: StepsContext;
   #session: JanusSession | undefined;
@@ -60,9 +59,11 @@ export class SessionSteps {
   #claimSentAt = -Infinity;
 
   readonly #watch: OwnershipWatch;
+  readonly #expiry: ExpiryWatch;
 
   constructor(context: StepsContext) {
     this.#ctx = context;
+    this.#expiry = new ExpiryWatch(context.clock);
     this.#watch = new OwnershipWatch({
       clock: context.clock,
       everyMs: context.ownershipProbeMs,
@@ -141,6 +142,7 @@ export class SessionSteps {
     machine.bump('no tab left');
     recovery.cancel();
     this.#watch.stop();
+    this.#expiry.stop();
     this.#recreate = undefined;
     machine.go('idle', cause);
     this.#session?.close();
@@ -256,6 +258,7 @@ export class SessionSteps {
     this.#lostOn = undefined;
     this.#adoptedFrom = undefined;
     this.#claimSentAt = -Infinity;
+    this.#expiry.stop();
     recovery.up();
     session.on('keepalive', () => {
       if (session !== this.#session) return;
@@ -294,10 +297,9 @@ export class SessionSteps {
     const session = this.#session!;
     // After a local fault (a wake from sleep) the clocks say little about Janus: the claim will tell.
     const reachedAt = Math.max(lastReachOf(session), this.#claimSentAt);
-    if (kind === 'server' && surelyExpired(session.serverTimeouts, reachedAt, clock.now())) {
-      this.#lose('the session timeout passed before Janus was reachable again', JanusErrorCode.SessionNotFound);
-      return;
-    }
+    const expired = () => this.#lose('the session timeout passed before Janus was reachable again', JanusErrorCode.SessionNotFound);
+    if (kind === 'server' && surelyExpired(session.serverTimeouts, reachedAt, clock.now())) return expired();
+    if (kind === 'server') this.#expiry.arm(session, reachedAt, () => session === this.#session && machine.state === 'reconnecting' && expired());
     machine.go('reconnecting', cause, recovery.later(kind, () => this.#startReclaim()));
   }
 
@@ -353,6 +355,7 @@ export class SessionSteps {
     const { machine, recovery, handles, broadcast } = this.#ctx;
     recovery.cancel();
     this.#watch.stop();
+    this.#expiry.stop();
     const session = this.#session;
     this.#session = undefined;
     this.#adoptedFrom = undefined;
@@ -384,17 +387,4 @@ export class SessionSteps {
   #wanted(): boolean {
     return this.#ctx.standalone || this.#ctx.tabs.pageCount > 0;
   }
-}
-
-function isFatal(error: unknown): error is JanusError {
-  return error instanceof JanusError && !(error instanceof SessionReclaimException) && FATAL_CODES.has(error.code);
-}
-
-function describe(error: unknown): string {
-  return redactIds(error instanceof Error ? error.message : 'failed');
-}
-
-/** Janus's reasons name the session ("No such session N"): a credential, kept out of what tabs show. */
-function redactIds(text: string): string {
-  return text.replace(/\b\d{6,}\b/g, '<id>');
 }
