@@ -101,7 +101,7 @@ const MUTANTS: Mutant[] = [
     from: '      this.#doomed.set(handle.id, handle.plugin);\n      if (this.#handles.delete(handle.id))', to: '      if (this.#handles.delete(handle.id))',
     tests: ['test/sim-scenarios-issue26.test.ts', 'test/keeper-half-open.test.ts', ...SIM] },
   { id: 'a handle id bound blind onto a created session', file: 'src/worker/keeper.ts',
-    from: '      if (!session.reclaimed) throw new DestroyedError(', to: '      if (false) throw new DestroyedError(',
+    from: '      if (!session.reclaimed || this.#handles.isGone(request.handleId)) {', to: '      if (false) {',
     tests: ['test/sim-scenarios-issue26.test.ts', ...SIM] },
   { id: 'detach after a 459 keeps a stale entry', file: 'src/worker/keeper.ts',
     from: '      if (!(error instanceof JanusError && error.code === JanusErrorCode.HandleNotFound)) throw error;', to: '      throw error;',

@@ -198,8 +198,11 @@ export class Keeper extends Emitter<KeeperEvents> {
     if (request.handleId !== undefined) {
       const named = this.#handles.claimByName(tabId, request.handleId, plugin, request.take === true);
       if (named) return named;
-      // A session this keeper created holds only the handles it attached: that id went with an older one.
-      if (!session.reclaimed) throw new DestroyedError('that handle is gone with its session: attach a new one');
+      // A session this keeper created holds only the handles it attached: that id went with an older
+      // one. And an id it let go (detached, or its tab left) is gone whatever the session.
+      if (!session.reclaimed || this.#handles.isGone(request.handleId)) {
+        throw new DestroyedError('that handle is gone (with its session, or let go): attach a new one');
+      }
     }
     const { handleId, opaqueId } = request;
     const handle = await session.attach(plugin, {

@@ -121,7 +121,7 @@ export class HandleTable {
     requireId(handleId, 'handleId');
     const owned = this.#handles.get(handleId);
     if (!owned) {
-      if (this.#gone.has(handleId)) throw new DestroyedError('the handle is gone: it was lost with its session');
+      if (this.#gone.has(handleId)) throw new DestroyedError('the handle is gone: lost with its session, or let go');
       throw new InvalidArgumentError('no such handle in this tab (attach it first, or name it with attach({ handleId }))');
     }
     if (owned.owner !== tabId) {
@@ -133,6 +133,7 @@ export class HandleTable {
   /** The handle no longer exists on Janus (detached, or Janus said 459). */
   remove(handleId: number): void {
     if (!this.#handles.delete(handleId)) return;
+    this.#letGo(handleId);
     this.#doomed.delete(handleId);
     this.host.changed();
   }
@@ -143,7 +144,10 @@ export class HandleTable {
    */
   releaseTab(tabId: string, linkOpen: boolean): PluginHandle[] {
     const gone = [...this.#handles.values()].filter((owned) => owned.owner === tabId);
-    for (const owned of gone) this.#handles.delete(owned.info.handleId);
+    for (const owned of gone) {
+      this.#handles.delete(owned.info.handleId);
+      this.#letGo(owned.info.handleId);
+    }
     if (gone.length > 0) this.host.changed();
     if (!linkOpen) {
       for (const owned of gone) this.#doomed.set(owned.info.handleId, owned.info.plugin);
@@ -162,6 +166,7 @@ export class HandleTable {
     } catch (error) {
       if (!(error instanceof TransportError || error instanceof TimeoutError)) throw error;
       this.#doomed.set(handle.id, handle.plugin);
+      this.#letGo(handle.id);
       if (this.#handles.delete(handle.id)) this.host.changed();
     }
   }
@@ -194,9 +199,23 @@ export class HandleTable {
   /** The session is gone and every handle with it. */
   clear(): void {
     for (const handleId of this.#handles.keys()) this.#gone.add(handleId);
-    while (this.#gone.size > MAX_GONE_IDS) this.#gone.delete(this.#gone.values().next().value!);
+    this.#boundGone();
     this.#handles.clear();
     this.#doomed.clear();
+  }
+
+  /** True for an id this keeper knows is gone from Janus (lost, detached, or let go with its tab). */
+  isGone(handleId: number): boolean {
+    return this.#gone.has(handleId);
+  }
+
+  #letGo(handleId: number): void {
+    this.#gone.add(handleId);
+    this.#boundGone();
+  }
+
+  #boundGone(): void {
+    while (this.#gone.size > MAX_GONE_IDS) this.#gone.delete(this.#gone.values().next().value!);
   }
 
   #wire(handle: PluginHandle): void {
