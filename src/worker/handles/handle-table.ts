@@ -38,6 +38,8 @@ const MAX_GONE_IDS = 1_024;
 export class HandleTable {
   readonly #handles = new Map<number, OwnedHandle>();
   readonly #gone = new Set<number>();
+  /** Ids this keeper let go itself (detached, or their tab left): never bound again by name. */
+  readonly #released = new Set<number>();
   /** Handles whose tab left while no link was open (id -> plugin): detached once the session is claimed again. */
   readonly #doomed = new Map<number, string>();
   readonly #wired = new WeakSet<PluginHandle>();
@@ -88,6 +90,7 @@ export class HandleTable {
     const info: HandleInfo = { handleId: handle.id, plugin: handle.plugin };
     if (opaqueId !== undefined) info.opaqueId = opaqueId;
     this.#gone.delete(handle.id);
+    this.#released.delete(handle.id);
     this.#handles.set(handle.id, { info, owner, handle, webrtc: 'none' });
     this.#wire(handle);
     this.host.changed();
@@ -121,7 +124,7 @@ export class HandleTable {
     requireId(handleId, 'handleId');
     const owned = this.#handles.get(handleId);
     if (!owned) {
-      if (this.#gone.has(handleId)) throw new DestroyedError('the handle is gone: lost with its session, or let go');
+      if (this.#gone.has(handleId)) throw new DestroyedError('the handle is gone: it was lost with its session');
       throw new InvalidArgumentError('no such handle in this tab (attach it first, or name it with attach({ handleId }))');
     }
     if (owned.owner !== tabId) {
@@ -199,23 +202,23 @@ export class HandleTable {
   /** The session is gone and every handle with it. */
   clear(): void {
     for (const handleId of this.#handles.keys()) this.#gone.add(handleId);
-    this.#boundGone();
+    this.#bound(this.#gone);
     this.#handles.clear();
     this.#doomed.clear();
   }
 
   /** True for an id this keeper knows is gone from Janus (lost, detached, or let go with its tab). */
   isGone(handleId: number): boolean {
-    return this.#gone.has(handleId);
+    return this.#gone.has(handleId) || this.#released.has(handleId);
   }
 
   #letGo(handleId: number): void {
-    this.#gone.add(handleId);
-    this.#boundGone();
+    this.#released.add(handleId);
+    this.#bound(this.#released);
   }
 
-  #boundGone(): void {
-    while (this.#gone.size > MAX_GONE_IDS) this.#gone.delete(this.#gone.values().next().value!);
+  #bound(ids: Set<number>): void {
+    while (ids.size > MAX_GONE_IDS) ids.delete(ids.values().next().value!);
   }
 
   #wire(handle: PluginHandle): void {
