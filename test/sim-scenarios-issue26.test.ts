@@ -112,4 +112,21 @@ describe('simulation: issue 26 defects 1-3 (worker restart, half-open links)', (
     noViolations(world);
     assert.equal(world.model.sessions.get(sessionId)?.handles.has(handleId), false, 'the handle was detached on Janus');
   });
+
+  const defect3b = 'issue 26 defect 3 (worker restart): a detach Janus never confirmed is done by the next worker after its claim';
+  it(defect3b, knownFailing(defect3b), async () => {
+    const world = worldWith({ sessionTimeoutS: 30, reclaimTimeoutS: 10 });
+    world.openPage('tab-2');
+    const sessionId = await ready(world);
+    const handleId = await attached(world, 'tab-2');
+    world.net.blackhole(linkOf(world, sessionId));
+    world.closePage('tab-2', false); // the detach goes into the dead link...
+    await advance(world, 1_000);
+    world.restartWorker(); // ...and the worker dies before Janus could confirm it
+    await finish(world, world.create('tab-1'));
+    await advance(world, 15_000);
+    assert.equal(world.keeper.snapshot().sessionId, sessionId, explain(world));
+    noViolations(world);
+    assert.equal(world.model.sessions.get(sessionId)?.handles.has(handleId), false, 'the handle was detached on Janus');
+  });
 });

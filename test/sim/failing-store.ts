@@ -31,8 +31,17 @@ export class FailingStore implements SessionStore {
     return record;
   }
 
+  /** A write failed since the last one that went through: the stored record may be stale. */
+  staleSinceWrite = false;
+
   async save(record: StoredSession): Promise<void> {
-    this.#maybeFail(this.failSave, 'save');
+    try {
+      this.#maybeFail(this.failSave, 'save');
+    } catch (error) {
+      this.staleSinceWrite = true;
+      throw error;
+    }
+    this.staleSinceWrite = false;
     await this.#inner.save(record);
     this.current = structuredClone(record);
     this.onWrite(record);

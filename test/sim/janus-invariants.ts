@@ -3,7 +3,7 @@
 // not know, on a session it is told is ready, with nothing telling it), and once the link is up and
 // quiet, no handle on Janus that no tab holds (a leak). Each excuses only what no keeper can know:
 // a frame the network held longer than the client's own deadline, a handle Janus dropped on its
-// own, a store that could not be read, a session given up by destroy() or refused with 403.
+// own, a store that could not be read or written, a session given up by destroy() or refused with 403.
 import type { TabEvent } from '../../src/bridge/api.js';
 import type { JanusMessage } from '../../src/janus/index.js';
 import type { Keeper } from '../../src/worker/keeper.js';
@@ -36,8 +36,9 @@ export class JanusInvariants {
   workerRestarted(): void {
     const { model, store } = this.world;
     const sessions = new Set([...model.sessions.values()].filter((session) => session.handles.size > 0).map((session) => session.id));
-    // The new worker finds only the stored session: any other is out of its reach.
-    for (const id of sessions) if (store.current?.sessionId !== id) this.#excused.add(id);
+    // The new worker finds only the stored session: any other is out of its reach, and so is any
+    // when the store failed a write since (the record may be older than what Janus last saw).
+    for (const id of sessions) if (store.current?.sessionId !== id || store.staleSinceWrite) this.#excused.add(id);
     this.#atRestart = { sessions, loadFailures: store.loadFailures };
   }
 

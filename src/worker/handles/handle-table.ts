@@ -11,7 +11,7 @@ import {
   type PluginHandle,
 } from '../../janus/index.js';
 import { onHandleEvents, webrtcAfter } from './handle-events.js';
-import type { StoredHandle } from '../record/store.js';
+import type { DoomedHandle, StoredHandle } from '../record/store.js';
 
 export interface OwnedHandle {
   info: HandleInfo;
@@ -73,12 +73,18 @@ export class HandleTable {
     return [...this.#handles.values()].map(({ info, owner }) => ({ ...info, owner }));
   }
 
+  /** The doomed handles, for the stored record (a new worker detaches them after its claim). */
+  storedDoomed(): DoomedHandle[] {
+    return [...this.#doomed].map(([handleId, plugin]) => ({ handleId, plugin }));
+  }
+
   orphans(): Orphan[] {
     return [...this.#handles.values()].map(({ info, owner }) => ({ info: { ...info }, owner }));
   }
 
   /** Handles of a record, before they are re-bound on the claimed session. */
-  adopt(handles: StoredHandle[]): void {
+  adopt(handles: StoredHandle[], doomed: DoomedHandle[]): void {
+    for (const { handleId, plugin } of doomed) this.#doomed.set(handleId, plugin);
     for (const stored of handles) {
       const info: HandleInfo = { handleId: stored.handleId, plugin: stored.plugin };
       if (stored.opaqueId !== undefined) info.opaqueId = stored.opaqueId;
@@ -164,14 +170,24 @@ export class HandleTable {
    * may still have the handle: it is doomed, and detached again once the session is claimed.
    */
   async detachOrDoom(handle: PluginHandle): Promise<void> {
+    this.#doomed.set(handle.id, handle.plugin); // until Janus confirms (also in the stored record)
+    this.host.changed();
     try {
       await handle.detach();
     } catch (error) {
-      if (!(error instanceof TransportError || error instanceof TimeoutError)) throw error;
-      this.#doomed.set(handle.id, handle.plugin);
+      if (!(error instanceof TransportError || error instanceof TimeoutError)) {
+        this.#forgetDoomed(handle.id);
+        throw error;
+      }
       this.#letGo(handle.id);
       if (this.#handles.delete(handle.id)) this.host.changed();
+      return;
     }
+    this.#forgetDoomed(handle.id);
+  }
+
+  #forgetDoomed(handleId: number): void {
+    if (this.#doomed.delete(handleId)) this.host.changed();
   }
 
   /**

@@ -152,7 +152,8 @@ export class SessionSteps {
     const session = this.#session;
     const { record, servers, handles } = this.#ctx;
     if (!session) return record.clear();
-    return record.save({ session, ownerServer: servers.length > 1 ? this.#owner : undefined, handles: handles.stored() });
+    return record.save({ session, ownerServer: servers.length > 1 ? this.#owner : undefined, handles: handles.stored(),
+      doomed: handles.storedDoomed() });
   }
 
   // --- steps -----------------------------------------------------------------------------------
@@ -179,7 +180,7 @@ export class SessionSteps {
       const candidate = givenId ?? this.#session?.id ?? stored?.sessionId;
       const fromStore = stored !== undefined && stored.sessionId === candidate;
       if (fromStore && handles.size === 0) {
-        handles.adopt(stored.handles);
+        handles.adopt(stored.handles, stored.doomed ?? []);
         this.#adoptedFrom = stored.sessionId;
       }
       // A claim goes to the owner only: never a create elsewhere while it may still hold the session.
@@ -203,6 +204,7 @@ export class SessionSteps {
           JanusErrorCode.SessionNotFound, 'connecting', true, true, this.#adoptedFrom);
         if (autoRecreate) this.#recreate = [...(this.#recreate ?? []), ...orphans];
       }
+      handles.clear(); // doomed ids of a session not claimed went with it
       const opened = await firstThatAnswers(creationOrder(servers, this.#lostOn), (server) => this.#open(epoch, undefined, server));
       return this.#bind(epoch, opened.session, opened.server, 'created');
     } catch (error) {
