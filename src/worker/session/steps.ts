@@ -151,7 +151,8 @@ export class SessionSteps {
   persist(): Promise<void> {
     const session = this.#session;
     const { record, servers, handles } = this.#ctx;
-    if (!session) return record.clear();
+    // (Handles adopted from the record, not claimed yet: the record stays, for the claim to come.)
+    if (!session) return this.#adoptedFrom === undefined ? record.clear() : Promise.resolve();
     return record.save({ session, ownerServer: servers.length > 1 ? this.#owner : undefined, handles: handles.stored(),
       doomed: handles.storedDoomed() });
   }
