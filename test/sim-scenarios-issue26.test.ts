@@ -9,6 +9,17 @@ import { advance, attached, finish, linkOf, noViolations, ready, watchUnhandled,
 import { explain, wire } from './sim/script.js';
 import { ECHO } from './sim/world.js';
 
+/** A tab with a handle closes while the link is half-open: its detach goes into the dead link (the keeper still thinks it is ready). */
+async function closedWhileHalfOpen() {
+  const world = worldWith({ sessionTimeoutS: 30, reclaimTimeoutS: 10 });
+  world.openPage('tab-2');
+  const sessionId = await ready(world);
+  const handleId = await attached(world, 'tab-2');
+  world.net.blackhole(linkOf(world, sessionId));
+  world.closePage('tab-2', false);
+  return { world, sessionId, handleId };
+}
+
 describe('simulation: issue 26 defects 1-3 (worker restart, half-open links)', () => {
   watchUnhandled();
 
@@ -100,12 +111,7 @@ describe('simulation: issue 26 defects 1-3 (worker restart, half-open links)', (
 
   const defect3 = 'issue 26 defect 3: a tab closed while the link is half-open has its handle detached after the claim';
   it(defect3, knownFailing(defect3), async () => {
-    const world = worldWith({ sessionTimeoutS: 30, reclaimTimeoutS: 10 });
-    world.openPage('tab-2');
-    const sessionId = await ready(world);
-    const handleId = await attached(world, 'tab-2');
-    world.net.blackhole(linkOf(world, sessionId));
-    world.closePage('tab-2', false); // its detach goes into the dead link: the keeper still thinks it is ready
+    const { world, sessionId, handleId } = await closedWhileHalfOpen();
     await advance(world, 15_000);
     assert.equal(world.keeper.state, 'ready', explain(world));
     assert.equal(world.keeper.snapshot().sessionId, sessionId, 'claimed again');
@@ -115,12 +121,7 @@ describe('simulation: issue 26 defects 1-3 (worker restart, half-open links)', (
 
   const defect3b = 'issue 26 defect 3 (worker restart): a detach Janus never confirmed is done by the next worker after its claim';
   it(defect3b, knownFailing(defect3b), async () => {
-    const world = worldWith({ sessionTimeoutS: 30, reclaimTimeoutS: 10 });
-    world.openPage('tab-2');
-    const sessionId = await ready(world);
-    const handleId = await attached(world, 'tab-2');
-    world.net.blackhole(linkOf(world, sessionId));
-    world.closePage('tab-2', false); // the detach goes into the dead link...
+    const { world, sessionId, handleId } = await closedWhileHalfOpen();
     await advance(world, 1_000);
     world.restartWorker(); // ...and the worker dies before Janus could confirm it
     await finish(world, world.create('tab-1'));
