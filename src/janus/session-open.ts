@@ -4,6 +4,7 @@ import { systemClock, type Clock } from './clock.js';
 import { consoleLogger, rateLimited } from './emitter.js';
 import { JanusError, JanusErrorCode, SessionReclaimException, TransportError } from './errors.js';
 import { HttpTransport } from './http-transport.js';
+import { markMayHaveReached } from './reach.js';
 import { validateSessionOptions, type JanusSessionOptions } from './options.js';
 import { isJanusId, janusErrorOf, newTransaction, type JanusMessage } from './protocol.js';
 import { defaultKeepAlive, timeoutsFromInfo, type ServerTimeouts } from './server-timeouts.js';
@@ -86,6 +87,7 @@ export async function openSession(options: JanusSessionOptions): Promise<Session
     };
   } catch (error) {
     transport.close();
+    markMayHaveReached(error);
     throw error;
   } finally {
     offClose();

@@ -67,7 +67,8 @@ export class JanusSession extends Emitter<SessionEvents> {
   readonly keepAliveMs: number;
   /** The server's timers, when its `info` answered. */
   readonly serverTimeouts: ServerTimeouts | undefined;
-  readonly #keepAliveTimeoutMs: number;
+  /** How long a keepalive waits for its ack before the link is taken as dead. */
+  readonly keepAliveTimeoutMs: number;
   #lastActivityAt: number;
 
   private constructor(init: SessionInit) {
@@ -80,7 +81,7 @@ export class JanusSession extends Emitter<SessionEvents> {
     this.reclaimed = init.reclaimed;
     this.response = init.response;
     this.keepAliveMs = init.keepAliveMs;
-    this.#keepAliveTimeoutMs = init.keepAliveTimeoutMs;
+    this.keepAliveTimeoutMs = init.keepAliveTimeoutMs;
     this.#requestTimeoutMs = init.requestTimeoutMs;
     this.#credentials = init.credentials;
     this.serverTimeouts = init.serverTimeouts;
@@ -155,7 +156,7 @@ export class JanusSession extends Emitter<SessionEvents> {
 
   /** Sends one keepalive now (they also run on their own every `keepAliveMs`). */
   async keepAlive(): Promise<void> {
-    await this.#request({ janus: 'keepalive' }, false, this.#keepAliveTimeoutMs);
+    await this.#request({ janus: 'keepalive' }, false, this.keepAliveTimeoutMs);
     this.emit('keepalive', undefined);
   }
 

@@ -47,7 +47,7 @@ import { SessionSteps } from './session/steps.js';
 import { TabRegistry, webLocksLiveness, type LivenessWatch } from './host/tabs.js';
 import type { UnseenTabWatch } from './handles/unseen-tabs.js';
 
-export { reclaimWindowPassed } from './session/servers.js';
+export { surelyExpired } from './session/servers.js';
 
 /** After a minute without events a keeper checks that its session was not claimed elsewhere. */
 const DEFAULT_OWNERSHIP_PROBE_MS = 60_000;
@@ -203,6 +203,11 @@ export class Keeper extends Emitter<KeeperEvents> {
     if (request.handleId !== undefined) {
       const named = this.#handles.claimByName(tabId, request.handleId, plugin, request.take === true);
       if (named) return named;
+      // A session this keeper created holds only the handles it attached: that id went with an older
+      // one. And an id it let go (detached, or its tab left) is gone whatever the session.
+      if (!session.reclaimed || this.#handles.isGone(request.handleId)) {
+        throw new DestroyedError('that handle is gone (with its session, or let go): attach a new one');
+      }
     }
     const { handleId, opaqueId } = request;
     const handle = await session.attach(plugin, {
@@ -213,7 +218,7 @@ export class Keeper extends Emitter<KeeperEvents> {
       throw new TransportError('the link to Janus changed while attaching: the outcome is unknown, attach again');
     }
     if (!this.#options.standalone && tabWasThere && !this.tabs.isKnown(tabId)) {
-      void handle.detach().catch(() => {});
+      void this.#handles.detachOrDoom(handle).catch(() => {});
       throw new DestroyedError('the tab left before its attach finished: the handle was detached');
     }
     return this.#handles.add(handle, tabId, opaqueId);
@@ -243,11 +248,14 @@ export class Keeper extends Emitter<KeeperEvents> {
     await (await this.#ownedHandle(tabId, handleId)).hangup();
   }
 
-  /** Detaches the handle; one Janus had already dropped (459) is forgotten all the same. */
+  /**
+   * Detaches the handle; one Janus had already dropped (459) is forgotten all the same, and one whose
+   * link failed under the detach is detached again after the next claim.
+   */
   async detach(tabId: string, handleId: number): Promise<void> {
     const handle = await this.#ownedHandle(tabId, handleId);
     try {
-      await handle.detach();
+      await this.#handles.detachOrDoom(handle);
     } catch (error) {
       if (!(error instanceof JanusError && error.code === JanusErrorCode.HandleNotFound)) throw error;
     }
@@ -287,7 +295,7 @@ export class Keeper extends Emitter<KeeperEvents> {
   async #onTabGone(tabId: string): Promise<void> {
     if (this.#options.standalone) return;
     const bound = this.#handles.releaseTab(tabId, this.#machine.state === 'ready');
-    await Promise.all(bound.map((handle) => handle.detach().catch(() => {})));
+    await Promise.all(bound.map((handle) => this.#handles.detachOrDoom(handle).catch(() => {})));
     if (this.tabs.pageCount === 0) this.#steps.sleep();
   }
 

@@ -14,13 +14,34 @@ export class FailingStore implements SessionStore {
   /** The record as last written (what a new worker would find). */
   current: StoredSession | undefined;
 
+  /** Called with each record a load returns (the keeper may adopt its handles, and report them lost). */
+  onLoad: (record: StoredSession) => void = () => {};
+  /** Loads that failed so far (a keeper that cannot read the record cannot claim it). */
+  loadFailures = 0;
+
   async load(server: string): Promise<StoredSession | undefined> {
-    this.#maybeFail(this.failLoad, 'load');
-    return this.#inner.load(server);
+    try {
+      this.#maybeFail(this.failLoad, 'load');
+    } catch (error) {
+      this.loadFailures++;
+      throw error;
+    }
+    const record = await this.#inner.load(server);
+    if (record) this.onLoad(record);
+    return record;
   }
 
+  /** A write failed since the last one that went through: the stored record may be stale. */
+  staleSinceWrite = false;
+
   async save(record: StoredSession): Promise<void> {
-    this.#maybeFail(this.failSave, 'save');
+    try {
+      this.#maybeFail(this.failSave, 'save');
+    } catch (error) {
+      this.staleSinceWrite = true;
+      throw error;
+    }
+    this.staleSinceWrite = false;
     await this.#inner.save(record);
     this.current = structuredClone(record);
     this.onWrite(record);

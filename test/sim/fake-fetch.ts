@@ -96,10 +96,15 @@ class HttpExchange extends SimSocket {
   }
 }
 
-/** The fetch of an HTTP client of the model. */
-export function simFetch(network: SimNetwork, clock: Clock): FetchLike {
-  const hub = new EventHub(network, clock);
+/** Janus's HTTP side is one per network: a new worker's client talks to the same event queues. */
+const hubs = new WeakMap<SimNetwork, EventHub>();
+
+/** The fetch of an HTTP client of the model; nothing it starts once `dead()` goes anywhere. */
+export function simFetch(network: SimNetwork, clock: Clock, dead: () => boolean = () => false): FetchLike {
+  const hub = hubs.get(network) ?? new EventHub(network, clock);
+  hubs.set(network, hub);
   return (input, init) => new Promise<Response>((resolve, reject) => {
+    if (dead()) return;
     const url = new URL(input);
     const [, sessionPart, handlePart] = url.pathname.replace(/^\/janus/, '').split('/');
     const sessionId = sessionPart ? Number(sessionPart) : undefined;

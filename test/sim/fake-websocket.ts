@@ -17,14 +17,20 @@ export interface Delivery {
   direction: 'up' | 'down';
   kind: 'connect' | 'frame' | 'close';
   data?: string;
+  /** When it was put on the wire (epoch ms). */
+  sentAt?: number;
 }
 
 /** What the invariants watch on the wire. */
 export interface NetworkObserver {
   /** The client sent a request (it may never arrive). */
   sent?(socket: SimSocket, request: JanusMessage): void;
-  /** A frame reached the client. */
-  received?(socket: SimSocket, frame: JanusMessage): void;
+  /** A frame reached the client, `delayMs` after Janus sent it. */
+  received?(socket: SimSocket, frame: JanusMessage, delayMs: number): void;
+  /** The network closed a link on the client (dropped, refused). */
+  closed?(socket: SimSocket): void;
+  /** A request reached Janus `delayMs` after the client sent it. */
+  arrived?(socket: SimSocket, request: JanusMessage, delayMs: number): void;
 }
 
 export class SimSocket implements WebSocketLike, Link {
@@ -127,7 +133,7 @@ export class SimNetwork {
   }
 
   enqueue(delivery: Delivery): void {
-    this.queue.push(delivery);
+    this.queue.push({ ...delivery, sentAt: this.now() });
   }
 
   /** The deliveries that may go next: the first of each socket and direction. */
@@ -160,6 +166,7 @@ export class SimNetwork {
       const request = JSON.parse(delivery.data!) as JanusMessage;
       if (!socket.serverOpen || socket.blackholed) return `${name}: ${request.janus} lost`;
       this.record(socket, 'arrived', request);
+      this.observer.arrived?.(socket, request, this.now() - (delivery.sentAt ?? this.now()));
       socket.arrive(request);
       return `${name}: Janus gets ${request.janus}`;
     }
@@ -173,6 +180,7 @@ export class SimNetwork {
       if (socket.clientClosed) return `${name}: close after the client closed`;
       socket.readyState = CLOSED;
       socket.clientClosed = true;
+      this.observer.closed?.(socket);
       socket.onerror?.({});
       socket.onclose?.({ code: 1006, reason: '' });
       return `${name}: client sees the close`;
@@ -183,7 +191,7 @@ export class SimNetwork {
     if (frame.janus === 'success' && asked?.janus === 'create' && typeof frame.data?.id === 'number') socket.sessions.add(frame.data.id);
     if (frame.janus === 'success' && asked?.janus === 'claim' && typeof asked.session_id === 'number') socket.sessions.add(asked.session_id);
     this.record(socket, 'received', frame);
-    this.observer.received?.(socket, frame);
+    this.observer.received?.(socket, frame, this.now() - (delivery.sentAt ?? this.now()));
     socket.onmessage?.({ data: delivery.data });
     return `${name}: client gets ${frame.janus}${frame.error ? ` ${frame.error.code}` : ''}`;
   }
@@ -199,6 +207,24 @@ export class SimNetwork {
       if (delivery.socket === socket && delivery.kind !== 'connect') this.queue.splice(i, 1);
     }
     if (!socket.clientClosed) this.enqueue({ socket, direction: 'down', kind: 'close' });
+  }
+
+  /**
+   * The client side dies with its worker: the socket goes, frames not yet on the wire with it. Janus
+   * sees the close unless the path is dead (half-open): then it never learns, and the session lives
+   * for its session_timeout.
+   */
+  kill(socket: SimSocket): void {
+    if (socket.serverOpen && !socket.blackholed) {
+      socket.serverOpen = false;
+      if (socket.tellsJanusWhenGone) this.model.linkGone(socket);
+    }
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      if (this.queue[i]!.socket === socket) this.queue.splice(i, 1);
+    }
+    socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
+    socket.readyState = CLOSED;
+    socket.clientClosed = true;
   }
 
   /** From now on nothing passes either way, and nobody is told (a half-open link). */

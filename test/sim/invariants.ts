@@ -4,6 +4,7 @@
 import type { AttachRequest, HandleInfo, KeeperState, TabEvent } from '../../src/bridge/api.js';
 import type { JanusMessage } from '../../src/janus/index.js';
 import type { SimSocket } from './fake-websocket.js';
+import { JanusInvariants } from './janus-invariants.js';
 import type { Call, FakePort, SimTab, World } from './world.js';
 
 /** The attempt limit may hold one attempt back for up to a minute. */
@@ -11,6 +12,8 @@ const ATTEMPT_LIMIT_WAIT_MS = 60_000;
 
 export class Invariants {
   readonly violations: string[] = [];
+  /** What Janus holds against what the tabs hold (ghost sessions, deaf tabs, leaked handles). */
+  readonly janus: JanusInvariants;
   /** Invariants not checked in this run (to see what else an old keeper breaks). */
   ignore = new Set<string>();
   /** Sessions the keeper gave up by its clock while Janus still had them (allowed; counted). */
@@ -20,6 +23,8 @@ export class Invariants {
   /** A session the keeper claimed without publishing it (a stored record): it may report it lost. */
   #claimed: number | undefined;
   readonly #reported = new Set<number>();
+  /** Of those, the ones reported while published (a tab was told of them). */
+  readonly #reportedHeld = new Set<number>();
   /** A claim went out for a session already reported lost. */
   #reclaimedReported = false;
   #destroying = 0;
@@ -46,17 +51,25 @@ export class Invariants {
   constructor(private readonly world: World) {
     this.#zeroPagesSince = world.awake;
     this.#state.since = world.awake;
-    const { keeper, net, store } = world;
-    keeper.on('state', (state) => this.#onState(state));
-    keeper.on('session-lost', (event) => this.#onLost(event));
-    keeper.on('session-lost', () => world.handles.clear());
-    for (const type of ['restore', 'missed-events'] as const) {
-      keeper.on(type, () => {
-        world.log(`keeper: ${type}`);
-        if (this.#quietAfterDestroy) this.#fail('revived-after-destroy', `a ${type} event after destroy()`);
-      });
-    }
-    net.observer = { sent: (socket, request) => this.#sent(socket, request), received: (socket, frame) => this.#received(socket, frame) };
+    const { net, store } = world;
+    this.janus = new JanusInvariants(world, (invariant, detail) => this.#fail(invariant, detail));
+    this.#watch();
+    net.observer = {
+      sent: (socket, request) => {
+        this.#sent(socket, request);
+        this.janus.sent(request);
+      },
+      received: (socket, frame, delayMs) => {
+        this.#received(socket, frame);
+        this.janus.received(socket, frame, delayMs);
+      },
+      arrived: (_socket, request, delayMs) => this.janus.arrived(request, delayMs),
+      closed: () => this.janus.linkFailed(),
+    };
+    // A loaded record's handles may be adopted: its session becomes one the keeper may report lost.
+    store.onLoad = (record) => {
+      if (!this.#reportedHeld.has(record.sessionId)) this.#claimed ??= record.sessionId;
+    };
     store.onWrite = (record) => {
       // After destroy() the record is gone; a write now would make the next worker claim a dead session.
       if (record && this.#quietAfterDestroy) this.#fail('revived-after-destroy', 'the session record was saved after destroy()');
@@ -71,6 +84,36 @@ export class Invariants {
     };
   }
 
+  /** The keeper's own events, judged while it is the running one. */
+  #watch(): void {
+    const { world } = this;
+    const keeper = world.keeper;
+    const live = (listener: () => void) => () => keeper === world.keeper && listener();
+    keeper.on('state', (state) => keeper === world.keeper && this.#onState(state));
+    keeper.on('session-lost', (event) => keeper === world.keeper && this.#onLost(event));
+    keeper.on('session-lost', live(() => world.handles.clear()));
+    for (const type of ['restore', 'missed-events'] as const) {
+      keeper.on(type, live(() => {
+        world.log(`keeper: ${type}`);
+        if (this.#quietAfterDestroy) this.#fail('revived-after-destroy', `a ${type} event after destroy()`);
+      }));
+    }
+    this.janus.watch(keeper);
+  }
+
+  /**
+   * A new keeper worker took over: it publishes afresh (the tabs learn its state from it), and the
+   * stored session is one it may claim and report lost.
+   */
+  workerRestarted(): void {
+    this.#held = undefined;
+    this.#claimed = this.world.store.current?.sessionId;
+    this.#state = { name: 'idle', since: this.world.awake };
+    this.#quietAfterDestroy = false;
+    this.janus.workerRestarted();
+    this.#watch();
+  }
+
   unhandled(reason: unknown): void {
     // The keeper settles every promise it makes; an unhandled rejection is a lost error.
     this.#fail('unhandled-rejection', reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason));
@@ -82,6 +125,7 @@ export class Invariants {
 
   destroyStarted(): void {
     this.#destroying++;
+    this.janus.destroyStarted();
   }
 
   callStarted(call: Call): void {
@@ -122,6 +166,7 @@ export class Invariants {
   posted(tab: SimTab, port: FakePort, event: TabEvent): void {
     // A page that left has its port closed; posting on it means the keeper still holds a dead page.
     if (port.closed) this.#fail('post-after-close', `${tab.id}: ${event.type} posted on a closed port`);
+    this.janus.posted(tab.id, event);
     if (event.type === 'handle-moved' as string) this.#toldMoved.add((event as unknown as { handleId: number }).handleId);
   }
 
@@ -200,6 +245,7 @@ export class Invariants {
         listed.set(handleId, tab.id);
       }
     }
+    this.janus.check(settledTime);
   }
 
   #onState(state: KeeperState): void {
@@ -230,6 +276,7 @@ export class Invariants {
     }
     if (this.#held !== undefined && this.#destroying === 0 && this.world.model.isAlive(this.#held)) this.earlyGiveUps++;
     for (const id of [this.#held, this.#claimed]) if (id !== undefined) this.#reported.add(id);
+    if (this.#held !== undefined) this.#reportedHeld.add(this.#held);
     this.#held = undefined;
     this.#claimed = undefined;
     this.#reclaimedReported = false;

@@ -38,6 +38,8 @@ export class JanusModel {
   readonly sessions = new Map<number, ModelSession>();
   /** Every session id this model ever issued, and why each one ended. */
   readonly ended = new Map<number, 'timeout' | 'reclaim-timeout' | 'destroyed' | 'restart' | 'link-gone'>();
+  /** Handles the model let go on its own (`dropHandle`): no keeper can have known in time. */
+  readonly droppedByJanus = new Set<number>();
   #nextSweepAt: number;
   token: string | undefined;
 
@@ -145,7 +147,12 @@ export class JanusModel {
     }
   }
 
-  /** The link went away (closed by either side); Janus notices at once (a WebSocket close). */
+  /**
+   * The link went away (closed by either side) and Janus saw it (a WebSocket close or reset that
+   * reached it): the reclaim window starts. A close sent into a dead path (half-open) never gets
+   * here (the network loses it), so such a session lives until its session_timeout since its last
+   * activity, as measured on Janus 1.1.2.
+   */
   linkGone(link: Link): void {
     for (const session of [...this.sessions.values()]) {
       if (session.source !== link) continue;
@@ -179,6 +186,7 @@ export class JanusModel {
   dropHandle(sessionId: number, handleId: number, notify: boolean): void {
     const session = this.sessions.get(sessionId);
     if (!session?.handles.delete(handleId)) return;
+    this.droppedByJanus.add(handleId);
     if (notify) this.#event(session, { janus: 'detached', session_id: sessionId, sender: handleId });
   }
 

@@ -108,6 +108,12 @@ function operations(world: World): Op[] {
       world.restartJanus();
       net.connectFaults.push('refuse');
     } },
+    { name: 'worker-restart', weight: 0.5, run: () => {
+      world.restartWorker();
+      // The pages reconnect to the new worker and ask for the session again.
+      const asker = pick([...world.tabs.values()].filter((candidate) => candidate.page || options.standalone).map((candidate) => candidate.id));
+      if (asker !== undefined) void world.create(asker);
+    } },
     { name: 'sleep', weight: 0.6, run: () => world.sleep(1_000 + Math.floor(r() * options.sessionTimeoutS * 2_000)) },
     { name: 'store', weight: 0.8, run: () => {
       const which = pick(['failLoad', 'failSave', 'failClear', 'failNextOpen'] as const)!;

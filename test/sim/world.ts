@@ -2,14 +2,16 @@
 // test (its public surface only) and the tabs that use it. The scheduler and the scripted
 // scenarios both drive a World; the invariants watch it.
 import type { AttachRequest, HandleInfo, KeeperConfig, TabEvent } from '../../src/bridge/api.js';
+import type { WebSocketConstructor } from '../../src/janus/index.js';
 import { Keeper } from '../../src/worker/keeper.js';
 import { seeded } from '../fake-clock.js';
 import { FailingStore } from './failing-store.js';
 import { simFetch } from './fake-fetch.js';
-import { SimNetwork, type SimSocket } from './fake-websocket.js';
+import { SimNetwork, SimSocket } from './fake-websocket.js';
 import { Invariants } from './invariants.js';
 import { JanusModel } from './janus-model.js';
 import { SimClock, settle } from './sim-clock.js';
+import { WorkerLife } from './worker-life.js';
 
 export const SERVER = 'ws://janus.sim:8188';
 export const HTTP_SERVER = 'http://janus.sim:8088/janus';
@@ -67,6 +69,8 @@ export interface Call {
   startedAwake: number;
   settled: boolean;
   outcome?: string;
+  /** Ends the call as the tab sees it when its worker died under it (its answer never comes). */
+  abandon?: () => void;
 }
 
 export interface OwnedHandle {
@@ -81,7 +85,11 @@ export class World {
   readonly model: JanusModel;
   readonly net: SimNetwork;
   readonly store = new FailingStore();
-  readonly keeper: Keeper;
+  keeper: Keeper;
+  /** The keeper worker now running; a restart kills it and starts another on the same store. */
+  life: WorkerLife;
+  restarts = 0;
+  readonly #config: KeeperConfig;
   readonly tabs = new Map<string, SimTab>();
   readonly calls: Call[] = [];
   readonly trace: string[] = [];
@@ -106,13 +114,63 @@ export class World {
     };
     if (this.options.token) config.token = this.options.token;
     if (this.options.connectTimeoutMs) (config as KeeperConfig & { connectTimeoutMs?: number }).connectTimeoutMs = this.options.connectTimeoutMs;
-    this.keeper = new Keeper({
-      config, store: this.store, clock: this.clock, random: seeded(seed * 15_485_863 + 3), WebSocket: this.net.WebSocket,
-      fetch: simFetch(this.net, this.clock),
+    this.#config = config;
+    this.life = new WorkerLife(this.clock);
+    this.keeper = this.#newKeeper();
+    this.invariants = new Invariants(this);
+  }
+
+  #newKeeper(): Keeper {
+    const { life, net } = this;
+    const SimWebSocket = class extends (net.WebSocket as unknown as typeof SimSocket) {
+      constructor(url: string) {
+        super(net, url);
+        if (life.dead) net.kill(this); // a dead worker's code never reaches the network
+      }
+    };
+    return new Keeper({
+      config: this.#config, store: life.storeOf(this.store), clock: life.clock,
+      random: seeded(this.options.seed * 15_485_863 + 3 + this.restarts), WebSocket: SimWebSocket as unknown as WebSocketConstructor,
+      fetch: simFetch(this.net, this.clock, () => life.dead),
       liveness: () => {}, tabGraceMs: this.options.tabGraceMs, standalone: this.options.standalone,
       logger: { warn: () => {} },
     });
-    this.invariants = new Invariants(this);
+  }
+
+  /**
+   * The keeper worker dies (killed, crashed, or WebKit restarting it) and a new one starts on the same
+   * store: its links go (Janus sees them close, unless the path is half-open), its calls never answer,
+   * and every open page connects to the new worker, which claims from the stored record.
+   */
+  restartWorker(): void {
+    this.life.kill();
+    for (const socket of [...this.net.sockets]) if (!socket.clientClosed || socket.serverOpen) this.net.kill(socket);
+    for (const call of this.calls) call.abandon?.();
+    this.restarts++;
+    this.life = new WorkerLife(this.clock);
+    this.keeper = this.#newKeeper();
+    this.invariants.workerRestarted();
+    this.log('the keeper worker is killed; a new one starts on the same store');
+    for (const tab of this.tabs.values()) {
+      if (!tab.page) continue;
+      tab.page.port.closed = true;
+      tab.page = { lockName: tab.page.lockName, port: this.#port(tab) };
+      this.keeper.tabs.add(tab.id, tab.page.lockName, tab.page.port as unknown as MessagePort);
+    }
+  }
+
+  #port(tab: SimTab): FakePort {
+    const port: FakePort = {
+      events: [], closed: false,
+      postMessage: (event) => {
+        this.invariants.posted(tab, port, event);
+        port.events.push(event);
+      },
+      close: () => {
+        port.closed = true;
+      },
+    };
+    return port;
   }
 
   get awake(): number {
@@ -153,16 +211,7 @@ export class World {
     // (The keeper's grace runs on the clock: a sleep may end it too, hence the clock's time.)
     if (tab.left && (!tab.left.grace || this.clock.now() - tab.left.at >= this.options.tabGraceMs)) tab.epoch++;
     tab.left = undefined;
-    const port: FakePort = {
-      events: [], closed: false,
-      postMessage: (event) => {
-        this.invariants.posted(tab, port, event);
-        port.events.push(event);
-      },
-      close: () => {
-        port.closed = true;
-      },
-    };
+    const port = this.#port(tab);
     tab.page = { lockName: `${tabId}-page-${++tab.pages}`, port };
     this.keeper.tabs.add(tabId, tab.page.lockName, port as unknown as MessagePort);
     this.invariants.pagesChanged();
@@ -193,7 +242,10 @@ export class World {
     } catch (error) {
       promise = Promise.reject(error);
     }
-    return promise.then((value) => {
+    const died = new Promise<never>((_resolve, reject) => {
+      call.abandon = () => reject(Object.assign(new Error('the worker died under the call'), { name: 'WorkerDied' }));
+    });
+    return Promise.race([promise, died]).then((value) => {
       call.settled = true;
       call.outcome = 'ok';
       this.log(`call ${call.id} ${what} -> ok ${summary(value)}`);
@@ -217,6 +269,8 @@ export class World {
     const what = `attach(${plugin.split('.').pop()}${request.handleId ? `, handle ${request.handleId}${request.take ? ', take' : ''}` : ''})`;
     const owner = request.handleId === undefined ? undefined : this.listedOwner(request.handleId);
     const holder = owner === undefined ? undefined : { tab: owner, epoch: this.tab(owner).epoch };
+    // An id no tab holds is bound on the tab's word, without asking Janus (it may be long gone).
+    if (request.handleId !== undefined && owner === undefined) this.invariants.janus.takenOnWord(request.handleId);
     return this.call(tab, what, () => this.keeper.attach(tab, plugin, request), (info) => {
       this.invariants.attached(tab, plugin, request, info, holder);
       this.handles.set(info.handleId, { tab, plugin: info.plugin });
@@ -289,6 +343,7 @@ export class World {
 
   sleep(ms: number): void {
     this.clock.sleep(ms);
+    this.model.sweep(); // Janus runs on another machine: its expiry checks went on meanwhile
     this.log(`the machine sleeps ${ms} ms`);
   }
 

@@ -4,12 +4,14 @@ import type { HandleInfo, TabEvent, WebRtcState } from '../../bridge/api.js';
 import {
   DestroyedError,
   InvalidArgumentError,
+  TimeoutError,
+  TransportError,
   requireId,
   type JanusSession,
   type PluginHandle,
 } from '../../janus/index.js';
 import { onHandleEvents, webrtcAfter } from './handle-events.js';
-import type { StoredHandle } from '../record/store.js';
+import type { DoomedHandle, StoredHandle } from '../record/store.js';
 
 export interface OwnedHandle {
   info: HandleInfo;
@@ -36,6 +38,8 @@ const MAX_GONE_IDS = 1_024;
 export class HandleTable {
   readonly #handles = new Map<number, OwnedHandle>();
   readonly #gone = new Set<number>();
+  /** Ids this keeper let go itself (detached, or their tab left): never bound again by name. */
+  readonly #released = new Set<number>();
   /** Handles whose tab left while no link was open (id -> plugin): detached once the session is claimed again. */
   readonly #doomed = new Map<number, string>();
   readonly #wired = new WeakSet<PluginHandle>();
@@ -69,12 +73,18 @@ export class HandleTable {
     return [...this.#handles.values()].map(({ info, owner }) => ({ ...info, owner }));
   }
 
+  /** The doomed handles, for the stored record (a new worker detaches them after its claim). */
+  storedDoomed(): DoomedHandle[] {
+    return [...this.#doomed].map(([handleId, plugin]) => ({ handleId, plugin }));
+  }
+
   orphans(): Orphan[] {
     return [...this.#handles.values()].map(({ info, owner }) => ({ info: { ...info }, owner }));
   }
 
   /** Handles of a record, before they are re-bound on the claimed session. */
-  adopt(handles: StoredHandle[]): void {
+  adopt(handles: StoredHandle[], doomed: DoomedHandle[]): void {
+    for (const { handleId, plugin } of doomed) this.#doomed.set(handleId, plugin);
     for (const stored of handles) {
       const info: HandleInfo = { handleId: stored.handleId, plugin: stored.plugin };
       if (stored.opaqueId !== undefined) info.opaqueId = stored.opaqueId;
@@ -86,6 +96,7 @@ export class HandleTable {
     const info: HandleInfo = { handleId: handle.id, plugin: handle.plugin };
     if (opaqueId !== undefined) info.opaqueId = opaqueId;
     this.#gone.delete(handle.id);
+    this.#released.delete(handle.id);
     this.#handles.set(handle.id, { info, owner, handle, webrtc: 'none' });
     this.#wire(handle);
     this.host.changed();
@@ -131,6 +142,7 @@ export class HandleTable {
   /** The handle no longer exists on Janus (detached, or Janus said 459). */
   remove(handleId: number): void {
     if (!this.#handles.delete(handleId)) return;
+    this.#letGo(handleId);
     this.#doomed.delete(handleId);
     this.host.changed();
   }
@@ -141,7 +153,10 @@ export class HandleTable {
    */
   releaseTab(tabId: string, linkOpen: boolean): PluginHandle[] {
     const gone = [...this.#handles.values()].filter((owned) => owned.owner === tabId);
-    for (const owned of gone) this.#handles.delete(owned.info.handleId);
+    for (const owned of gone) {
+      this.#handles.delete(owned.info.handleId);
+      this.#letGo(owned.info.handleId);
+    }
     if (gone.length > 0) this.host.changed();
     if (!linkOpen) {
       for (const owned of gone) this.#doomed.set(owned.info.handleId, owned.info.plugin);
@@ -151,8 +166,33 @@ export class HandleTable {
   }
 
   /**
+   * Detaches a handle no tab holds any more. When the link fails under it (half-open, a drop), Janus
+   * may still have the handle: it is doomed, and detached again once the session is claimed.
+   */
+  async detachOrDoom(handle: PluginHandle): Promise<void> {
+    this.#doomed.set(handle.id, handle.plugin); // until Janus confirms (also in the stored record)
+    this.host.changed();
+    try {
+      await handle.detach();
+    } catch (error) {
+      if (!(error instanceof TransportError || error instanceof TimeoutError)) {
+        this.#forgetDoomed(handle.id);
+        throw error;
+      }
+      this.#letGo(handle.id);
+      if (this.#handles.delete(handle.id)) this.host.changed();
+      return;
+    }
+    this.#forgetDoomed(handle.id);
+  }
+
+  #forgetDoomed(handleId: number): void {
+    if (this.#doomed.delete(handleId)) this.host.changed();
+  }
+
+  /**
    * Binds every known handle to `session` (no requests) and hands back the handles whose tab left
-   * meanwhile, bound too, for detaching.
+   * meanwhile, bound too, for detaching (`detachOrDoom`).
    */
   rebindAll(session: JanusSession): PluginHandle[] {
     for (const owned of this.#handles.values()) {
@@ -160,6 +200,11 @@ export class HandleTable {
       owned.handle = session.rebind(plugin, opaqueId === undefined ? { handleId } : { handleId, opaqueId });
       this.#wire(owned.handle);
     }
+    return this.takeDoomed(session);
+  }
+
+  /** The doomed handles, bound to `session` (open: it just answered) for detaching again. */
+  takeDoomed(session: JanusSession): PluginHandle[] {
     const doomed = [...this.#doomed].map(([handleId, plugin]) => session.rebind(plugin, { handleId }));
     this.#doomed.clear();
     return doomed;
@@ -173,9 +218,23 @@ export class HandleTable {
   /** The session is gone and every handle with it. */
   clear(): void {
     for (const handleId of this.#handles.keys()) this.#gone.add(handleId);
-    while (this.#gone.size > MAX_GONE_IDS) this.#gone.delete(this.#gone.values().next().value!);
+    this.#bound(this.#gone);
     this.#handles.clear();
     this.#doomed.clear();
+  }
+
+  /** True for an id this keeper knows is gone from Janus (lost, detached, or let go with its tab). */
+  isGone(handleId: number): boolean {
+    return this.#gone.has(handleId) || this.#released.has(handleId);
+  }
+
+  #letGo(handleId: number): void {
+    this.#released.add(handleId);
+    this.#bound(this.#released);
+  }
+
+  #bound(ids: Set<number>): void {
+    while (ids.size > MAX_GONE_IDS) ids.delete(ids.values().next().value!);
   }
 
   #wire(handle: PluginHandle): void {

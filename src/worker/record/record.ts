@@ -2,13 +2,14 @@
 // (IndexedDB blocked, over quota, terminated) behaving as "no record" instead of stopping the keeper.
 import { rateLimited, type Clock, type JanusSession, type Logger } from '../../janus/index.js';
 import { unclaimable, withExpiry } from '../session/servers.js';
-import { STORE_VERSION, type SessionStore, type StoredHandle, type StoredSession } from './store.js';
+import { STORE_VERSION, type DoomedHandle, type SessionStore, type StoredHandle, type StoredSession } from './store.js';
 
 export interface RecordContents {
   session: JanusSession;
   /** With a list of servers: the one that owns the session. */
   ownerServer: string | undefined;
   handles: StoredHandle[];
+  doomed: DoomedHandle[];
 }
 
 export class SessionRecord {
@@ -52,13 +53,14 @@ export class SessionRecord {
 
   /** Queues a write of the live session (its `savedAt` is when Janus last answered on it). */
   save(contents: RecordContents): Promise<void> {
-    const { session, ownerServer, handles } = contents;
+    const { session, ownerServer, handles, doomed } = contents;
     const record: StoredSession = withExpiry({
       version: STORE_VERSION,
       server: this.key,
       ...(ownerServer === undefined ? {} : { ownerServer }),
       sessionId: session.id,
       handles,
+      ...(doomed.length === 0 ? {} : { doomed }),
       savedAt: session.lastActivityAt,
     }, session);
     return this.#enqueue(() => this.store.save(record), 'save');

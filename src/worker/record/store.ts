@@ -22,8 +22,15 @@ export interface StoredSession {
   handles: StoredHandle[];
   /** When Janus last answered on this session (epoch ms), as the keeper saw it. */
   savedAt: number;
-  /** Janus drops the session this long after `savedAt` (its reclaim window); absent: unknown. */
+  /** Janus surely drops the session this long after `savedAt` (see `surelyExpired`); absent: unknown. */
   expiresAfterMs?: number;
+  /** Handles no tab holds whose detach Janus has not confirmed: detached after the next claim. */
+  doomed?: DoomedHandle[];
+}
+
+export interface DoomedHandle {
+  handleId: number;
+  plugin: string;
 }
 
 export interface SessionStore {
@@ -115,6 +122,8 @@ export function parseStoredSession(value: unknown, server: string): StoredSessio
   if (!Array.isArray(handles) || !handles.every(isStoredHandle)) return undefined;
   const expiresAfterMs = record['expiresAfterMs'];
   if (expiresAfterMs !== undefined && (typeof expiresAfterMs !== 'number' || !(expiresAfterMs >= 0))) return undefined;
+  const doomed = record['doomed'];
+  if (doomed !== undefined && !(Array.isArray(doomed) && doomed.every(isDoomedHandle))) return undefined;
   const ownerServer = record['ownerServer'];
   if (ownerServer !== undefined && (typeof ownerServer !== 'string' || ownerServer === '')) return undefined;
   const parsed: StoredSession = {
@@ -126,7 +135,14 @@ export function parseStoredSession(value: unknown, server: string): StoredSessio
   };
   if (expiresAfterMs !== undefined) parsed.expiresAfterMs = expiresAfterMs;
   if (ownerServer !== undefined) parsed.ownerServer = ownerServer;
+  if (doomed !== undefined) parsed.doomed = doomed.map(({ handleId, plugin }) => ({ handleId, plugin }));
   return parsed;
+}
+
+function isDoomedHandle(value: unknown): value is DoomedHandle {
+  if (typeof value !== 'object' || value === null) return false;
+  const handle = value as Record<string, unknown>;
+  return isJanusId(handle['handleId']) && typeof handle['plugin'] === 'string' && handle['plugin'] !== '';
 }
 
 function isStoredHandle(value: unknown): value is StoredHandle {

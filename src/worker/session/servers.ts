@@ -1,6 +1,6 @@
 // Which of a keeper's servers it talks to. A session belongs to the server that created it: it
 // is claimed there and nowhere else. A new session goes to the first server that answers.
-import { InvalidArgumentError, JanusError, type JanusSession } from '../../janus/index.js';
+import { InvalidArgumentError, JanusError, type JanusSession, type ServerTimeouts } from '../../janus/index.js';
 import type { StoredSession } from '../record/store.js';
 
 /** Janus looks for expired sessions about every 2 s. */
@@ -39,7 +39,7 @@ export async function firstThatAnswers(order: readonly string[],
 export function unclaimable(record: StoredSession, servers: readonly string[], now: number): string | undefined {
   if (!servers.includes(ownerOf(record))) return 'the stored session belongs to a server that is not in the list: discarded';
   if (record.expiresAfterMs !== undefined && now - record.savedAt > record.expiresAfterMs + JANUS_EXPIRY_CHECK_MS) {
-    return 'the stored session is older than its reclaim window: not claimed';
+    return 'Janus has surely dropped the stored session by now (its session timeout passed): not claimed';
   }
   return undefined;
 }
@@ -49,25 +49,40 @@ export function ownerOf(record: StoredSession): string {
   return record.ownerServer ?? record.server;
 }
 
-// When the owner may have let the session go: until then, claims go to it and nowhere else.
+// When the owner has surely let the session go: until then, claims go to it and nowhere else.
 
 /**
- * True once Janus has surely dropped the session: its reclaim window (WebSocket) or session timeout
- * (HTTP, where Janus never learns that a client left) has passed since it last answered, plus the
- * ~2 s granularity of Janus's expiry check. Unknown timers: never (the claim will tell).
+ * True once Janus has surely dropped the session: its session timeout has passed since anything of
+ * this keeper may last have reached it (`reachedAt`), plus the ~2 s granularity of Janus's expiry
+ * check. Not the reclaim window: that starts only when Janus sees the socket close, and a close sent
+ * into a dead path (a half-open link) never reaches it, so the session lives for its session timeout
+ * (measured on Janus 1.1.2). Unknown timers, or no session timeout: never (the claim will tell).
  */
-export function reclaimWindowPassed(session: JanusSession, now: number): boolean {
-  const timers = session.serverTimeouts;
-  if (!timers) return false;
-  const windowS = session.transportKind === 'ws' ? timers.reclaimTimeoutS : timers.sessionTimeoutS;
-  if (windowS <= 0) return session.transportKind === 'ws'; // ws: gone at once; http: never expires
-  return now - session.lastActivityAt > windowS * 1000 + JANUS_EXPIRY_CHECK_MS;
+export function surelyExpired(timers: ServerTimeouts | undefined, reachedAt: number, now: number): boolean {
+  const at = surelyExpiredAt(timers, reachedAt);
+  return at !== undefined && now > at;
 }
 
-/** How long Janus keeps the session after its last activity, as the stored record remembers it. */
+/** After this instant (epoch ms) Janus has surely dropped the session; undefined: no such bound. */
+export function surelyExpiredAt(timers: ServerTimeouts | undefined, reachedAt: number): number | undefined {
+  if (!timers || timers.sessionTimeoutS <= 0) return undefined;
+  return reachedAt + timers.sessionTimeoutS * 1000 + JANUS_EXPIRY_CHECK_MS;
+}
+
+/**
+ * The last moment a request on the session's own link may have reached Janus: the link is taken as
+ * dead at the latest one keepalive period and its deadline after Janus last answered.
+ */
+export function lastReachOf(session: JanusSession): number {
+  return session.lastActivityAt + session.keepAliveMs + session.keepAliveTimeoutMs;
+}
+
+/**
+ * How long after `savedAt` Janus surely keeps no session for the record (see `surelyExpired`);
+ * absent: no such bound (no session timeout, or unknown timers).
+ */
 export function withExpiry(record: StoredSession, session: JanusSession): StoredSession {
   const timers = session.serverTimeouts;
-  if (!timers) return record;
-  if (session.transportKind === 'ws') return { ...record, expiresAfterMs: timers.reclaimTimeoutS * 1000 };
-  return timers.sessionTimeoutS > 0 ? { ...record, expiresAfterMs: timers.sessionTimeoutS * 1000 } : record;
+  if (!timers || timers.sessionTimeoutS <= 0) return record;
+  return { ...record, expiresAfterMs: timers.sessionTimeoutS * 1000 + lastReachOf(session) - session.lastActivityAt };
 }

@@ -6,16 +6,19 @@ import type { CreateResult, KeeperStats, TabEvent } from '../../bridge/api.js';
 import {
   JanusError,
   JanusErrorCode,
+  requestMayHaveReached,
   SessionReclaimException,
   TransportError,
   type Clock,
   type JanusSession,
 } from '../../janus/index.js';
 import type { HandleTable, Orphan } from '../handles/handle-table.js';
+import { ExpiryWatch } from './expiry-watch.js';
+import { describe, isFatal, redactIds } from './failures.js';
 import { OwnershipWatch } from './ownership-watch.js';
 import type { SessionRecord } from '../record/record.js';
 import type { Recovery } from './recovery.js';
-import { creationOrder, firstThatAnswers, ownerOf, reclaimWindowPassed } from './servers.js';
+import { creationOrder, firstThatAnswers, lastReachOf, ownerOf, surelyExpired } from './servers.js';
 import type { SessionMachine } from './session-machine.js';
 import type { TabRegistry } from '../host/tabs.js';
 
@@ -39,9 +42,6 @@ export interface StepsContext {
   broadcast(event: Extract<TabEvent, { type: 'session-lost' }>): void;
 }
 
-/** Errors that a retry cannot fix: bad token or secret, plugin not allowed. */
-const FATAL_CODES = new Set<number>([JanusErrorCode.Unauthorized, JanusErrorCode.UnauthorizedPlugin]);
-
 export class SessionSteps {
   readonly #ctx: StepsContext;
   #session: JanusSession | undefined;
@@ -53,11 +53,17 @@ export class SessionSteps {
   #job: Promise<CreateResult> | undefined;
   /** Set while a new session is wanted after a loss (autoRecreate): the handles to restore on it. */
   #recreate: Orphan[] | undefined;
+  /** The session whose handles were adopted from the stored record (none bound yet). */
+  #adoptedFrom: number | undefined;
+  /** When a claim of the session after a drop last went out on an open link (it may have reached Janus). */
+  #claimSentAt = -Infinity;
 
   readonly #watch: OwnershipWatch;
+  readonly #expiry: ExpiryWatch;
 
   constructor(context: StepsContext) {
     this.#ctx = context;
+    this.#expiry = new ExpiryWatch(context.clock);
     this.#watch = new OwnershipWatch({
       clock: context.clock,
       everyMs: context.ownershipProbeMs,
@@ -136,6 +142,7 @@ export class SessionSteps {
     machine.bump('no tab left');
     recovery.cancel();
     this.#watch.stop();
+    this.#expiry.stop();
     this.#recreate = undefined;
     machine.go('idle', cause);
     this.#session?.close();
@@ -144,8 +151,10 @@ export class SessionSteps {
   persist(): Promise<void> {
     const session = this.#session;
     const { record, servers, handles } = this.#ctx;
-    if (!session) return record.clear();
-    return record.save({ session, ownerServer: servers.length > 1 ? this.#owner : undefined, handles: handles.stored() });
+    // (Handles adopted from the record, not claimed yet: the record stays, for the claim to come.)
+    if (!session) return this.#adoptedFrom === undefined ? record.clear() : Promise.resolve();
+    return record.save({ session, ownerServer: servers.length > 1 ? this.#owner : undefined, handles: handles.stored(),
+      doomed: handles.storedDoomed() });
   }
 
   // --- steps -----------------------------------------------------------------------------------
@@ -171,7 +180,10 @@ export class SessionSteps {
       machine.check(epoch, 'create');
       const candidate = givenId ?? this.#session?.id ?? stored?.sessionId;
       const fromStore = stored !== undefined && stored.sessionId === candidate;
-      if (fromStore && handles.size === 0) handles.adopt(stored.handles);
+      if (fromStore && handles.size === 0) {
+        handles.adopt(stored.handles, stored.doomed ?? []);
+        this.#adoptedFrom = stored.sessionId;
+      }
       // A claim goes to the owner only: never a create elsewhere while it may still hold the session.
       const claimOn = fromStore ? ownerOf(stored) : this.#owner ?? servers[0]!;
       if (candidate !== undefined) {
@@ -185,6 +197,15 @@ export class SessionSteps {
           if (autoRecreate) this.#recreate = [...(this.#recreate ?? []), ...orphans];
         }
       }
+      // Handles of a session that cannot be claimed any more are gone with it: a fresh session never
+      // inherits their ids (every call on them would answer 459 while the tabs show ready).
+      if (handles.size > 0) {
+        const orphans = handles.orphans();
+        this.#forget('the session of these handles can no longer be claimed: they are gone with it',
+          JanusErrorCode.SessionNotFound, 'connecting', true, true, this.#adoptedFrom);
+        if (autoRecreate) this.#recreate = [...(this.#recreate ?? []), ...orphans];
+      }
+      handles.clear(); // doomed ids of a session not claimed went with it
       const opened = await firstThatAnswers(creationOrder(servers, this.#lostOn), (server) => this.#open(epoch, undefined, server));
       return this.#bind(epoch, opened.session, opened.server, 'created');
     } catch (error) {
@@ -238,15 +259,20 @@ export class SessionSteps {
     this.#session = session;
     this.#owner = server;
     this.#lostOn = undefined;
+    this.#adoptedFrom = undefined;
+    this.#claimSentAt = -Infinity;
+    this.#expiry.stop();
     recovery.up();
     session.on('keepalive', () => {
       if (session !== this.#session) return;
       stats.keepalives++;
+      // Janus answers: a detach that failed meanwhile (HTTP, a slow link) goes again now.
+      for (const doomed of handles.takeDoomed(session)) void handles.detachOrDoom(doomed).catch(() => {});
       void this.persist(); // keeps savedAt (when Janus last answered) fresh for a new worker
     });
     session.on('disconnected', (error) => this.#onDisconnected(session, error));
     session.on('lost', (error) => this.#onLost(session, error));
-    for (const doomed of handles.rebindAll(session)) void doomed.detach().catch(() => {});
+    for (const doomed of handles.rebindAll(session)) void handles.detachOrDoom(doomed).catch(() => {});
     if (!standalone) for (const owner of handles.owners()) if (!tabs.isLive(owner)) tabs.expectBack(owner);
     void this.persist();
     machine.go('ready', how);
@@ -268,14 +294,15 @@ export class SessionSteps {
     this.#retryLater(error.message, error.local ? 'local' : 'server');
   }
 
-  /** Schedules the next claim on the backoff, unless the server has surely dropped the session. */
+  /** The next claim on the backoff, unless Janus has surely dropped the session (see `surelyExpired`). */
   #retryLater(cause: string, kind: 'local' | 'server'): void {
     const { machine, recovery, clock } = this.#ctx;
+    const session = this.#session!;
     // After a local fault (a wake from sleep) the clocks say little about Janus: the claim will tell.
-    if (kind === 'server' && reclaimWindowPassed(this.#session!, clock.now())) {
-      this.#lose('the reclaim window passed before Janus was reachable again', JanusErrorCode.SessionNotFound);
-      return;
-    }
+    const reachedAt = Math.max(lastReachOf(session), this.#claimSentAt);
+    const expired = () => this.#lose('the session timeout passed before Janus was reachable again', JanusErrorCode.SessionNotFound);
+    if (kind === 'server' && surelyExpired(session.serverTimeouts, reachedAt, clock.now())) return expired();
+    if (kind === 'server') this.#expiry.arm(session, reachedAt, () => session === this.#session && machine.state === 'reconnecting' && expired());
     machine.go('reconnecting', cause, recovery.later(kind, () => this.#startReclaim()));
   }
 
@@ -297,6 +324,7 @@ export class SessionSteps {
       return this.#bind(epoch, await this.#open(epoch, previous.id, owner), owner, 'claimed after a drop');
     } catch (error) {
       if (machine.isCurrent(epoch)) {
+        if (requestMayHaveReached(error)) this.#claimSentAt = this.#ctx.clock.now();
         if (error instanceof SessionReclaimException) this.#lose(`the session expired on Janus: ${error.reason}`, error.code);
         else if (isFatal(error)) this.#lose(`Janus refused the claim: ${(error as JanusError).reason}`, (error as JanusError).code, false);
         else this.#retryLater(describe(error), 'server');
@@ -330,8 +358,10 @@ export class SessionSteps {
     const { machine, recovery, handles, broadcast } = this.#ctx;
     recovery.cancel();
     this.#watch.stop();
+    this.#expiry.stop();
     const session = this.#session;
     this.#session = undefined;
+    this.#adoptedFrom = undefined;
     if (close) session?.close();
     handles.clear();
     if (endedId !== undefined) void this.#ctx.record.ended(endedId);
@@ -360,17 +390,4 @@ export class SessionSteps {
   #wanted(): boolean {
     return this.#ctx.standalone || this.#ctx.tabs.pageCount > 0;
   }
-}
-
-function isFatal(error: unknown): error is JanusError {
-  return error instanceof JanusError && !(error instanceof SessionReclaimException) && FATAL_CODES.has(error.code);
-}
-
-function describe(error: unknown): string {
-  return redactIds(error instanceof Error ? error.message : 'failed');
-}
-
-/** Janus's reasons name the session ("No such session N"): a credential, kept out of what tabs show. */
-function redactIds(text: string): string {
-  return text.replace(/\b\d{6,}\b/g, '<id>');
 }
