@@ -15,7 +15,9 @@ export interface Harness {
   browser: SoakBrowser;
   site: SoakSite;
   timeline: Timeline;
+  /** Opens stop at this many tabs, closes at this few. */
   maxTabs: number;
+  minTabs: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -103,7 +105,7 @@ export class Faults {
         return;
       }
       case 'tab-close': {
-        if (tabs.open.length <= 1) return skip('last tab');
+        if (tabs.open.length <= this.harness.minTabs) return skip('tabs at the minimum');
         count();
         await tabs.close(tabs.pick(tabs.open, fault.pick)!);
         return;

@@ -63,9 +63,12 @@ export class Monitor {
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
-  /** Records a violation once per invariant, step and key, and prints it with its timeline. */
-  violate(invariant: string, detail: string, key = ''): void {
-    const id = `${invariant}|${this.timeline.step}|${key}`;
+  /**
+   * Records a violation once per invariant and key (a condition that lasts is one violation; by
+   * default the key is the step), and prints it with its timeline.
+   */
+  violate(invariant: string, detail: string, key = `step ${this.timeline.step}`): void {
+    const id = `${invariant}|${key}`;
     if (this.#reported.has(id)) return;
     this.#reported.add(id);
     this.violations.push({ invariant, step: this.timeline.step, detail });
@@ -118,9 +121,10 @@ export class Monitor {
     this.checks++;
     for (const { label, report } of deafTabs(tabs, this.bounds)) {
       this.violate('not-deaf', `${label} is ready on ${alias(report.sessionId)} but its calls have failed for `
-        + `${((report.now - report.echo.failingSince!) / 1000).toFixed(1)}s with no event telling why (last error: ${mask(report.echo.lastError)})`, label);
+        + `${((report.now - report.echo.failingSince!) / 1000).toFixed(1)}s with no event telling why (last error: ${mask(report.echo.lastError)})`,
+      `${label} ${report.echo.failingSince}`);
     }
     this.checks++;
-    for (const error of uncaughtErrors(tabs)) this.violate('no-uncaught-error', mask(error), error);
+    for (const error of uncaughtErrors(tabs)) this.violate('no-uncaught-error', mask(error), `${this.timeline.step} ${error}`);
   }
 }

@@ -62,7 +62,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     })}`;
     const tabs = new TabSet(browser, pageUrl, timeline);
     const monitor = new Monitor(janus, tabs, timeline, bounds, options.seed);
-    const faults = new Faults({ janus, proxy, tabs, browser, site, timeline, maxTabs: options.tabs + 2 });
+    const faults = new Faults({ janus, proxy, tabs, browser, site, timeline, maxTabs: options.tabs + 2, minTabs: Math.max(1, options.tabs - 1) });
     const convergence = new Map<string, number[]>();
     console.log(`soak: seed ${options.seed}, ${options.minutes} min, ${options.tabs} tabs, ${options.engine}, ${options.transport}; `
       + `bounds: converge ${bounds.convergeMs} ms, deaf ${bounds.deafMs} ms, expiry ${bounds.expiryMs} ms`

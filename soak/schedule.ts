@@ -57,15 +57,18 @@ export function planSchedule(seed: number, episodes: number, options: ScheduleOp
   const plan: Episode[] = [];
   for (let step = 1; step <= episodes; step++) {
     const count = random() < 0.4 ? 1 : random() < 0.6 ? 2 : 3;
+    // Half the episodes of several faults start with the network down, the others then land in it.
+    const networkFirst = random() < 0.5;
     const faults: Fault[] = [];
     for (let i = 0; i < count; i++) {
       // Always draw the same numbers, whichever kinds are left out: the schedule stays comparable.
+      const networkDraw = random();
       const kindDraw = random();
       const offsetMs = i === 0 ? 0 : between(0, 4_000);
       const durationDraw = random();
       const pick = random();
       const variantDraw = random();
-      let kind = weighted(kindDraw, options.without ?? []);
+      let kind: FaultKind = count > 1 && i === 0 && networkFirst ? (networkDraw < 0.6 ? 'blackhole' : 'refuse') : weighted(kindDraw, options.without ?? []);
       if (kind === 'upgrade' && upgrades >= options.maxUpgrades) kind = 'tab-reload';
       if (kind === 'upgrade') upgrades++;
       faults.push({ kind, offsetMs, durationMs: duration(kind, durationDraw), pick, ...variant(kind, variantDraw) });

@@ -111,10 +111,14 @@ async function traffic(keeper) {
       if (answer.data?.result !== 'ok') throw new Error(`EchoTest answered ${JSON.stringify(answer.data).slice(0, 100)}`);
       soak.echo.ok++;
       soak.echo.lastOkAt = Date.now();
+      if (soak.echo.lastError) note('EchoTest answers again');
+      soak.echo.lastError = '';
       soak.echo.failingSince = undefined;
     } catch (error) {
       soak.echo.fail++;
-      soak.echo.lastError = describe(error);
+      const text = describe(error);
+      if (text !== soak.echo.lastError) note(`call failed in state ${state}: ${text}`);
+      soak.echo.lastError = text;
       if (state === 'ready' && keeper.currentState.state === 'ready') soak.echo.failingSince ??= started;
     }
   }
