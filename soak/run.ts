@@ -96,21 +96,29 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     timeline.add('every tab closes');
     await tabs.closeAll();
     const closedAt = Date.now();
-    let left: number[] = [];
-    while (Date.now() - closedAt < bounds.expiryMs) {
-      const janusView = await monitor.readJanus();
-      monitor.checks++;
-      left = janusView ? [...janusView.keys()] : left;
-      if (janusView && left.length === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-    }
+    const left = await sessionsLeft(monitor, closedAt + bounds.expiryMs);
     if (left.length > 0) {
-      monitor.violate('none-left', `${left.length} session(s) still on Janus ${bounds.expiryMs} ms after the last tab closed: ${left.map((id) => timeline.alias(id)).join(', ')}`);
+      // How long they outlive the bound tells a slow expiry from a session kept alive.
+      const gone = await sessionsLeft(monitor, closedAt + bounds.expiryMs + 2 * config.sessionTimeoutMs);
+      monitor.violate('none-left', `${left.length} session(s) still on Janus ${bounds.expiryMs} ms after the last tab closed: `
+        + `${left.map((id) => timeline.alias(id)).join(', ')}; ${gone.length === 0 ? `all gone after ${Date.now() - closedAt} ms` : `${gone.length} still there after ${Date.now() - closedAt} ms`}`);
     } else timeline.add(`no session left on Janus ${Date.now() - closedAt} ms after the last tab closed`);
     if (options.timeline) console.log(`timeline:\n${timeline.recent(Infinity).join('\n')}`);
     return { faults: faults.done, skipped: faults.skipped, checks: monitor.checks, violations: monitor.violations, convergence, episodes };
   } finally {
     for (const cleanup of cleanups) await cleanup().catch(() => {});
+  }
+}
+
+/** Polls Janus until no session is left or `until`; returns the sessions still there. */
+async function sessionsLeft(monitor: Monitor, until: number): Promise<number[]> {
+  let left: number[] = [];
+  for (;;) {
+    const janus = await monitor.readJanus();
+    monitor.checks++;
+    if (janus) left = [...janus.keys()];
+    if ((janus && left.length === 0) || Date.now() >= until) return left;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
 }
 

@@ -124,4 +124,7 @@ async function traffic(keeper) {
   }
 }
 
+for (const type of ['freeze', 'resume']) document.addEventListener(type, () => note(`page lifecycle: ${type}`));
+window.addEventListener('offline', () => note('offline event'));
+
 start().catch((error) => note(`start failed: ${describe(error)}`));
