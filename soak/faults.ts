@@ -52,25 +52,11 @@ export class Faults {
         this.harness.proxy.reset();
         return;
       case 'refuse':
-        count();
-        timeline.add(`network: reset, new connections refused for ${seconds}`);
-        this.#refusals++;
-        this.#network();
-        this.harness.proxy.reset();
-        await sleep(fault.durationMs);
-        this.#refusals--;
-        this.#network();
-        timeline.add('network: refusal over');
-        return;
       case 'blackhole':
         count();
-        timeline.add(`network: half-open (blackhole) for ${seconds}`);
-        this.#blackholes++;
-        this.#network();
-        await sleep(fault.durationMs);
-        this.#blackholes--;
-        this.#network();
-        timeline.add('network: blackhole over');
+        timeline.add(fault.kind === 'refuse' ? `network: reset, new connections refused for ${seconds}` : `network: half-open (blackhole) for ${seconds}`);
+        await this.#networkDown(fault.kind, fault.durationMs);
+        timeline.add(`network: ${fault.kind} over`);
         return;
       case 'janus-restart':
         count();
@@ -135,6 +121,19 @@ export class Faults {
         return;
       }
     }
+  }
+
+  /** Overlapping network faults: a blackhole wins over a refusal while both last. */
+  async #networkDown(kind: 'refuse' | 'blackhole', ms: number): Promise<void> {
+    const change = (by: number) => {
+      if (kind === 'blackhole') this.#blackholes += by;
+      else this.#refusals += by;
+      this.#network();
+    };
+    change(1);
+    if (kind === 'refuse') this.harness.proxy.reset();
+    await sleep(ms);
+    change(-1);
   }
 
   #network(): void {

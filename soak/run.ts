@@ -8,7 +8,7 @@ import { launchEngine, type Engine } from './browser.js';
 import { Faults } from './faults.js';
 import { boundsOf, handleDiff, notConverged, sessionsInUse, type Config } from './invariants.js';
 import { Monitor } from './monitor.js';
-import { describeEpisode, planSchedule, type Episode } from './schedule.js';
+import { describeEpisode, planSchedule, type Episode, type FaultKind } from './schedule.js';
 import { startSite } from './site.js';
 import { TabSet } from './tabs.js';
 import { Timeline } from './timeline.js';
@@ -19,6 +19,8 @@ export interface SoakOptions {
   tabs: number;
   engine: Engine;
   transport: 'ws' | 'http';
+  /** Fault kinds left out of the schedule (the other draws unchanged). */
+  skip?: FaultKind[];
   /** Print the whole timeline at the end. */
   timeline?: boolean;
 }
@@ -66,7 +68,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const convergence = new Map<string, number[]>();
     console.log(`soak: seed ${options.seed}, ${options.minutes} min, ${options.tabs} tabs, ${options.engine}, ${options.transport}; `
       + `bounds: converge ${bounds.convergeMs} ms, deaf ${bounds.deafMs} ms, expiry ${bounds.expiryMs} ms`
-      + (browser.cannot.length ? `; this engine cannot: ${browser.cannot.join(', ')}` : ''));
+      + (browser.cannot.length ? `; this engine cannot: ${browser.cannot.join(', ')}` : '')
+      + (options.skip?.length ? `; skipped: ${options.skip.join(', ')}` : ''));
 
     monitor.start();
     cleanups.unshift(() => monitor.stop());
@@ -74,7 +77,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     await quiet(monitor, tabs, timeline, bounds.convergeMs, config.tabGraceMs + config.requestTimeoutMs);
 
     const deadline = Date.now() + options.minutes * 60_000;
-    const plan = planSchedule(options.seed, 10_000, { maxUpgrades: MAX_UPGRADES, without: browser.cannot });
+    const plan = planSchedule(options.seed, 10_000, { maxUpgrades: MAX_UPGRADES, without: [...browser.cannot, ...(options.skip ?? [])] });
     let episodes = 0;
     for (const episode of plan) {
       if (Date.now() >= deadline) break;
