@@ -157,12 +157,14 @@ async function quiet(monitor: Monitor, tabs: TabSet, timeline: Timeline, boundMs
   timeline.add(`converged in ${took} ms on ${alias(observation.tabs[0]?.report.sessionId)}`);
   const convergedAt = Date.now();
   let problem = '';
+  let key = '';
   for (;;) {
     monitor.checks++;
     const janus = observation.janus;
     const diff = janus && handleDiff(janus, observation.tabs);
     const session = observation.tabs[0]?.report.sessionId;
     const inUse = janus ? sessionsInUse(janus) : [];
+    key = diff ? `${diff.leaked.sort().join(',')}|${diff.missing.sort().join(',')}` : 'not read';
     problem = !janus || !diff ? 'not read'
       : diff.leaked.length + diff.missing.length > 0
         ? `handles on Janus are not the tabs' own: ${diff.leaked.length} leaked (on Janus, held by no open tab), ${diff.missing.length} missing (held by a tab, not on Janus)`
@@ -170,6 +172,7 @@ async function quiet(monitor: Monitor, tabs: TabSet, timeline: Timeline, boundMs
     if (!problem || Date.now() - convergedAt > settleMs) break;
     observation = await monitor.next();
   }
-  if (problem) monitor.violate('handles', `${problem} (${settleMs} ms after converging)`);
+  // A leak that lasts is one violation, however many episodes it outlives.
+  if (problem) monitor.violate('handles', `${problem} (${settleMs} ms after converging)`, problem === 'not read' ? undefined : key);
   return took;
 }
