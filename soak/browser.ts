@@ -9,6 +9,8 @@ export interface SoakBrowser {
   readonly engine: Engine;
   /** Fault kinds this engine cannot do here (left out of the schedule). */
   readonly cannot: readonly FaultKind[];
+  /** The engine has WebRTC here (and fake devices): one tab keeps an echo call up. */
+  readonly media: boolean;
   newTab(): Promise<Page>;
   /** Kills every keeper SharedWorker as the browser would (no goodbye); false: there was none. */
   killSharedWorkers(anyPage: Page | undefined): Promise<boolean>;
@@ -34,11 +36,13 @@ export async function launchEngine(engine: Engine): Promise<SoakBrowser> {
 
 /** Chromium without Playwright's focus emulation, so that a tab behind another is really hidden and freezable. */
 async function chromiumBrowser(): Promise<SoakBrowser> {
-  const raw = await launchRawChromium();
+  // The soak's echo call: Chromium's fake camera and microphone, granted without a prompt.
+  const raw = await launchRawChromium(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream']);
   let first: Page | undefined = raw.firstTab;
   return {
     engine: 'chromium',
     cannot: [],
+    media: true,
     async newTab() {
       if (first) {
         const page = first;
@@ -90,6 +94,7 @@ async function firefoxBrowser(): Promise<SoakBrowser> {
   return {
     engine: 'firefox',
     cannot: ['freeze'],
+    media: false, // fake media needs prefs on the profile (not wired yet)
     newTab: () => context.newPage(),
     async killSharedWorkers(anyPage) {
       if (!anyPage) return false;

@@ -59,8 +59,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     cleanups.unshift(() => site.close());
     const server = proxy.via(options.transport === 'ws' ? janus.wsUrl : janus.httpUrl);
     const timeline = new Timeline();
-    const pageUrl = (leader: boolean) => `${site.url}/soak/page/soak.html?${new URLSearchParams({
-      server, options: JSON.stringify(TAB_OPTIONS), ...(leader ? { mode: 'leader' } : {}),
+    const pageUrl = (leader: boolean, call: boolean) => `${site.url}/soak/page/soak.html?${new URLSearchParams({
+      server, options: JSON.stringify(TAB_OPTIONS), ...(leader ? { mode: 'leader' } : {}), ...(call ? { call: '1' } : {}),
     })}`;
     const tabs = new TabSet(browser, pageUrl, timeline);
     const monitor = new Monitor(janus, tabs, timeline, bounds, options.seed);
@@ -73,7 +73,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 
     monitor.start();
     cleanups.unshift(() => monitor.stop());
-    for (let i = 0; i < options.tabs; i++) await tabs.openTab(false);
+    for (let i = 0; i < options.tabs; i++) await tabs.openTab(false, i === 0 && browser.media);
     await quiet(monitor, tabs, timeline, bounds.convergeMs, config.tabGraceMs + config.requestTimeoutMs);
 
     const deadline = Date.now() + options.minutes * 60_000;
@@ -85,9 +85,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       timeline.step = episode.step;
       timeline.add(`episode ${episode.step}: ${describeEpisode(episode)}`);
       const before = new Map(faults.done);
+      const media = callOf(monitor.latest);
       await runEpisode(episode, faults, timeline);
       const took = await quiet(monitor, tabs, timeline, bounds.convergeMs, config.tabGraceMs + config.requestTimeoutMs);
       if (took === undefined) continue;
+      checkMedia(monitor, media, callOf(monitor.latest));
       for (const [kind, count] of faults.done) {
         if (count === (before.get(kind) ?? 0)) continue;
         if (!convergence.has(kind)) convergence.set(kind, []);
@@ -110,6 +112,34 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     return { faults: faults.done, skipped: faults.skipped, checks: monitor.checks, violations: monitor.violations, convergence, episodes };
   } finally {
     for (const cleanup of cleanups) await cleanup().catch(() => {});
+  }
+}
+
+interface CallMark {
+  label: string;
+  load?: string;
+  sessionId?: number;
+  handleId: number;
+  bytes: number;
+}
+
+/** The echo call tab's call, when it is up and its bytes were read. */
+function callOf(observation: Monitor['latest']): CallMark | undefined {
+  const view = observation?.tabs.find(({ label }) => label.includes('(call)'));
+  const call = view?.report.call;
+  if (!view || !call || call.bytes === undefined) return undefined;
+  return { label: view.label, load: view.report.load, sessionId: view.report.sessionId, handleId: call.handleId, bytes: call.bytes };
+}
+
+/**
+ * Media flows through signaling faults: the same page, session and call handle before and after
+ * an episode means the PeerConnection never had to go, so its inbound bytes must have grown.
+ */
+function checkMedia(monitor: Monitor, before: CallMark | undefined, after: CallMark | undefined): void {
+  if (!before || !after || before.load !== after.load || before.sessionId !== after.sessionId || before.handleId !== after.handleId) return;
+  monitor.checks++;
+  if (after.bytes <= before.bytes) {
+    monitor.violate('media-flows', `${after.label}'s echo call received no media through the episode (inbound bytes stayed at ${after.bytes}) on the same session and handle`);
   }
 }
 

@@ -13,6 +13,10 @@ export interface TabReport {
   /** Handles the keeper says this tab owns; null when `state()` did not answer. */
   handles: number[] | null;
   echo: { ok: number; fail: number; lastOkAt: number; lastError: string; failingSince?: number };
+  /** This page load: a reload is another one. */
+  load?: string;
+  /** The echo call (the `?call=1` tab), once up: its handle and inbound RTP bytes so far. */
+  call?: { handleId: number; bytes?: number };
   log: { at: number; text: string }[];
   errors: { where: string; text: string }[];
   now: number;
@@ -50,7 +54,7 @@ export class TabSet {
   readonly tabs: Tab[] = [];
   #count = 0;
 
-  constructor(private readonly browser: SoakBrowser, private readonly pageUrl: (leader: boolean) => string,
+  constructor(private readonly browser: SoakBrowser, private readonly pageUrl: (leader: boolean, call: boolean) => string,
     private readonly timeline: Timeline) {}
 
   get open(): Tab[] {
@@ -66,12 +70,13 @@ export class TabSet {
     return from.length === 0 ? undefined : from[Math.min(from.length - 1, Math.floor(draw * from.length))];
   }
 
-  async openTab(leader: boolean): Promise<Tab> {
-    const label = `T${++this.#count}${leader ? '(leader)' : ''}`;
+  /** `call`: this tab keeps an echo call up (the runner opens one such tab first, where there is WebRTC). */
+  async openTab(leader: boolean, call = false): Promise<Tab> {
+    const label = `T${++this.#count}${leader ? '(leader)' : ''}${call ? '(call)' : ''}`;
     const tab = new Tab(label, await this.browser.newTab(), leader);
     this.tabs.push(tab);
     this.timeline.add(`${label} opens`);
-    await this.#navigate(tab, () => tab.page.goto(this.pageUrl(leader)));
+    await this.#navigate(tab, () => tab.page.goto(this.pageUrl(leader, call)));
     return tab;
   }
 

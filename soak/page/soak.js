@@ -14,6 +14,10 @@ const soak = {
   version: undefined,
   keeper: undefined,
   handleId: undefined,
+  /** This page load (a reload is a new one). */
+  load: Math.random().toString(36).slice(2),
+  /** The echo call, in the tab opened with `?call=1`. */
+  call: undefined,
   echo: { ok: 0, fail: 0, lastOkAt: 0, lastError: '', failingSince: undefined },
   async snapshot() {
     const keeper = soak.keeper;
@@ -22,7 +26,8 @@ const soak = {
     if (keeper) handles = await within(keeper.state(), 2_000).then((s) => s.handles.map((h) => h.handleId), () => null);
     return {
       state: current?.state ?? 'unconnected', cause: current?.cause, sessionId: current?.sessionId, mode: keeper?.mode,
-      version: soak.version, handleId: soak.handleId, handles, echo: { ...soak.echo },
+      version: soak.version, handleId: soak.handleId, handles, echo: { ...soak.echo }, load: soak.load,
+      call: soak.call?.up ? { handleId: soak.call.handleId, bytes: await within(soak.call.bytes(), 2_000).catch(() => undefined) } : undefined,
       log: soak.log.splice(0), errors: window.soakErrors.splice(0), now: Date.now(),
     };
   },
@@ -89,6 +94,18 @@ async function start() {
   await traffic(keeper);
 }
 
+/** A call on the tab's echo handle, once per handle (after a restore, on the new one). */
+async function call(keeper, handleId) {
+  soak.call = { handleId, up: false, bytes: async () => 0 };
+  try {
+    const { startCall } = await import('/soak/page/call.js');
+    soak.call = { ...await startCall(keeper, handleId), up: true };
+    note('echo call up');
+  } catch (error) {
+    note(`echo call failed: ${describe(error)}`);
+  }
+}
+
 /** One EchoTest round trip about every second, forever (the page's life bounds it). */
 async function traffic(keeper) {
   for (;;) {
@@ -107,6 +124,7 @@ async function traffic(keeper) {
         soak.handleId = own?.handleId ?? (await keeper.attach(ECHO)).handleId;
         note(own ? `found its EchoTest handle ${soak.handleId}` : `attached EchoTest ${soak.handleId}`);
       }
+      if (params.get('call') === '1' && soak.call?.handleId !== soak.handleId) await call(keeper, soak.handleId);
       const answer = await keeper.message(soak.handleId, { audio: true });
       if (answer.data?.result !== 'ok') throw new Error(`EchoTest answered ${JSON.stringify(answer.data).slice(0, 100)}`);
       soak.echo.ok++;
