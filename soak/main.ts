@@ -55,6 +55,7 @@ function report(run: SoakOptions, result: SoakResult): void {
   console.log(`\nseed ${run.seed} (${run.engine}, ${run.transport}): ${result.episodes} episodes`);
   console.log(`faults: ${list(result.faults)}`);
   if (result.skipped.size) console.log(`skipped: ${list(result.skipped)}`);
+  if (result.unknownAttaches) console.log(`attaches with an unknown outcome (timeout or link lost; their handles may stay on Janus, not counted as leaks): ${result.unknownAttaches}`);
   console.log('time to converge after an episode with (ms, n / median / max):');
   for (const [kind, times] of [...result.convergence].sort()) {
     console.log(`  ${kind.padEnd(22)} ${String(times.length).padStart(3)} / ${String(median(times)).padStart(6)} / ${String(Math.max(...times)).padStart(6)}`);

@@ -32,6 +32,8 @@ export class Monitor {
   readonly violations: Violation[] = [];
   latest: Observation | undefined;
   #reported = new Set<string>();
+  /** Per page load: its attaches with an unknown outcome. */
+  readonly #unknownAttaches = new Map<string, number>();
   #twoSessions = 0;
   #running = false;
   #loop: Promise<void> | undefined;
@@ -77,6 +79,13 @@ export class Monitor {
       + `timeline (last 40):\n${this.timeline.recent(40).join('\n')}\n`);
   }
 
+  /** Handles that may be on Janus with an id no one got: one per attach with an unknown outcome, all run long. */
+  get unknownAttaches(): number {
+    let total = 0;
+    for (const count of this.#unknownAttaches.values()) total += count;
+    return total;
+  }
+
   async readJanus(): Promise<JanusView | undefined> {
     try {
       const view: JanusView = new Map();
@@ -97,6 +106,7 @@ export class Monitor {
       const report = reports[index];
       if (report) {
         tabs.push({ label: tab.label, report });
+        if (report.load && report.unknownAttaches) this.#unknownAttaches.set(report.load, report.unknownAttaches);
         for (const entry of report.log) this.timeline.add(`${tab.label}: ${mask(entry.text)}`, entry.at);
       } else if (tab.frozen) frozen.push(tab.label);
       else if (!tab.closed) unreadable.push(tab.label);

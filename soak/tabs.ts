@@ -15,6 +15,8 @@ export interface TabReport {
   echo: { ok: number; fail: number; lastOkAt: number; lastError: string; failingSince?: number };
   /** This page load: a reload is another one. */
   load?: string;
+  /** Attaches of this page load with an unknown outcome (their handles may be on Janus, known to no one). */
+  unknownAttaches?: number;
   /** The echo call (the `?call=1` tab), once up: its handle and inbound RTP bytes so far. */
   call?: { handleId: number; bytes?: number };
   log: { at: number; text: string }[];
