@@ -1,7 +1,7 @@
 // One deadline timer per link (src/client/deadline.ts), on a fake clock: counts, not timings.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DeadlineQueue, rehelloDeadline } from '../src/client/deadline.js';
+import { DeadlineQueue } from '../src/client/deadline.js';
 import { FakeClock } from './fake-clock.js';
 
 const MS = 1_000;
@@ -65,12 +65,5 @@ describe('DeadlineQueue', () => {
     assert.equal(clock.nextAt, undefined);
     await clock.advance(2 * MS);
     assert.deepEqual(expired, [1]);
-  });
-});
-
-describe('rehelloDeadline', () => {
-  it('starts short (Firefox hands the first hello after a death to the closing worker), doubles, stops at 3 s and at callTimeoutMs', () => {
-    assert.deepEqual([0, 1, 2, 3, 4, 9].map((attempt) => rehelloDeadline(attempt, 20_000)), [250, 500, 1_000, 2_000, 3_000, 3_000]);
-    assert.deepEqual([0, 1, 2].map((attempt) => rehelloDeadline(attempt, 400)), [250, 400, 400]);
   });
 });

@@ -8,15 +8,6 @@ export function withDeadline<T>(promise: Promise<T>, ms: number, what: string): 
   });
 }
 
-/**
- * How long a hello to a new worker may take, by attempt since the old one died: short at first, then
- * doubling up to 3 s (never past `callTimeoutMs`). Firefox hands the page's first `new SharedWorker`
- * after a death to the closing worker (its lock already free, measured in ESR 153), which never
- * answers; the next attempt gets a new one. Chromium's new worker answers the first in about 150 ms.
- */
-export const rehelloDeadline = (attempt: number, callTimeoutMs: number): number =>
-  Math.min(250 * 2 ** attempt, 3_000, callTimeoutMs);
-
 /** Deadlines count on a monotonic clock: a wall clock set back would hold every call past its deadline. */
 const monotonicClock: Clock = {
   now: () => performance.now(),

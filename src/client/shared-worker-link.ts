@@ -7,7 +7,7 @@ import type { KeeperCalls, KeeperState, TabEvent, TabHello } from '../bridge/api
 import { isCallReply, PortCaller, sayHello, type CallMethod, type PendingReply } from '../bridge/port-calls.js';
 import { VERSION, VersionMismatchError } from '../bridge/version.js';
 import { DestroyedError, TimeoutError, TransportError } from '../janus/index.js';
-import { DeadlineQueue, rehelloDeadline, withDeadline } from './deadline.js';
+import { DeadlineQueue, withDeadline } from './deadline.js';
 import { LocalEventPort, type EventPort } from './local-port.js';
 import { watchWorkerLoad, WorkerLoadError } from './worker-load.js';
 import { ReconnectView, watchWorkerLock } from './worker-watch.js';
@@ -48,8 +48,16 @@ class Call implements PendingReply {
 
 /** Calls whose effect is the same when sent twice (the keeper joins a create in flight). */
 const SAFE_AGAIN = new Set<keyof KeeperCalls>(['create', 'state', 'online', 'info']);
+/** A new worker may still be the dying one's name for a moment: its hello gets a short deadline. */
+const REHELLO_TIMEOUT_MS = 3_000;
 const RESTORED_CAUSE = 'back from the back/forward cache: joining the keeper again';
-const RETRY_DELAYS_MS = [0, 250, 500, 1_000, 2_000, 4_000];
+/**
+ * Before each attempt. Not the first at once: Firefox (ESR 153) hands a `new SharedWorker` made in
+ * the first few ms after the old worker's lock came free to that closing worker, which never answers
+ * (3 s lost); 20 ms later it starts a new one. A shorter hello deadline is no cure: a worker left
+ * while it starts stays a closing one that every later attempt reaches.
+ */
+const RETRY_DELAYS_MS = [25, 250, 500, 1_000, 2_000, 4_000];
 
 export function checkWorkerVersion(state: KeeperState): KeeperState {
   if (state.version !== VERSION) throw new VersionMismatchError(VERSION, state.version);
@@ -220,11 +228,12 @@ export class SharedWorkerLink implements KeeperCalls {
   }
 
   async #reconnect(): Promise<void> {
-    for (let attempt = 0, delay = 0; !this.#closed; attempt++) {
+    for (let attempt = 0; !this.#closed; attempt++) {
+      const delay = RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)]!;
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       if (this.#closed) return;
       try {
-        const { connection, state } = await this.#connect(rehelloDeadline(attempt, this.options.callTimeoutMs));
+        const { connection, state } = await this.#connect(Math.min(REHELLO_TIMEOUT_MS, this.options.callTimeoutMs));
         if (this.#closed) {
           connection.release();
           return;
@@ -240,8 +249,6 @@ export class SharedWorkerLink implements KeeperCalls {
         if (error instanceof WorkerLoadError && this.#view.last) {
           this.#post({ type: 'state', state: { ...this.#view.last, state: 'reconnecting', cause: error.message } });
         }
-        // A hello that timed out has waited already; a worker that failed to load is tried again later.
-        delay = error instanceof TimeoutError ? 0 : RETRY_DELAYS_MS[Math.min(attempt + 1, RETRY_DELAYS_MS.length - 1)]!;
       }
     }
   }
