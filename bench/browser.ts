@@ -1,6 +1,6 @@
-// The browser side of the bench: Debian's Chromium through Playwright (the launch options of
+// The browser side of the bench: Debian's Chromium or Firefox ESR through Playwright (the launch options of
 // playwright.config.ts), the static server for both bench pages, and helpers to open tabs.
-import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { chromium, firefox, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import config from '../playwright.config.js';
 import { serveStatic, type StaticServer } from '../e2e/fixtures/static-server.js';
 
@@ -16,7 +16,16 @@ export interface TabOptions {
   keepAliveTimeoutMs?: number;
 }
 
-export async function launchBrowser(): Promise<Browser> {
+/** The engines the bench drives through Playwright (WebKit has no Playwright driver here: e2e/webkit/). */
+export type Engine = 'chromium' | 'firefox';
+export const ENGINES: Engine[] = ['chromium', 'firefox'];
+
+export async function launchBrowser(engine: Engine = 'chromium'): Promise<Browser> {
+  if (engine === 'firefox') {
+    // playwright.config.ts's Firefox project: Debian's Firefox ESR over WebDriver BiDi, fake media.
+    const project = config.projects?.find((candidate) => candidate.name === 'firefox')?.use;
+    return firefox.launch({ headless: true, channel: project?.channel, ...project?.launchOptions });
+  }
   const options = config.use?.launchOptions ?? {};
   // Fake camera and microphone, granted without a prompt: the call-setup scenario sends real media.
   return chromium.launch({ headless: true, ...options,
