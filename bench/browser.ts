@@ -5,8 +5,11 @@ import config from '../playwright.config.js';
 import { serveStatic, type StaticServer } from '../e2e/fixtures/static-server.js';
 
 export type Lib = 'ours' | 'janus.js';
-/** The pages a tab can load: a client's, or the floor (the same harness, no Janus work). */
-export type PageKind = Lib | 'floor';
+/**
+ * The pages a tab can load: a client's, the floor (the same harness, no Janus work), or janus.js's
+ * page with the keeper's janus.js adapter (its one script tag) added.
+ */
+export type PageKind = Lib | 'floor' | 'janus.js+keeper';
 export const LIBS: Lib[] = ['ours', 'janus.js'];
 
 export interface TabOptions {
@@ -53,7 +56,8 @@ export async function openTabs(context: BrowserContext, site: StaticServer, lib:
   const query = new URLSearchParams({ server: options.server, name: `bench-${process.pid}-${++workerNames}` });
   if (options.keepAliveMs) query.set('keepAliveMs', String(options.keepAliveMs));
   if (options.keepAliveTimeoutMs) query.set('keepAliveTimeoutMs', String(options.keepAliveTimeoutMs));
-  const file = { ours: 'keeper.html', 'janus.js': 'janusjs.html', floor: 'floor.html' }[lib];
+  if (lib === 'janus.js+keeper') query.set('keeper', '1');
+  const file = { ours: 'keeper.html', 'janus.js': 'janusjs.html', 'janus.js+keeper': 'janusjs.html', floor: 'floor.html' }[lib];
   const pages: Page[] = [];
   for (let i = 0; i < count; i++) {
     const page = await context.newPage();
