@@ -1,12 +1,15 @@
-// The browser side of the bench: Debian's Chromium through Playwright (the launch options of
+// The browser side of the bench: Debian's Chromium or Firefox ESR through Playwright (the launch options of
 // playwright.config.ts), the static server for both bench pages, and helpers to open tabs.
-import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { chromium, firefox, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import config from '../playwright.config.js';
 import { serveStatic, type StaticServer } from '../e2e/fixtures/static-server.js';
 
 export type Lib = 'ours' | 'janus.js';
-/** The pages a tab can load: a client's, or the floor (the same harness, no Janus work). */
-export type PageKind = Lib | 'floor';
+/**
+ * The pages a tab can load: a client's, the floor (the same harness, no Janus work), or janus.js's
+ * page with the keeper's janus.js adapter (its one script tag) added.
+ */
+export type PageKind = Lib | 'floor' | 'janus.js+keeper';
 export const LIBS: Lib[] = ['ours', 'janus.js'];
 
 export interface TabOptions {
@@ -16,7 +19,16 @@ export interface TabOptions {
   keepAliveTimeoutMs?: number;
 }
 
-export async function launchBrowser(): Promise<Browser> {
+/** The engines the bench drives through Playwright (WebKit has no Playwright driver here: e2e/webkit/). */
+export type Engine = 'chromium' | 'firefox';
+export const ENGINES: Engine[] = ['chromium', 'firefox'];
+
+export async function launchBrowser(engine: Engine = 'chromium'): Promise<Browser> {
+  if (engine === 'firefox') {
+    // playwright.config.ts's Firefox project: Debian's Firefox ESR over WebDriver BiDi, fake media.
+    const project = config.projects?.find((candidate) => candidate.name === 'firefox')?.use;
+    return firefox.launch({ headless: true, channel: project?.channel, ...project?.launchOptions });
+  }
   const options = config.use?.launchOptions ?? {};
   // Fake camera and microphone, granted without a prompt: the call-setup scenario sends real media.
   return chromium.launch({ headless: true, ...options,
@@ -44,7 +56,8 @@ export async function openTabs(context: BrowserContext, site: StaticServer, lib:
   const query = new URLSearchParams({ server: options.server, name: `bench-${process.pid}-${++workerNames}` });
   if (options.keepAliveMs) query.set('keepAliveMs', String(options.keepAliveMs));
   if (options.keepAliveTimeoutMs) query.set('keepAliveTimeoutMs', String(options.keepAliveTimeoutMs));
-  const file = { ours: 'keeper.html', 'janus.js': 'janusjs.html', floor: 'floor.html' }[lib];
+  if (lib === 'janus.js+keeper') query.set('keeper', '1');
+  const file = { ours: 'keeper.html', 'janus.js': 'janusjs.html', 'janus.js+keeper': 'janusjs.html', floor: 'floor.html' }[lib];
   const pages: Page[] = [];
   for (let i = 0; i < count; i++) {
     const page = await context.newPage();

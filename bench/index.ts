@@ -11,7 +11,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startJanus } from '../e2e/fixtures/janus-launcher.js';
-import { launchBrowser, serveBenchPages } from './browser.js';
+import { ENGINES, launchBrowser, serveBenchPages, type Engine } from './browser.js';
 import type { BenchContext } from './context.js';
 import { bundleSizes } from './scenarios/bundles.js';
 import { callSetup } from './scenarios/call-setup.js';
@@ -36,6 +36,14 @@ if (process.argv.includes('--draw')) {
   process.exit(0);
 }
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
+// `--engine firefox` (or `--engine=firefox`): the browser rows in another engine; its results go to the OS temp folder.
+const engineArg = process.argv.indexOf('--engine');
+const engine = (process.argv.find((arg) => arg.startsWith('--engine='))?.slice('--engine='.length)
+  ?? (engineArg > 0 ? process.argv[engineArg + 1] : undefined) ?? 'chromium') as Engine;
+if (!ENGINES.includes(engine)) throw new Error(`--engine must be one of ${ENGINES.join(', ')} (WebKit: see e2e/webkit/), not ${engine}`);
+/** Rows that run in any engine (the others need CDP or Chromium's flags, or measure no browser). */
+const ENGINE_NEUTRAL = new Set(['1', '2', '3', '4', '5']);
+const partial = Boolean(only) || engine !== 'chromium';
 const started = performance.now();
 const log = (message: string) => console.error(`[bench ${((performance.now() - started) / 1000).toFixed(1)} s] ${message}`);
 const packageVersion = (name: string) =>
@@ -52,7 +60,7 @@ const scenarios: [string, (ctx: BenchContext) => Promise<Row[]>, 'per delay' | '
 ];
 
 const janus = await startJanus({ sessionTimeout: 60, reclaimTimeout: 30, logLevel: 2 });
-const browser = await launchBrowser();
+const browser = await launchBrowser(engine);
 const site = await serveBenchPages();
 const rows: Row[] = [];
 let machine: Record<string, string | number>;
@@ -63,13 +71,15 @@ try {
     cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
     node: process.version,
     janus: /\(([^)]+)\)/.exec(spawnSync('janus', ['--version'], { encoding: 'utf8' }).stdout)?.[1] ?? 'unknown',
-    chromium: browser.version(),
+    engine,
+    [engine]: browser.version(),
     'janus-gateway': packageVersion('janus-gateway'),
     'webrtc-adapter': packageVersion('webrtc-adapter'),
     'janus-keeper': (JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { version: string }).version,
   };
   for (const [id, run, when] of scenarios) {
     if (only && !only.includes(id)) continue;
+    if (engine !== 'chromium' && !ENGINE_NEUTRAL.has(id)) continue;
     for (const delayMs of when === 'per delay' ? DELAYS : [0]) {
       const measured = await run({ janus, browser, site, quick, log, delayMs });
       rows.push(...measured.map((row) => (when === 'per delay' ? { ...row, delayMs } : row)));
@@ -88,9 +98,9 @@ const header = `janus-keeper vs janus.js${quick ? ' (--quick smoke: tiny counts,
 console.log(`${header}\n\n${markdown(rows)}\n`);
 console.log('Requests are Janus JSON requests counted at a pass-through proxy that parses the tabs\' WebSocket frames; ' +
   'sessions come from the Janus admin API (list_sessions). Ratio = janus.js ÷ ours (lower is better everywhere, so > 1 means janus-keeper is ahead).');
-const out = quick || only ? join(os.tmpdir(), `janus-keeper-bench-${quick ? 'quick' : 'partial'}.json`) : fileURLToPath(new URL('./results.json', import.meta.url));
+const out = quick || partial ? join(os.tmpdir(), `janus-keeper-bench-${quick ? 'quick' : 'partial'}-${engine}.json`) : fileURLToPath(new URL('./results.json', import.meta.url));
 writeFileSync(out, `${JSON.stringify({ quick, date: new Date().toISOString(), seconds: Math.round(seconds), machine, rows }, null, 2)}\n`);
 const picture = quick ? join(os.tmpdir(), 'janus-keeper-bench-quick.svg') : fileURLToPath(new URL('../docs/bench-link.svg', import.meta.url));
 // A partial run (--only) keeps the committed picture of the last full one.
-if (quick || !only) writeFileSync(picture, benchPicture(rows));
-log(`results written to ${quick || only ? 'the OS temp folder (a smoke or --only run leaves the committed results alone)' : 'bench/results.json and docs/bench-link.svg'}`);
+if (quick || !partial) writeFileSync(picture, benchPicture(rows));
+log(`results written to ${quick || partial ? 'the OS temp folder (a smoke, --only or --engine run leaves the committed results alone)' : 'bench/results.json and docs/bench-link.svg'}`);

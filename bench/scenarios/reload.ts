@@ -13,7 +13,7 @@ import { startMeteredProxy } from '../janus-meter.js';
 import { quantile } from '../stats.js';
 import { timing, type Row } from '../table.js';
 
-const KINDS: PageKind[] = ['ours', 'janus.js', 'floor'];
+const KINDS: PageKind[] = ['ours', 'janus.js', 'floor', 'janus.js+keeper'];
 const median = (values: number[]) => quantile(values, 0.5);
 
 export async function reloads(ctx: BenchContext): Promise<Row[]> {
@@ -46,6 +46,7 @@ export async function reloads(ctx: BenchContext): Promise<Row[]> {
   ctx.log(`reload done (link ${ctx.delayMs} ms)`);
   const of = (lib: PageKind, pick: (t: ReloadTiming) => number) => samples[lib]!.map(pick);
   const ours = timing(of('ours', (t) => t.ms)), theirs = timing(of('janus.js', (t) => t.ms));
+  const adapted = timing(of('janus.js+keeper', (t) => t.ms));
   const part = (name: keyof ReloadTiming['parts'], metric: string, note: string, withFloor: boolean): Row => ({
     scenario: '2', metric, unit: 'ms', note,
     ours: median(of('ours', (t) => t.parts[name])), janusjs: median(of('janus.js', (t) => t.parts[name])),
@@ -55,6 +56,10 @@ export async function reloads(ctx: BenchContext): Promise<Row[]> {
     { scenario: '2', metric: 'reload -> handle usable again', unit: 'ms', ours: ours.value, janusjs: theirs.value,
       oursText: ours.text, janusjsText: theirs.text, samples: { ours: ours.summary, janusjs: theirs.summary },
       floor: median(of('floor', (t) => t.ms)), note: 'floor: the same page without a client, reloaded the same way' },
+    { scenario: '2', metric: 'janus.js with the keeper (its script tag added): reload -> handle usable again', unit: 'ms',
+      ours: adapted.value, janusjs: theirs.value, oursText: adapted.text, janusjsText: theirs.text,
+      samples: { ours: adapted.summary, janusjs: theirs.summary },
+      note: `"ours" here is janus.js's page with the adapter; Janus requests per reload ${requests['janus.js+keeper']!.toFixed(1)} (${kinds['janus.js+keeper']}), sessions alive after the reloads ${alive['janus.js+keeper']}` },
     part('pageLoadMs', 'reload -> page script runs (page load, medians)', 'the browser and the bundles; no Janus yet for either', true),
     part('setupMs', 'page script -> session + handle ready (the client\'s share of a reload, medians)',
       'ours: connect + hello + create + handles from the keeper\'s memory; janus.js: socket + create + attach', false),

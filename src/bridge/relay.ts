@@ -3,8 +3,7 @@
 // BroadcastChannel. A BroadcastChannel reaches every tab and cannot carry MessagePorts, so each
 // message says who it is for; these are all of its shapes.
 import type { KeeperEndpoint, TabEvent, TabHello } from './api.js';
-import { TransportError } from '../janus/index.js';
-import { deserializeError, registerErrorClass, type SerializedKeeperError } from './errors.js';
+import { deserializeError, type SerializedKeeperError } from './errors.js';
 
 /** The calls a tab makes over the relay: the keeper's endpoint, minus the port of `hello`. */
 export type RelayMethod = Exclude<keyof KeeperEndpoint, 'hello'> | 'hello';
@@ -45,15 +44,8 @@ export function relayNames(base: string): { channel: string; leaderLock: string 
   return { channel: `${base}/relay`, leaderLock: `${base}/leader` };
 }
 
-/**
- * The leader tab went away while this call was in flight, and the call is not one that can be
- * safely sent again: its outcome is unknown (as with `TransportError`, which it extends).
- */
-export class LeaderGoneError extends TransportError {
-  override name = 'LeaderGoneError';
-}
-// It crosses the worker boundary too: a keeper that relays its pages to another rejects with it.
-registerErrorClass('LeaderGoneError', LeaderGoneError);
+// In its own file: a page that never falls back to the leader loads only that, not the relay's shapes.
+export { LeaderGoneError } from './leader-gone.js';
 
 /** The error of an `error` reply, as the caller throws it (the project's classes keep theirs). */
 export function relayedError(serialized: SerializedKeeperError | { name: string; message: string }): Error {

@@ -1,5 +1,5 @@
 export { connect, type ConnectMode, type ConnectOptions } from './connect.js';
-export { LeaderGoneError } from '../bridge/relay.js';
+export { LeaderGoneError } from '../bridge/leader-gone.js';
 export { KeeperClient, type KeeperClientEvents } from './keeper-client.js';
 export type {
   AttachRequest,

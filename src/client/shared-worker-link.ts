@@ -51,7 +51,13 @@ const SAFE_AGAIN = new Set<keyof KeeperCalls>(['create', 'state', 'online', 'inf
 /** A new worker may still be the dying one's name for a moment: its hello gets a short deadline. */
 const REHELLO_TIMEOUT_MS = 3_000;
 const RESTORED_CAUSE = 'back from the back/forward cache: joining the keeper again';
-const RETRY_DELAYS_MS = [0, 250, 500, 1_000, 2_000, 4_000];
+/**
+ * Before each attempt. Not the first at once: Firefox (ESR 153) hands a `new SharedWorker` made in
+ * the first few ms after the old worker's lock came free to that closing worker, which never answers
+ * (3 s lost); 20 ms later it starts a new one. A shorter hello deadline is no cure: a worker left
+ * while it starts stays a closing one that every later attempt reaches.
+ */
+const RETRY_DELAYS_MS = [25, 250, 500, 1_000, 2_000, 4_000];
 
 export function checkWorkerVersion(state: KeeperState): KeeperState {
   if (state.version !== VERSION) throw new VersionMismatchError(VERSION, state.version);

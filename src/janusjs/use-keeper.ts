@@ -19,7 +19,7 @@ export interface JanusGlobal {
   newWebSocket?: JanusDependencies['newWebSocket'];
   httpAPICall?: JanusDependencies['httpAPICall'];
   /** janus.js's registry of live sessions (its unload handler destroys those with `destroyOnUnload`). */
-  sessions?: Record<string, unknown>;
+  sessions?: Record<string, unknown> | Map<unknown, unknown>;
 }
 
 export type UseKeeperOptions = PageKeeperOptions;
@@ -58,14 +58,26 @@ export function useKeeper<J extends JanusGlobal>(Janus: J, options: UseKeeperOpt
  * the keeper that would be the shared session. Sessions janus.js registers are marked to skip it;
  * the adapter ends the page's handles itself on `pagehide`.
  */
-function keepSessionOnUnload(Janus: JanusGlobal): void {
+export function keepSessionOnUnload(Janus: JanusGlobal): void {
   const sessions = Janus.sessions;
+  const keep = (value: unknown) => {
+    if (typeof value === 'object' && value !== null && 'destroyOnUnload' in value) {
+      (value as { destroyOnUnload: boolean }).destroyOnUnload = false;
+    }
+  };
+  if (sessions instanceof Map) {
+    // janus.js 1.2 and later (npm janus-gateway 1.4): a Map, whose methods a Proxy cannot call.
+    const set = sessions.set.bind(sessions);
+    sessions.set = (key, value) => {
+      keep(value);
+      return set(key, value);
+    };
+    return;
+  }
   if (typeof sessions !== 'object' || sessions === null) return;
-  Janus.sessions = new Proxy(sessions, {
+  Janus.sessions = new Proxy(sessions, { // janus.js 1.1 (Debian's): a plain object
     set(target, key, value: unknown) {
-      if (typeof value === 'object' && value !== null && 'destroyOnUnload' in value) {
-        (value as { destroyOnUnload: boolean }).destroyOnUnload = false;
-      }
+      keep(value);
       return Reflect.set(target, key, value);
     },
   });

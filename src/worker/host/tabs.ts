@@ -74,6 +74,13 @@ export class TabRegistry {
 
   /** Registers a page of `tabId`; `onRemoved` runs once when it leaves (goodbye, or its lock came free). */
   add(tabId: string, lockName: string, events: MessagePort, onRemoved?: () => void): void {
+    // The same page again: its last hello timed out before this keeper answered (a worker that was
+    // slow to start), and the page left that connection. The new one replaces it.
+    const before = this.#pages.get(lockName);
+    if (before) {
+      before.events.close();
+      before.onRemoved?.();
+    }
     this.#seen.add(tabId);
     this.#clock.clearTimeout(this.#graceTimers.get(tabId));
     this.#graceTimers.delete(tabId);
