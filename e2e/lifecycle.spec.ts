@@ -129,9 +129,9 @@ test("leader mode: the leader's Worker dies under its live tab: a new one, both 
   expect(await janus.listHandles(sessionId)).toEqual([handleId]);
 });
 
-test('two keepers on one record (a SharedWorker tab and a leader-mode tab): one Janus session, the second is served by the first and takes over when it goes', async ({ context, janus, site, browser }) => {
+test('two keepers on one record (a SharedWorker tab and a leader-mode tab): one Janus session, the second is served by the first and takes over when it goes', async ({ context, janus, site }) => {
   const shared = await context.newPage();
-  await openKeeperPage(shared, site, { server: janus.wsUrl });
+  await openKeeperPage(shared, site, { server: janus.wsUrl, ...CLOSABLE });
   const { sessionId } = await create(shared);
   const { handleId } = await attachEcho(shared);
   const leader = await context.newPage();
@@ -147,10 +147,12 @@ test('two keepers on one record (a SharedWorker tab and a leader-mode tab): one 
   expect((await janus.listHandles(sessionId)).sort()).toEqual([handleId, served.handleId].sort());
   console.log(`[lifecycle] two keepers: ${(await janus.listSessions()).length} Janus session, owned by the SharedWorker's keeper`);
 
-  await shared.close(); // the SharedWorker lives on (extendedLifetime) and keeps serving the leader's tab
+  // Chromium: the SharedWorker lives on (extendedLifetime) and keeps serving the leader's tab. Firefox:
+  // it dies with its last page, so the leader's keeper takes over here, and this call must wait for its claim.
+  await shared.close();
   expect(await echo(leader, served.handleId)).toBe('ok');
   expect((await stateOf(leader)).sessionId).toBe(sessionId);
-  await killSharedWorker(browser); // the owner goes: the leader's keeper claims the session
+  await closeSharedWorker(leader); // the owner goes (if still there): the leader's keeper claims the session
   await expect.poll(async () => {
     const state = await leader.evaluate(() => (window as any).keeper.currentState);
     return state.state === 'ready' && state.stats.claims === 1 ? state.sessionId : undefined;

@@ -68,7 +68,8 @@ test.describe('an owner that does not serve the waiting keeper', () => {
       await shared.waitForFunction(() => document.body.dataset.ready === 'true');
       expect((await lastState(shared)).cause).toMatch(WAITING);
       await expect.poll(async () => (await statesOf(shared)).length).toBeGreaterThan(0);
-      expect((await statesOf(shared)).every((state) => WAITING.test(state.cause ?? ''))).toBe(true);
+      const reloaded = await statesOf(shared);
+      expect(reloaded.every((state) => WAITING.test(state.cause ?? '')), JSON.stringify(reloaded.map(({ state, tabs, cause }) => ({ state, tabs, cause })))).toBe(true);
 
       expect(await echo(leader, handleId)).toBe('ok'); // the owner is untouched
       expect(await janus.listSessions()).toEqual([sessionId]);

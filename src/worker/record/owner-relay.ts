@@ -58,6 +58,8 @@ export interface RelayRoute {
   call(method: RelayMethod, args: unknown[], local: () => Promise<unknown>): Promise<unknown>;
   /** True while the owner serves the page. */
   readonly elsewhere: boolean;
+  /** Settles once the record lock said whether this keeper holds it or waits (and so why it waits). */
+  readonly known: Promise<void>;
   leave(): void;
 }
 
@@ -69,6 +71,10 @@ export class OwnerRelay {
   #mode: 'undecided' | 'local' | 'relaying' = 'undecided';
   #ownerId: string | undefined;
   #noOwnerTimer: unknown;
+  /** The keeper's claim of the session the owner served, while it runs (the pages' calls wait for it). */
+  #claim: Promise<void> | undefined;
+  /** Pages waiting for the lock's first word (the mode). */
+  #known: Array<() => void> = [];
 
   /** `needLock` runs when a page joins before the lock said anything: the keeper asks for it then. */
   constructor(
@@ -85,7 +91,7 @@ export class OwnerRelay {
   join(page: RelayedPage): RelayRoute {
     const joined: Joined = { pageId: crypto.randomUUID(), page, route: 'local', decide: undefined, sessionId: undefined };
     this.#pages.add(joined);
-    if (this.#mode !== 'local') this.#undecide(joined);
+    if (this.#mode !== 'local' || this.#claim) this.#undecide(joined);
     if (this.#mode === 'relaying' && this.#ownerId !== undefined) this.#hello(joined);
     if (this.#mode === 'undecided') this.needLock();
     return {
@@ -93,6 +99,7 @@ export class OwnerRelay {
       get elsewhere() {
         return joined.route === 'owner';
       },
+      known: this.#mode === 'undecided' ? new Promise<void>((known) => this.#known.push(known)) : Promise.resolve(),
       leave: () => {
         this.#pages.delete(joined);
         this.#decide(joined, 'local');
@@ -100,10 +107,17 @@ export class OwnerRelay {
     };
   }
 
+  /** Pages joined or joining: the keeper wants its record lock for them. */
+  get pageCount(): number {
+    return this.#pages.size;
+  }
+
   /** The keeper waits behind the owner: every page goes to it (once it answers). */
   wait(): void {
     if (this.#mode === 'relaying') return;
     this.#mode = 'relaying';
+    this.#tellKnown();
+    this.#claim = undefined;
     this.#ownerId = undefined;
     for (const joined of this.#pages) this.#undecide(joined);
     this.#post({ kind: 'who', from: 'owner-relay' });
@@ -127,13 +141,30 @@ export class OwnerRelay {
     if (this.#pages.size === 0) this.#mode = 'undecided';
   }
 
-  /** The keeper holds the lock: its pages are its own. */
-  serveHere(): void {
+  /**
+   * The keeper holds the lock: its pages are its own. `claimed` is its claim of the session the owner
+   * served: the pages' calls wait for it, since before it the keeper knows none of their handles.
+   */
+  serveHere(claimed?: Promise<unknown>): void {
     this.#mode = 'local';
+    this.#tellKnown();
     this.clock.clearTimeout(this.#noOwnerTimer);
     this.#ownerId = undefined;
-    for (const joined of this.#pages) this.#decide(joined, 'local');
+    const claim = claimed?.then(() => {}, () => {});
+    this.#claim = claim;
+    if (claim) {
+      for (const joined of this.#pages) this.#undecide(joined);
+      void claim.then(() => {
+        if (this.#claim !== claim) return;
+        this.#claim = undefined;
+        if (this.#mode === 'local') for (const joined of this.#pages) this.#decide(joined, 'local');
+      });
+    } else for (const joined of this.#pages) this.#decide(joined, 'local');
     this.#ownerGone('the keeper that held the session went away during the call; its outcome is unknown');
+  }
+
+  #tellKnown(): void {
+    for (const known of this.#known.splice(0)) known();
   }
 
   #call(joined: Joined, method: RelayMethod, args: unknown[], local: () => Promise<unknown>): Promise<unknown> {
