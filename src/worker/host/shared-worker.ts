@@ -37,7 +37,7 @@ function keeperFor(config: KeeperConfig): Keeper {
   const known = keepers.get(key);
   if (known) return known;
   // Pages joining (not yet in `keeper.tabs`: they wait for the lock's first word) want it too.
-  const lock = new RecordLock(recordLockName(key), () => keeperWantsLock(keeper) || (ownerRelays.get(keeper)?.pageCount ?? 0) > 0);
+  const lock = new RecordLock(recordLockName(key), () => keeperWantsLock(keeper) || !!ownerRelays.get(keeper)?.pageCount);
   const keeper = new Keeper({ config, store: lockedStore(store, lock), logger: consoleLogger, unseenTab: expireWhenPagesGone });
   releaseWhenIdle(keeper, lock);
   offerHandover(keeper, lock);

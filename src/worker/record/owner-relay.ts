@@ -71,8 +71,6 @@ export class OwnerRelay {
   #mode: 'undecided' | 'local' | 'relaying' = 'undecided';
   #ownerId: string | undefined;
   #noOwnerTimer: unknown;
-  /** The keeper's claim of the session the owner served, while it runs (the pages' calls wait for it). */
-  #claim: Promise<void> | undefined;
   /** Pages waiting for the lock's first word (the mode). */
   #known: Array<() => void> = [];
 
@@ -91,7 +89,7 @@ export class OwnerRelay {
   join(page: RelayedPage): RelayRoute {
     const joined: Joined = { pageId: crypto.randomUUID(), page, route: 'local', decide: undefined, sessionId: undefined };
     this.#pages.add(joined);
-    if (this.#mode !== 'local' || this.#claim) this.#undecide(joined);
+    if (this.#mode !== 'local') this.#undecide(joined);
     if (this.#mode === 'relaying' && this.#ownerId !== undefined) this.#hello(joined);
     if (this.#mode === 'undecided') this.needLock();
     return {
@@ -117,10 +115,9 @@ export class OwnerRelay {
     if (this.#mode === 'relaying') return;
     this.#mode = 'relaying';
     this.#tellKnown();
-    this.#claim = undefined;
     this.#ownerId = undefined;
     for (const joined of this.#pages) this.#undecide(joined);
-    this.#post({ kind: 'who', from: 'owner-relay' });
+    this.channel.postMessage({ kind: 'who', from: 'owner-relay' } satisfies RelayRequest);
     this.clock.clearTimeout(this.#noOwnerTimer);
     this.#noOwnerTimer = this.clock.setTimeout(() => {
       if (this.#ownerId === undefined) for (const joined of this.#pages) this.#decide(joined, 'local');
@@ -150,17 +147,14 @@ export class OwnerRelay {
     this.#tellKnown();
     this.clock.clearTimeout(this.#noOwnerTimer);
     this.#ownerId = undefined;
-    const claim = claimed?.then(() => {}, () => {});
-    this.#claim = claim;
-    if (claim) {
+    const serve = () => {
+      if (this.#mode === 'local') for (const joined of this.#pages) this.#decide(joined, 'local');
+    };
+    if (claimed) {
       for (const joined of this.#pages) this.#undecide(joined);
-      void claim.then(() => {
-        if (this.#claim !== claim) return;
-        this.#claim = undefined;
-        if (this.#mode === 'local') for (const joined of this.#pages) this.#decide(joined, 'local');
-      });
-    } else for (const joined of this.#pages) this.#decide(joined, 'local');
-    this.#ownerGone('the keeper that held the session went away during the call; its outcome is unknown');
+      claimed.then(serve, serve);
+    } else serve();
+    this.#ownerGone('went away');
   }
 
   #tellKnown(): void {
@@ -181,7 +175,7 @@ export class OwnerRelay {
       const timer = this.clock.setTimeout(() => this.#settle(id, () => reject(new TimeoutError(
         `${method}: the keeper that holds the session did not answer within ${timeoutMs} ms`, timeoutMs))), timeoutMs);
       this.#calls.set(id, { joined, method, args, sentTo: this.#ownerId!, timer, resolve, reject, local });
-      this.#post({ kind: 'call', from: joined.pageId, to: this.#ownerId!, id, method, args });
+      this.channel.postMessage({ kind: 'call', from: joined.pageId, to: this.#ownerId!, id, method, args } satisfies RelayRequest);
     });
   }
 
@@ -214,7 +208,7 @@ export class OwnerRelay {
       if (this.#mode !== 'relaying' || message.leaderId === this.#ownerId) return;
       this.#ownerId = message.leaderId;
       for (const joined of this.#pages) this.#hello(joined);
-      this.#ownerGone('the keeper that held the session changed during the call; its outcome is unknown');
+      this.#ownerGone('changed');
       return;
     }
     if (message.kind !== 'result' && message.kind !== 'error' && message.kind !== 'event') return;
@@ -232,13 +226,13 @@ export class OwnerRelay {
   }
 
   /** Calls sent to an owner that is gone: safe ones run again (here or at the next owner), the others reject. */
-  #ownerGone(why: string): void {
+  #ownerGone(what: 'went away' | 'changed'): void {
     for (const [id, call] of this.#calls) {
       if (call.sentTo === this.#ownerId) continue;
       // A hello rejects too: the next owner, if any, gets its own.
       this.#settle(id, ({ joined, method, args, local, resolve, reject }) => {
         if (local && RETRYABLE_METHODS.has(method)) this.#call(joined, method, args, local).then(resolve, reject);
-        else reject(new LeaderGoneError(`${method}: ${why}`));
+        else reject(new LeaderGoneError(`${method}: the keeper that held the session ${what} during the call; its outcome is unknown`));
       });
     }
   }
@@ -255,9 +249,5 @@ export class OwnerRelay {
     joined.route = route;
     joined.decide = undefined;
     decide?.(route);
-  }
-
-  #post(message: RelayRequest): void {
-    this.channel.postMessage(message);
   }
 }
