@@ -37,8 +37,8 @@ interface Joined {
   readonly pageId: string;
   readonly page: RelayedPage;
   route: Route | Promise<Route>;
-  decide: ((route: Route) => void) | undefined;
-  sessionId: number | undefined;
+  decide?: (route: Route) => void;
+  sessionId?: number | undefined;
 }
 
 interface OwnerCall {
@@ -74,12 +74,15 @@ export class OwnerRelay {
   /** Pages waiting for the lock's first word (the mode). */
   #known: Array<() => void> = [];
 
+  readonly #channel: RelayChannel;
+  readonly #needLock: () => void;
+  readonly #clock: Clock;
+
   /** `needLock` runs when a page joins before the lock said anything: the keeper asks for it then. */
-  constructor(
-    private readonly channel: RelayChannel,
-    private readonly needLock: () => void,
-    private readonly clock: Clock = systemClock,
-  ) {
+  constructor(channel: RelayChannel, needLock: () => void, clock: Clock = systemClock) {
+    this.#channel = channel;
+    this.#needLock = needLock;
+    this.#clock = clock;
     channel.addEventListener('message', (event) => {
       const message = asRelayMessage(event.data);
       if (message) this.#receive(message);
@@ -87,11 +90,11 @@ export class OwnerRelay {
   }
 
   join(page: RelayedPage): RelayRoute {
-    const joined: Joined = { pageId: crypto.randomUUID(), page, route: 'local', decide: undefined, sessionId: undefined };
+    const joined: Joined = { pageId: crypto.randomUUID(), page, route: 'local' };
     this.#pages.add(joined);
     if (this.#mode !== 'local') this.#undecide(joined);
     if (this.#mode === 'relaying' && this.#ownerId !== undefined) this.#hello(joined);
-    if (this.#mode === 'undecided') this.needLock();
+    if (this.#mode === 'undecided') this.#needLock();
     return {
       call: (method, args, local) => this.#call(joined, method, args, local),
       get elsewhere() {
@@ -117,9 +120,9 @@ export class OwnerRelay {
     this.#tellKnown();
     this.#ownerId = undefined;
     for (const joined of this.#pages) this.#undecide(joined);
-    this.channel.postMessage({ kind: 'who', from: 'owner-relay' } satisfies RelayRequest);
-    this.clock.clearTimeout(this.#noOwnerTimer);
-    this.#noOwnerTimer = this.clock.setTimeout(() => {
+    this.#channel.postMessage({ kind: 'who', from: 'owner-relay' } satisfies RelayRequest);
+    this.#clock.clearTimeout(this.#noOwnerTimer);
+    this.#noOwnerTimer = this.#clock.setTimeout(() => {
       if (this.#ownerId === undefined) for (const joined of this.#pages) this.#decide(joined, 'local');
     }, OWNER_ANSWER_MS);
   }
@@ -145,15 +148,13 @@ export class OwnerRelay {
   serveHere(claimed?: Promise<unknown>): void {
     this.#mode = 'local';
     this.#tellKnown();
-    this.clock.clearTimeout(this.#noOwnerTimer);
+    this.#clock.clearTimeout(this.#noOwnerTimer);
     this.#ownerId = undefined;
     const serve = () => {
       if (this.#mode === 'local') for (const joined of this.#pages) this.#decide(joined, 'local');
     };
-    if (claimed) {
-      for (const joined of this.#pages) this.#undecide(joined);
-      claimed.then(serve, serve);
-    } else serve();
+    for (const joined of this.#pages) this.#undecide(joined);
+    Promise.resolve(claimed).then(serve, serve);
     this.#ownerGone('went away');
   }
 
@@ -172,17 +173,17 @@ export class OwnerRelay {
     return new Promise((resolve, reject) => {
       const id = this.#nextId++;
       const timeoutMs = local ? OWNER_CALL_MS : OWNER_ANSWER_MS;
-      const timer = this.clock.setTimeout(() => this.#settle(id, () => reject(new TimeoutError(
+      const timer = this.#clock.setTimeout(() => this.#settle(id, () => reject(new TimeoutError(
         `${method}: the keeper that holds the session did not answer within ${timeoutMs} ms`, timeoutMs))), timeoutMs);
       this.#calls.set(id, { joined, method, args, sentTo: this.#ownerId!, timer, resolve, reject, local });
-      this.channel.postMessage({ kind: 'call', from: joined.pageId, to: this.#ownerId!, id, method, args } satisfies RelayRequest);
+      this.#channel.postMessage({ kind: 'call', from: joined.pageId, to: this.#ownerId!, id, method, args } satisfies RelayRequest);
     });
   }
 
   #settle(id: number, settle: (call: OwnerCall) => void): void {
     const call = this.#calls.get(id);
     if (!call) return;
-    this.clock.clearTimeout(call.timer);
+    this.#clock.clearTimeout(call.timer);
     this.#calls.delete(id);
     settle(call);
   }
