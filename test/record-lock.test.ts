@@ -166,8 +166,10 @@ describe('a keeper waiting for its record lock', () => {
     try {
       const first = causesPort();
       keeper.tabs.add('tab-1', 'page-1', first.port);
+      let inLine = false;
+      lock.watch((change) => void (inLine ||= change === 'waiting'));
       const creating = keeper.create().catch((error: Error) => error);
-      await waitFor('the keeper waits in line', () => lock.waiting);
+      await waitFor('the keeper waits in line', () => inLine);
       assert.equal(first.causes.at(-1), WAITING_CAUSE);
 
       const second = causesPort();

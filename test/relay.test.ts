@@ -135,6 +135,38 @@ describe("owner relay (a waiting keeper's pages, served by the keeper that holds
     assert.equal(await route.call('attach', ['p'], async () => 'here'), 'here');
   });
 
+  it('the lock comes after the owner served a session: the calls wait for the claim (the stored handles adopted) before they run here', async () => {
+    const { relay, route, message } = await callsInFlight();
+    void message.catch(() => {});
+    let claimed!: () => void;
+    relay.serveHere(new Promise<void>((resolve) => (claimed = resolve)));
+    let ran = false;
+    const call = route.call('message', [5, { audio: true }], async () => (ran = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(ran, false, 'not before the claim: the handle table is still empty');
+    claimed();
+    assert.equal(await call, true);
+  });
+
+  it('the claim after the owner went fails: the calls waiting for it run here all the same (and get their own answer)', async () => {
+    const { relay, route, message } = await callsInFlight();
+    void message.catch(() => {});
+    relay.serveHere(Promise.reject(new Error('claim failed')));
+    assert.equal(await route.call('state', [], async () => 'here'), 'here');
+  });
+
+  it("a page joining before the lock said anything learns the mode first (a new keeper's first state says why it waits)", async () => {
+    const { relay } = ownerRelay();
+    let known = false;
+    void relay.join(page()).known.then(() => (known = true));
+    assert.equal(relay.pageCount, 1, 'the page wants the lock while it waits for its word');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(known, false, 'not before the lock said');
+    relay.wait();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(known, true);
+  });
+
   it('the lock goes to a third keeper: it announces itself, the pages say hello to it, calls in flight settle', async () => {
     const { owner: first, route, message, state } = await callsInFlight();
     first.close();

@@ -58,11 +58,6 @@ export class TabEndpoint implements KeeperEndpoint {
     this.#keeper = keeper;
     const tabId = this.#tabId;
     const lockName = this.#lockName;
-    keeper.tabs.add(tabId, lockName, events, () => {
-      this.#keeper = undefined;
-      this.#route?.leave();
-      this.release();
-    });
     this.#route = this.ownerRelayFor(keeper)?.join({
       hello: { ...hello, config, tabId, lockName },
       deliver: (event) => events.postMessage(event),
@@ -70,6 +65,14 @@ export class TabEndpoint implements KeeperEndpoint {
         keeper.tabs.serveElsewhere(lockName, elsewhere);
         if (!elsewhere) events.postMessage({ type: 'state', state: keeper.snapshot(tabId) });
       },
+    });
+    // A new keeper (a restarted worker) learns whether it waits behind another only from its record
+    // lock: the page gets its first state after that, so that it says why it waits.
+    if (this.#route) await this.#route.known;
+    keeper.tabs.add(tabId, lockName, events, () => {
+      this.#keeper = undefined;
+      this.#route?.leave();
+      this.release();
     });
     serveCalls(events, this); // every call after hello comes on the tab's own port
     return { ...keeper.snapshot(this.#tabId), version: VERSION };

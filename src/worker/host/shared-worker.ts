@@ -36,7 +36,8 @@ function keeperFor(config: KeeperConfig): Keeper {
   const key = keeperKey(config);
   const known = keepers.get(key);
   if (known) return known;
-  const lock = new RecordLock(recordLockName(key), () => keeperWantsLock(keeper));
+  // Pages joining (not yet in `keeper.tabs`: they wait for the lock's first word) want it too.
+  const lock = new RecordLock(recordLockName(key), () => keeperWantsLock(keeper) || !!ownerRelays.get(keeper)?.pageCount);
   const keeper = new Keeper({ config, store: lockedStore(store, lock), logger: consoleLogger, unseenTab: expireWhenPagesGone });
   releaseWhenIdle(keeper, lock);
   offerHandover(keeper, lock);
@@ -69,9 +70,9 @@ function serveAcrossKeepers(keeper: Keeper, lock: RecordLock): void {
       relay.letGo();
       return;
     }
-    // The owner went: claim its session now (the pages then see this keeper claiming, not idle).
-    if (relay.ownerHasSession) void keeper.create().catch(() => {});
-    relay.serveHere();
+    // The owner went: claim its session now (the pages then see this keeper claiming, not idle);
+    // their calls wait for the claim, which brings their handles from the record.
+    relay.serveHere(relay.ownerHasSession ? keeper.create() : undefined);
     server.announce();
   });
 }

@@ -37,8 +37,8 @@ interface Joined {
   readonly pageId: string;
   readonly page: RelayedPage;
   route: Route | Promise<Route>;
-  decide: ((route: Route) => void) | undefined;
-  sessionId: number | undefined;
+  decide?: (route: Route) => void;
+  sessionId?: number | undefined;
 }
 
 interface OwnerCall {
@@ -58,6 +58,8 @@ export interface RelayRoute {
   call(method: RelayMethod, args: unknown[], local: () => Promise<unknown>): Promise<unknown>;
   /** True while the owner serves the page. */
   readonly elsewhere: boolean;
+  /** Settles once the record lock said whether this keeper holds it or waits (and so why it waits). */
+  readonly known: Promise<void>;
   leave(): void;
 }
 
@@ -69,13 +71,18 @@ export class OwnerRelay {
   #mode: 'undecided' | 'local' | 'relaying' = 'undecided';
   #ownerId: string | undefined;
   #noOwnerTimer: unknown;
+  /** Pages waiting for the lock's first word (the mode). */
+  #known: Array<() => void> = [];
+
+  readonly #channel: RelayChannel;
+  readonly #needLock: () => void;
+  readonly #clock: Clock;
 
   /** `needLock` runs when a page joins before the lock said anything: the keeper asks for it then. */
-  constructor(
-    private readonly channel: RelayChannel,
-    private readonly needLock: () => void,
-    private readonly clock: Clock = systemClock,
-  ) {
+  constructor(channel: RelayChannel, needLock: () => void, clock: Clock = systemClock) {
+    this.#channel = channel;
+    this.#needLock = needLock;
+    this.#clock = clock;
     channel.addEventListener('message', (event) => {
       const message = asRelayMessage(event.data);
       if (message) this.#receive(message);
@@ -83,16 +90,17 @@ export class OwnerRelay {
   }
 
   join(page: RelayedPage): RelayRoute {
-    const joined: Joined = { pageId: crypto.randomUUID(), page, route: 'local', decide: undefined, sessionId: undefined };
+    const joined: Joined = { pageId: crypto.randomUUID(), page, route: 'local' };
     this.#pages.add(joined);
     if (this.#mode !== 'local') this.#undecide(joined);
     if (this.#mode === 'relaying' && this.#ownerId !== undefined) this.#hello(joined);
-    if (this.#mode === 'undecided') this.needLock();
+    if (this.#mode === 'undecided') this.#needLock();
     return {
       call: (method, args, local) => this.#call(joined, method, args, local),
       get elsewhere() {
         return joined.route === 'owner';
       },
+      known: this.#mode === 'undecided' ? new Promise<void>((known) => this.#known.push(known)) : Promise.resolve(),
       leave: () => {
         this.#pages.delete(joined);
         this.#decide(joined, 'local');
@@ -100,15 +108,21 @@ export class OwnerRelay {
     };
   }
 
+  /** Pages joined or joining: the keeper wants its record lock for them. */
+  get pageCount(): number {
+    return this.#pages.size;
+  }
+
   /** The keeper waits behind the owner: every page goes to it (once it answers). */
   wait(): void {
     if (this.#mode === 'relaying') return;
     this.#mode = 'relaying';
+    this.#tellKnown();
     this.#ownerId = undefined;
     for (const joined of this.#pages) this.#undecide(joined);
-    this.#post({ kind: 'who', from: 'owner-relay' });
-    this.clock.clearTimeout(this.#noOwnerTimer);
-    this.#noOwnerTimer = this.clock.setTimeout(() => {
+    this.#channel.postMessage({ kind: 'who', from: 'owner-relay' } satisfies RelayRequest);
+    this.#clock.clearTimeout(this.#noOwnerTimer);
+    this.#noOwnerTimer = this.#clock.setTimeout(() => {
       if (this.#ownerId === undefined) for (const joined of this.#pages) this.#decide(joined, 'local');
     }, OWNER_ANSWER_MS);
   }
@@ -127,13 +141,25 @@ export class OwnerRelay {
     if (this.#pages.size === 0) this.#mode = 'undecided';
   }
 
-  /** The keeper holds the lock: its pages are its own. */
-  serveHere(): void {
+  /**
+   * The keeper holds the lock: its pages are its own. `claimed` is its claim of the session the owner
+   * served: the pages' calls wait for it, since before it the keeper knows none of their handles.
+   */
+  serveHere(claimed?: Promise<unknown>): void {
     this.#mode = 'local';
-    this.clock.clearTimeout(this.#noOwnerTimer);
+    this.#tellKnown();
+    this.#clock.clearTimeout(this.#noOwnerTimer);
     this.#ownerId = undefined;
-    for (const joined of this.#pages) this.#decide(joined, 'local');
-    this.#ownerGone('the keeper that held the session went away during the call; its outcome is unknown');
+    const serve = () => {
+      if (this.#mode === 'local') for (const joined of this.#pages) this.#decide(joined, 'local');
+    };
+    for (const joined of this.#pages) this.#undecide(joined);
+    Promise.resolve(claimed).then(serve, serve);
+    this.#ownerGone('went away');
+  }
+
+  #tellKnown(): void {
+    for (const known of this.#known.splice(0)) known();
   }
 
   #call(joined: Joined, method: RelayMethod, args: unknown[], local: () => Promise<unknown>): Promise<unknown> {
@@ -147,17 +173,17 @@ export class OwnerRelay {
     return new Promise((resolve, reject) => {
       const id = this.#nextId++;
       const timeoutMs = local ? OWNER_CALL_MS : OWNER_ANSWER_MS;
-      const timer = this.clock.setTimeout(() => this.#settle(id, () => reject(new TimeoutError(
+      const timer = this.#clock.setTimeout(() => this.#settle(id, () => reject(new TimeoutError(
         `${method}: the keeper that holds the session did not answer within ${timeoutMs} ms`, timeoutMs))), timeoutMs);
       this.#calls.set(id, { joined, method, args, sentTo: this.#ownerId!, timer, resolve, reject, local });
-      this.#post({ kind: 'call', from: joined.pageId, to: this.#ownerId!, id, method, args });
+      this.#channel.postMessage({ kind: 'call', from: joined.pageId, to: this.#ownerId!, id, method, args } satisfies RelayRequest);
     });
   }
 
   #settle(id: number, settle: (call: OwnerCall) => void): void {
     const call = this.#calls.get(id);
     if (!call) return;
-    this.clock.clearTimeout(call.timer);
+    this.#clock.clearTimeout(call.timer);
     this.#calls.delete(id);
     settle(call);
   }
@@ -183,7 +209,7 @@ export class OwnerRelay {
       if (this.#mode !== 'relaying' || message.leaderId === this.#ownerId) return;
       this.#ownerId = message.leaderId;
       for (const joined of this.#pages) this.#hello(joined);
-      this.#ownerGone('the keeper that held the session changed during the call; its outcome is unknown');
+      this.#ownerGone('changed');
       return;
     }
     if (message.kind !== 'result' && message.kind !== 'error' && message.kind !== 'event') return;
@@ -201,13 +227,13 @@ export class OwnerRelay {
   }
 
   /** Calls sent to an owner that is gone: safe ones run again (here or at the next owner), the others reject. */
-  #ownerGone(why: string): void {
+  #ownerGone(what: 'went away' | 'changed'): void {
     for (const [id, call] of this.#calls) {
       if (call.sentTo === this.#ownerId) continue;
       // A hello rejects too: the next owner, if any, gets its own.
       this.#settle(id, ({ joined, method, args, local, resolve, reject }) => {
         if (local && RETRYABLE_METHODS.has(method)) this.#call(joined, method, args, local).then(resolve, reject);
-        else reject(new LeaderGoneError(`${method}: ${why}`));
+        else reject(new LeaderGoneError(`${method}: the keeper that held the session ${what} during the call; its outcome is unknown`));
       });
     }
   }
@@ -224,9 +250,5 @@ export class OwnerRelay {
     joined.route = route;
     joined.decide = undefined;
     decide?.(route);
-  }
-
-  #post(message: RelayRequest): void {
-    this.channel.postMessage(message);
   }
 }

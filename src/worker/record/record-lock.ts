@@ -20,7 +20,6 @@ export class RecordLock {
   #held = false;
   #release: (() => void) | undefined;
   #waiting: Promise<void> | undefined;
-  #queued = false;
   readonly #watchers = new Set<(change: LockChange) => void>();
 
   /** `wanted` is asked when the lock comes: a keeper that no longer needs it lets it go at once. */
@@ -32,11 +31,6 @@ export class RecordLock {
 
   get held(): boolean {
     return this.#held || !this.locks; // no Web Locks: nothing to share with, the keeper is alone
-  }
-
-  /** True while this keeper stands in line behind another keeper that holds the lock. */
-  get waiting(): boolean {
-    return this.#queued;
   }
 
   /** Runs `watcher` as this keeper starts waiting behind another, gets the lock, or lets it go. */
@@ -55,7 +49,6 @@ export class RecordLock {
     this.#waiting ??= new Promise<void>((granted) => {
       void this.locks!.request(this.name, { ifAvailable: true }, (free) => {
         if (free) return this.#hold(granted);
-        this.#queued = true;
         this.#tell('waiting');
         return this.locks!.request(this.name, () => this.#hold(granted));
       });
@@ -68,7 +61,6 @@ export class RecordLock {
       this.#waiting = undefined;
       this.#held = true;
       this.#release = release;
-      this.#queued = false;
       this.#tell('held');
       if (!this.wanted()) this.release();
       granted();
