@@ -185,13 +185,24 @@ test("the leader tab closes while a served tab's call goes through it: the call 
   await openKeeperPage(shared, site, { server, options: JSON.stringify({ callTimeoutMs: 8_000 }) });
   const { handleId } = await attachEcho(shared);
 
+  // The owner's relay channel, watched from the leader's page: the test sees the call reach the owner.
+  await leader.evaluate(async () => {
+    const w = window as any;
+    w.relayedCalls = [];
+    const held = (await navigator.locks.query()).held.map((lock) => lock.name ?? '');
+    for (const name of held.filter((n) => n.startsWith('janus-keeper:session:'))) {
+      new BroadcastChannel(`${name}/relay`).onmessage = (event) => {
+        if (event.data?.kind === 'call') w.relayedCalls.push(event.data.method);
+      };
+    }
+  });
   wsProxy.setMode('blackhole'); // the message stays in flight at the owner
   await shared.evaluate((id) => {
     const w = window as any;
     w.outcome = w.keeper.message(id, { audio: true }).then(() => 'answered',
       (e: any) => `${e instanceof w.lib.LeaderGoneError && e instanceof w.lib.TransportError ? 'LeaderGoneError' : e.name}: ${e.message}`);
   }, handleId);
-  await shared.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100))); // the call reaches the owner
+  await expect.poll(() => leader.evaluate(() => (window as any).relayedCalls)).toContain('message'); // at the owner
   await leader.close();
   wsProxy.setMode('pass');
   const during = shared.evaluate(() => (window as any).keeper.state().then((s: any) => s.sessionId));

@@ -20,7 +20,7 @@ export interface PackedApp {
 /** Packs the built repository (run `npm run build` first) and installs the tarball into a new app. */
 export async function packedApp(): Promise<PackedApp> {
   const root = mkdtempSync(join(tmpdir(), 'janus-keeper-consumer-'));
-  await run('npm', ['pack', '--pack-destination', root, '--silent'], { cwd: REPO });
+  await run('npm', ['pack', '--ignore-scripts', '--pack-destination', root, '--silent'], { cwd: REPO });
   const tarball = join(root, readdirSync(root).find((name) => name.endsWith('.tgz'))!);
   const dir = join(root, 'app');
   cpSync(join(REPO, 'test', 'consumer-app'), dir, { recursive: true });
