@@ -189,10 +189,10 @@ test("the leader tab closes while a served tab's call goes through it: the call 
   await leader.evaluate(async () => {
     const w = window as any;
     w.relayedCalls = [];
-    const held = (await navigator.locks.query()).held.map((lock) => lock.name ?? '');
+    const held = ((await navigator.locks.query()).held ?? []).map((lock) => lock.name ?? '');
     for (const name of held.filter((n) => n.startsWith('janus-keeper:session:'))) {
       new BroadcastChannel(`${name}/relay`).onmessage = (event) => {
-        if (event.data?.kind === 'call') w.relayedCalls.push(event.data.method);
+        if (event.data?.kind === 'call') w.relayedCalls.push(event.data?.method);
       };
     }
   });
