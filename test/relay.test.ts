@@ -193,6 +193,21 @@ describe("owner relay (a waiting keeper's pages, served by the keeper that holds
     assert.equal(await call, true);
   });
 
+  it('an owner that answers late (busy, starting): the pages served here ask again and then go to it', async () => {
+    const { relay, clock } = ownerRelay();
+    const one = page();
+    const route = relay.join(one);
+    relay.wait();
+    await clock.advance(OWNER_ANSWER_MS);
+    assert.equal(await route.call('create', [], async () => 'here'), 'here', 'no owner yet: served here');
+    const owner = fakeLeader('LATE', (call) => (call.method === 'hello' ? STATE : { handleId: 5, plugin: 'p' }));
+    await clock.advance(5_000); // OWNER_RETRY_MS: the relay asks again, the owner answers
+    await until(() => route.elsewhere);
+    assert.deepEqual(one.served, [true]);
+    assert.deepEqual(await route.call('attach', ['p'], async () => 'here'), { handleId: 5, plugin: 'p' });
+    assert.deepEqual(owner.calls, ['hello', 'attach']);
+  });
+
   it('no owner answers: after OWNER_ANSWER_MS on the clock the calls run here (waiting, told why)', async () => {
     const { relay, clock } = ownerRelay();
     const one = page();

@@ -19,6 +19,8 @@ export function ownerChannelName(recordLock: string): string {
 
 /** How long a page's calls wait for an owner to answer before this keeper serves them (waiting). */
 export const OWNER_ANSWER_MS = 1_000;
+/** Pages served here while another keeper holds the session ask for the owner again this often. */
+const OWNER_RETRY_MS = 5_000;
 /** The deadline of a call sent to the owner (the page's own deadline is usually shorter). */
 const OWNER_CALL_MS = 60_000;
 
@@ -120,11 +122,30 @@ export class OwnerRelay {
     this.#tellKnown();
     this.#ownerId = undefined;
     for (const joined of this.#pages) this.#undecide(joined);
+    this.#askWho();
+  }
+
+  /**
+   * Asks the owner to say who it is; pages no owner answered for within `OWNER_ANSWER_MS` are served
+   * here (waiting), and asked for again every `OWNER_RETRY_MS`: an owner that was busy or starting
+   * (a loaded machine, a lost message) answers a later ask, and its pages then go to it.
+   */
+  #askWho(): void {
     this.#channel.postMessage({ kind: 'who', from: 'owner-relay' } satisfies RelayRequest);
     this.#clock.clearTimeout(this.#noOwnerTimer);
     this.#noOwnerTimer = this.#clock.setTimeout(() => {
+      if (this.#mode !== 'relaying') return;
       if (this.#ownerId === undefined) for (const joined of this.#pages) this.#decide(joined, 'local');
+      this.#askAgainLater();
     }, OWNER_ANSWER_MS);
+  }
+
+  #askAgainLater(): void {
+    if (![...this.#pages].some((joined) => joined.route === 'local')) return;
+    this.#clock.clearTimeout(this.#noOwnerTimer);
+    this.#noOwnerTimer = this.#clock.setTimeout(() => {
+      if (this.#mode === 'relaying') this.#askWho();
+    }, OWNER_RETRY_MS);
   }
 
   /** The owner serves pages of this keeper on a session, which this keeper claims once the lock comes. */
@@ -199,14 +220,20 @@ export class OwnerRelay {
       joined.page.servedElsewhere(true);
       this.#decide(joined, 'owner');
       joined.page.deliver({ type: 'state', state });
-    }, () => {
-      if (this.#ownerId === ownerId) this.#decide(joined, 'local'); // refused (another version) or silent
+    }, (error: unknown) => {
+      if (this.#ownerId !== ownerId) return;
+      this.#decide(joined, 'local'); // refused (another version) or silent
+      if (error instanceof TimeoutError) this.#askAgainLater(); // silent: a busy owner answers later
     });
   }
 
   #receive(message: RelayMessage): void {
     if (message.kind === 'leader') {
-      if (this.#mode !== 'relaying' || message.leaderId === this.#ownerId) return;
+      if (this.#mode !== 'relaying') return;
+      if (message.leaderId === this.#ownerId) {
+        for (const joined of this.#pages) if (joined.route === 'local') this.#hello(joined); // asked again
+        return;
+      }
       this.#ownerId = message.leaderId;
       for (const joined of this.#pages) this.#hello(joined);
       this.#ownerGone('changed');
