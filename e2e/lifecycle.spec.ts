@@ -224,6 +224,36 @@ test.describe('upgrades', () => {
     }
   });
 
+  test('an upgrade in leader mode, with an old leader tab and an old SharedWorker tab queued for the session: the new version gets it, both old tabs are told to reload', async ({ context, janus }) => {
+    const site = await serveVersions({ to: 'current' });
+    try {
+      const leaderMode = { server: janus.wsUrl, options: JSON.stringify({ mode: 'leader' }) };
+      const oldLeader = await context.newPage();
+      await openKeeperPage(oldLeader, site, leaderMode);
+      const { sessionId } = await create(oldLeader);
+      const { handleId } = await attachEcho(oldLeader);
+      const oldShared = await context.newPage(); // a second keeper of the old version: waits behind the leader's
+      await openKeeperPage(oldShared, site, { server: janus.wsUrl });
+      for (const old of [oldLeader, oldShared]) await recordTimes(old);
+
+      // Each version elects its own leader: the new tab leads its own Worker, which asks for the session.
+      const next = await context.newPage();
+      await openKeeperPage(next, site, { ...leaderMode, lib: '/next/janus-keeper.js', workerUrl: '/next/keeper-worker.js' });
+      expect(await next.evaluate(() => (window as any).keeper.mode)).toBe('leader');
+      expect(await create(next)).toEqual({ sessionId, reclaimed: true });
+      for (const old of [oldLeader, oldShared]) {
+        await expect.poll(() => old.evaluate(() => (window as any).keeper.currentState.cause ?? ''), { timeout: 10_000 })
+          .toMatch(/newer janus-keeper version: reload/);
+      }
+      expect(await janus.listHandles(sessionId)).toContain(handleId); // the old leader tab's, kept for its reload
+      const fresh = await attachEcho(next);
+      expect(await echo(next, fresh.handleId)).toBe('ok');
+      expect(await janus.listSessions()).toEqual([sessionId]);
+    } finally {
+      await site.close();
+    }
+  });
+
   test('the worker dies and its URL no longer serves it: reconnecting while it does not load, lost (reload) once it serves another version', async ({ page, janus, browser, browserName }) => {
   test.skip(browserName !== 'chromium', 'the worker is killed with CDP Target.closeTarget: Chromium only');
     const swapped: { to: 'current' | 'missing' | 'next' } = { to: 'current' };

@@ -22,6 +22,9 @@ class FakeLocks {
   readonly #tails = new Map<string, Promise<void>>();
   readonly #ends = new Map<string, () => void>();
 
+  /** `grantsInTasks`: a freed lock goes to the next in line in a later task, as in a browser. */
+  constructor(private readonly grantsInTasks = false) {}
+
   request(name: string, ...args: unknown[]): Promise<unknown> {
     const callback = args.at(-1) as (lock: { name: string } | null) => unknown;
     if ((args[0] as { ifAvailable?: boolean }).ifAvailable && args.length === 2) {
@@ -30,7 +33,8 @@ class FakeLocks {
     const before = this.#tails.get(name) ?? Promise.resolve();
     let ended!: () => void;
     this.#tails.set(name, before.then(() => new Promise<void>((resolve) => (ended = resolve))));
-    return before.then(() => new Promise((resolve) => {
+    const granted = this.grantsInTasks ? before.then(() => new Promise((next) => setTimeout(next, 10))) : before;
+    return granted.then(() => new Promise((resolve) => {
       const end = () => {
         if (this.#ends.get(name) !== end) return;
         this.#ends.delete(name);
@@ -202,7 +206,7 @@ describe('upgrade handover', () => {
   });
 
   it('the holder hands over to a newer version only, never to an older or equal one', async () => {
-    const locks = new FakeLocks();
+    const locks = new FakeLocks(true);
     const name = recordLockName('ws://handover.invalid');
     const holder = new RecordLock(name, () => true, locks as unknown as LockManager);
     let handedOver: string | undefined;
@@ -227,11 +231,14 @@ describe('upgrade handover', () => {
       await waitFor('the handover', () => handedOver !== undefined);
       assert.match(handedOver!, /reload/);
       assert.equal(holder.held, false);
-      await equal; // the queue goes on in order; the newer one follows
-      askers[0]!.lock.release();
+      // The queue goes on in order: the equal and the older one get the lock first; each says so,
+      // the newer one asks again, and each hands over in turn.
+      await equal;
       await older;
-      askers[1]!.lock.release();
       await newer;
+      assert.equal(askers[2]!.lock.held, true);
+      assert.equal(askers[0]!.lock.held, false);
+      assert.equal(askers[1]!.lock.held, false);
     } finally {
       stop();
       for (const asker of askers) asker.stop();

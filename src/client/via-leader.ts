@@ -2,6 +2,7 @@
 // that an app's bundler loads it only where it runs.
 import type { KeeperMode, TabHello } from '../bridge/api.js';
 import { relayNames } from '../bridge/relay.js';
+import { VERSION } from '../bridge/version.js';
 import { JanusKeeperError } from '../janus/index.js';
 import { holdLock } from './hold-lock.js';
 import { KeeperClient } from './keeper-client.js';
@@ -17,7 +18,10 @@ export async function viaLeader(workerUrl: string | URL, base: string, hello: Ta
   if (typeof navigator === 'undefined' || !navigator.locks || typeof BroadcastChannel === 'undefined') {
     throw new JanusKeeperError('This browser has neither SharedWorker nor Web Locks + BroadcastChannel: janus-keeper cannot share a session here');
   }
-  const names = relayNames(base);
+  // Each version elects its own leader: a tab of a newer version never meets an older leader's
+  // Worker (which would refuse it); the two keepers meet at the record lock and hand over there.
+  const versioned = `${base}@${VERSION}`;
+  const names = relayNames(versioned);
   const relay = new RelayClient(new BroadcastChannel(names.channel), callTimeoutMs);
   let loadFailed: (error: WorkerLoadError) => void = () => {};
   const failed = new Promise<never>((_, reject) => {
@@ -26,7 +30,7 @@ export async function viaLeader(workerUrl: string | URL, base: string, hello: Ta
   failed.catch(() => {});
   let connected = false;
   // Only the leader tab starts the Worker, so only it can see the script fail to load.
-  const leadership = new Leadership(names.leaderLock, workerUrl, base, () => relay.leaderGone(), (error) => {
+  const leadership = new Leadership(names.leaderLock, workerUrl, versioned, () => relay.leaderGone(), (error) => {
     if (!connected) loadFailed(new WorkerLoadError(String(workerUrl), error.message));
     else console.warn(`[janus-keeper] ${error.message}`);
   });

@@ -7,26 +7,40 @@ import { VERSION } from '../../bridge/version.js';
 import type { Keeper } from '../keeper.js';
 import type { RecordLock } from './record-lock.js';
 
-interface HandoverRequest {
-  kind: 'janus-keeper:handover';
-  version: string;
-}
+type HandoverMessage =
+  /** A waiting keeper of `version` asks the holder to hand over. */
+  | { kind: 'janus-keeper:handover'; version: string }
+  /** A keeper of `version` just took the lock: a newer one still waiting asks it again. */
+  | { kind: 'janus-keeper:holder'; version: string };
 
 export const HANDED_OVER_CAUSE = 'handed over to a newer janus-keeper version: reload this page to use it';
 
-/** Wires `keeper` and its record `lock` to the handover channel; the returned function unwires. */
+/**
+ * Wires `keeper` and its record `lock` to the handover channel; the returned function unwires.
+ * The lock's queue goes on in order after a handover, so the next holder may be older than the
+ * asker too: every new holder says so, and a newer keeper still waiting asks it again.
+ */
 export function offerHandover(keeper: Keeper, lock: RecordLock, ownVersion = VERSION): () => void {
   if (typeof BroadcastChannel === 'undefined') return () => {};
   const channel = new BroadcastChannel(`${lock.name}/handover`);
+  const post = (message: HandoverMessage) => channel.postMessage(message);
+  let waiting = false;
   channel.onmessage = (event: MessageEvent) => {
-    const request = event.data as Partial<HandoverRequest> | null;
-    if (request?.kind !== 'janus-keeper:handover' || typeof request.version !== 'string') return;
-    if (!lock.held || compareVersions(request.version, ownVersion) <= 0) return;
+    const message = event.data as Partial<HandoverMessage> | null;
+    if (typeof message?.version !== 'string') return;
+    if (message.kind === 'janus-keeper:holder') {
+      if (waiting && compareVersions(ownVersion, message.version) > 0) post({ kind: 'janus-keeper:handover', version: ownVersion });
+      return;
+    }
+    if (message.kind !== 'janus-keeper:handover') return;
+    if (!lock.held || compareVersions(message.version, ownVersion) <= 0) return;
     keeper.handOver(HANDED_OVER_CAUSE);
     lock.release();
   };
   const unwatch = lock.watch((change) => {
-    if (change === 'waiting') channel.postMessage({ kind: 'janus-keeper:handover', version: ownVersion } satisfies HandoverRequest);
+    waiting = change === 'waiting';
+    if (change === 'waiting') post({ kind: 'janus-keeper:handover', version: ownVersion });
+    if (change === 'held') post({ kind: 'janus-keeper:holder', version: ownVersion });
   });
   return () => {
     unwatch();
