@@ -18,6 +18,7 @@ import { callSetup } from './scenarios/call-setup.js';
 import { browserScale } from './scenarios/browser-scale.js';
 import { nodeScale } from './scenarios/node-scale.js';
 import { claimVsCreate } from './scenarios/claim.js';
+import { demoReload } from './scenarios/demo-reload.js';
 import { eventLatency } from './scenarios/events.js';
 import { halfOpen } from './scenarios/half-open.js';
 import { workerHop } from './scenarios/hop.js';
@@ -56,7 +57,7 @@ const scenarios: [string, (ctx: BenchContext) => Promise<Row[]>, 'per delay' | '
   ['1', sessionsAndKeepalives, 'per delay'], ['2', reloads, 'per delay'], ['3', recovery, 'per delay'],
   ['4', halfOpen, 'per delay'], ['5', eventLatency, 'per delay'], ['8', callSetup, 'per delay'],
   ['9', browserScale, 'once'], ['6', claimVsCreate, 'once'], ['7', bundleSizes, 'once'], ['10', nodeScale, 'once'],
-  ['11', workerHop, 'once'],
+  ['11', workerHop, 'once'], ['12', demoReload, 'once'],
 ];
 
 const janus = await startJanus({ sessionTimeout: 60, reclaimTimeout: 30, logLevel: 2 });

@@ -14,7 +14,10 @@ interface DemoConfig {
 function log(text: string): void {
   const item = document.createElement('li');
   const time = document.createElement('time');
-  time.textContent = new Date().toLocaleTimeString(undefined, { hour12: false }) + `.${String(Date.now() % 1000).padStart(3, '0')}`;
+  // By hand: the first toLocaleTimeString loads the locale's data, milliseconds on a reload's path.
+  const now = new Date();
+  const two = (n: number) => String(n).padStart(2, '0');
+  time.textContent = `${two(now.getHours())}:${two(now.getMinutes())}:${two(now.getSeconds())}.${String(now.getMilliseconds()).padStart(3, '0')}`;
   item.append(time, text);
   $('event-log').prepend(item);
 }
@@ -176,11 +179,13 @@ async function main(): Promise<void> {
   // The keeper first: the app shell (a service worker, workbox) waits until the session is ready,
   // or until the keeper says Janus is out of reach, so nothing competes with a reload's connect.
   const { server, transport } = await chooseServer();
-  log(`connecting to the keeper (${transport})`);
   // ?mode=leader tries the fallback for browsers without SharedWorker (a leader tab runs the keeper).
   const mode = new URLSearchParams(location.search).get('mode') === 'leader' ? 'leader' : 'auto';
-  const keeper = await connect({ server, transport, mode, workerUrl: '/build/keeper-worker.js', autoRecreate: true });
+  const connecting = connect({ server, transport, mode, workerUrl: '/build/keeper-worker.js', autoRecreate: true });
+  log(`connecting to the keeper (${transport})`);
+  const keeper = await connecting;
   wire(keeper);
+  render(keeper.currentState); // on a reload the keeper's session is ready already: shown at once
   (window as unknown as { keeper: KeeperClient }).keeper = keeper;
   let shellStarted = false;
   const startShellOnce = () => {

@@ -82,6 +82,8 @@ async function chromiumBrowser(): Promise<SoakBrowser> {
 async function firefoxBrowser(): Promise<SoakBrowser> {
   const browser: Browser = await firefox.launch({
     channel: 'moz-firefox', executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr', headless: true,
+    // The echo call: Firefox's fake camera and microphone, granted without a prompt.
+    firefoxUserPrefs: { 'media.navigator.streams.fake': true, 'media.navigator.permission.disabled': true },
   } as Parameters<typeof firefox.launch>[0]);
   let context: BrowserContext;
   try {
@@ -94,7 +96,7 @@ async function firefoxBrowser(): Promise<SoakBrowser> {
   return {
     engine: 'firefox',
     cannot: ['freeze'],
-    media: false, // fake media needs prefs on the profile (not wired yet)
+    media: true,
     newTab: () => context.newPage(),
     async killSharedWorkers(anyPage) {
       if (!anyPage) return false;
