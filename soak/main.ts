@@ -56,6 +56,7 @@ function report(run: SoakOptions, result: SoakResult): void {
   console.log(`faults: ${list(result.faults)}`);
   if (result.skipped.size) console.log(`skipped: ${list(result.skipped)}`);
   if (result.unknownAttaches) console.log(`attaches with an unknown outcome (timeout or link lost; their handles may stay on Janus, not counted as leaks): ${result.unknownAttaches}`);
+  console.log(`echo call: media checked through ${result.mediaChecks} episodes (the same page, session and handle before and after)`);
   console.log('time to converge after an episode with (ms, n / median / max):');
   for (const [kind, times] of [...result.convergence].sort()) {
     console.log(`  ${kind.padEnd(22)} ${String(times.length).padStart(3)} / ${String(median(times)).padStart(6)} / ${String(Math.max(...times)).padStart(6)}`);

@@ -35,6 +35,8 @@ export interface SoakResult {
   episodes: number;
   /** Attaches whose outcome the pages were told is unknown (each may leave a handle no one knows). */
   unknownAttaches: number;
+  /** Episodes through which the echo call stayed on one page, session and handle: its media was checked. */
+  mediaChecks: number;
 }
 
 const MAX_UPGRADES = 3;
@@ -81,6 +83,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const deadline = Date.now() + options.minutes * 60_000;
     const plan = planSchedule(options.seed, 10_000, { maxUpgrades: MAX_UPGRADES, without: [...browser.cannot, ...(options.skip ?? [])] });
     let episodes = 0;
+    let mediaChecks = 0;
     for (const episode of plan) {
       if (Date.now() >= deadline) break;
       episodes++;
@@ -91,7 +94,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       await runEpisode(episode, faults, timeline);
       const took = await quiet(monitor, tabs, timeline, bounds.convergeMs, config.tabGraceMs + config.requestTimeoutMs);
       if (took === undefined) continue;
-      checkMedia(monitor, media, callOf(monitor.latest));
+      if (checkMedia(monitor, media, callOf(monitor.latest))) mediaChecks++;
       for (const [kind, count] of faults.done) {
         if (count === (before.get(kind) ?? 0)) continue;
         if (!convergence.has(kind)) convergence.set(kind, []);
@@ -112,7 +115,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     } else timeline.add(`no session left on Janus ${Date.now() - closedAt} ms after the last tab closed`);
     if (options.timeline) console.log(`timeline:\n${timeline.recent(Infinity).join('\n')}`);
     return { faults: faults.done, skipped: faults.skipped, checks: monitor.checks, violations: monitor.violations, convergence, episodes,
-      unknownAttaches: monitor.unknownAttaches };
+      unknownAttaches: monitor.unknownAttaches, mediaChecks };
   } finally {
     for (const cleanup of cleanups) await cleanup().catch(() => {});
   }
@@ -138,12 +141,13 @@ function callOf(observation: Monitor['latest']): CallMark | undefined {
  * Media flows through signaling faults: the same page, session and call handle before and after
  * an episode means the PeerConnection never had to go, so its inbound bytes must have grown.
  */
-function checkMedia(monitor: Monitor, before: CallMark | undefined, after: CallMark | undefined): void {
-  if (!before || !after || before.load !== after.load || before.sessionId !== after.sessionId || before.handleId !== after.handleId) return;
+function checkMedia(monitor: Monitor, before: CallMark | undefined, after: CallMark | undefined): boolean {
+  if (!before || !after || before.load !== after.load || before.sessionId !== after.sessionId || before.handleId !== after.handleId) return false;
   monitor.checks++;
   if (after.bytes <= before.bytes) {
     monitor.violate('media-flows', `${after.label}'s echo call received no media through the episode (inbound bytes stayed at ${after.bytes}) on the same session and handle`);
   }
+  return true;
 }
 
 /** Polls Janus until no session is left or `until`; returns the sessions still there. */
