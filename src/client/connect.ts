@@ -76,12 +76,10 @@ async function viaSharedWorker(options: ConnectOptions, base: string, hello: Tab
   callTimeoutMs: number, releases: Array<() => void>, releaseAll: () => void) {
   const extendedLifetime = options.extendedLifetime ?? true;
   const name = `${base}${extendedLifetime ? '/extended' : ''}`;
-  const link = new SharedWorkerLink({ workerUrl: options.workerUrl, name, extendedLifetime, hello, callTimeoutMs });
-  releases.push(() => link.close());
+  let lock = holdLock(hello.lockName);
+  const link = new SharedWorkerLink({ workerUrl: options.workerUrl, name, extendedLifetime, hello, callTimeoutMs, lockHeld: lock });
+  releases.push(() => link.close(), () => void lock.then((release) => release()));
   try {
-    let lock = holdLock(hello.lockName);
-    releases.push(() => void lock.then((release) => release()));
-    await lock;
     const state = await link.open();
     // Back from bfcache: a new lock (WebKit dropped the old one), a new hello; the old lock goes.
     releases.push(watchRestore(() => {

@@ -18,6 +18,8 @@ export interface SharedWorkerLinkOptions {
   extendedLifetime: boolean;
   hello: TabHello;
   callTimeoutMs: number;
+  /** Settles once the page holds the lock its hello names (the worker starts meanwhile). */
+  lockHeld?: Promise<unknown>;
 }
 
 interface Connection {
@@ -83,10 +85,11 @@ export class SharedWorkerLink implements KeeperCalls {
   /** What the page says on each hello (a page back from the back/forward cache has a new lock). */
   #hello: TabHello;
   /** Settles once the page holds the lock its next hello names. */
-  #lockHeld: Promise<void> = Promise.resolve();
+  #lockHeld: Promise<unknown>;
 
   constructor(private readonly options: SharedWorkerLinkOptions) {
     this.#hello = options.hello;
+    this.#lockHeld = options.lockHeld ?? Promise.resolve();
     const ms = options.callTimeoutMs;
     this.#deadlines = new DeadlineQueue<Call>(ms, (call) => this.#finish(call, undefined,
       new TimeoutError(`${call.method}: the keeper did not answer within ${ms} ms`, ms)));
@@ -156,9 +159,9 @@ export class SharedWorkerLink implements KeeperCalls {
   }
 
   async #connect(timeoutMs: number): Promise<{ connection: Connection; state: KeeperState }> {
-    await this.#lockHeld;
     const { workerUrl, name, extendedLifetime } = this.options;
-    const hello = this.#hello;
+    // The worker starts (or is found) while the page's lock is granted; the hello waits for the lock,
+    // since the keeper watches it from its answer on.
     const worker = new SharedWorker(workerUrl, { name, type: 'module', extendedLifetime } as WorkerOptions);
     const load = watchWorkerLoad(worker, workerUrl);
     const channel = new MessageChannel();
@@ -174,7 +177,8 @@ export class SharedWorkerLink implements KeeperCalls {
       },
     };
     try {
-      const answer = sayHello(worker.port, hello, channel.port2);
+      await this.#lockHeld;
+      const answer = sayHello(worker.port, this.#hello, channel.port2);
       const state = checkWorkerVersion(await withDeadline(Promise.race([answer, load.failed]), timeoutMs, 'connect'));
       load.stop();
       channel.port1.onmessage = (message: MessageEvent<unknown>) => {
