@@ -1,6 +1,6 @@
 import type { Clock } from './clock.js';
 import { Emitter } from './emitter.js';
-import { DestroyedError, JanusError, JanusErrorCode, TransportError } from './errors.js';
+import { DestroyedError, JanusError, JanusErrorCode, TimeoutError, TransportError } from './errors.js';
 import { PluginHandle } from './handle.js';
 import { PendingTransactions } from './pending.js';
 import type { JanusSessionOptions } from './options.js';
@@ -19,6 +19,8 @@ import type { Transport, TransportKind } from './transport.js';
 
 export type SessionState = 'open' | 'disconnected' | 'lost' | 'destroyed';
 
+const MAX_ABANDONED_ATTACHES = 16;
+
 export interface SessionEvents {
   /**
    * The link is gone; the session may still live on Janus: claim it with `create({ sessionId })`.
@@ -33,6 +35,11 @@ export interface SessionEvents {
   keepalive: undefined;
   /** A frame for no known handle (e.g. for a handle this instance has not re-bound yet). */
   event: JanusMessage;
+  /**
+   * An attach that had timed out was answered late on the same link (a link that stalled, then
+   * flowed again): the handle it made, which no caller knows, was detached at once (its id).
+   */
+  'late-handle': number;
 }
 
 export interface AttachOptions {
@@ -57,6 +64,8 @@ export class JanusSession extends Emitter<SessionEvents> {
   readonly #clock: Clock;
   #keepAliveTimer: unknown;
   #state: SessionState = 'open';
+  /** Transactions of attaches that timed out (the newest few). */
+  readonly #abandonedAttaches = new Set<string>();
 
   /** Janus's id of this session: a credential. */
   readonly id: number;
@@ -87,6 +96,7 @@ export class JanusSession extends Emitter<SessionEvents> {
     this.serverTimeouts = init.serverTimeouts;
     init.transport.on('message', (message) => this.#receive(message));
     init.transport.on('close', (error) => this.#onTransportClose(error));
+    init.transport.on('late', (message) => this.#late(message));
     init.transport.listen(init.id);
     this.#scheduleKeepAlive();
   }
@@ -118,7 +128,12 @@ export class JanusSession extends Emitter<SessionEvents> {
     if (options.handleId !== undefined) return this.rebind(plugin, { ...options, handleId: options.handleId });
     const fields: Record<string, unknown> = { plugin };
     if (options.opaqueId !== undefined) fields['opaque_id'] = options.opaqueId;
-    const answer = await this.#request({ janus: 'attach', ...fields }, false);
+    const transaction = newTransaction();
+    const answer = await this.#request({ janus: 'attach', ...fields }, false, this.#requestTimeoutMs, transaction)
+      .catch((error: unknown) => {
+        if (error instanceof TimeoutError) this.#abandonAttach(transaction);
+        throw error;
+      });
     const handleId = answer.data?.id;
     if (!isJanusId(handleId)) throw new JanusError(JanusErrorCode.Unknown, 'attach answered without a handle id');
     return this.#bind(handleId, plugin, options.opaqueId);
@@ -204,12 +219,29 @@ export class JanusSession extends Emitter<SessionEvents> {
     return handle;
   }
 
+  /** An attach that timed out may still reach Janus: if its answer comes late, its handle goes at once. */
+  #abandonAttach(transaction: string): void {
+    this.#abandonedAttaches.add(transaction);
+    if (this.#abandonedAttaches.size > MAX_ABANDONED_ATTACHES) {
+      this.#abandonedAttaches.delete(this.#abandonedAttaches.values().next().value!);
+    }
+  }
+
+  #late(message: JanusMessage): void {
+    const transaction = message.transaction;
+    if (typeof transaction !== 'string' || !this.#abandonedAttaches.delete(transaction)) return;
+    const handleId = message.data?.id;
+    if (message.janus !== 'success' || !isJanusId(handleId) || this.#state !== 'open') return;
+    this.#transport.send({ janus: 'detach', transaction: newTransaction(), session_id: this.id, handle_id: handleId, ...this.#credentials },
+      this.#requestTimeoutMs).then(() => this.emit('late-handle', handleId), () => {});
+  }
+
   async #request(fields: { janus: string; [key: string]: unknown }, awaitEvent: boolean,
-    timeoutMs = this.#requestTimeoutMs): Promise<JanusMessage> {
+    timeoutMs = this.#requestTimeoutMs, transaction = newTransaction()): Promise<JanusMessage> {
     this.#assertOpen(fields.janus);
     const request: JanusRequest = {
       ...fields,
-      transaction: newTransaction(),
+      transaction,
       session_id: this.id,
       ...this.#credentials,
     };

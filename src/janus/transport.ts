@@ -10,6 +10,8 @@ export interface TransportEvents {
   message: JanusMessage;
   /** The link is gone (closed by either side, or found dead). Fired once. */
   close: TransportError;
+  /** An answer to a request that had given up waiting (its deadline passed): Janus answered late. */
+  late: JanusMessage;
 }
 
 /**

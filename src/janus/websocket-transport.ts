@@ -120,6 +120,7 @@ export class WebSocketTransport extends Emitter<TransportEvents> implements Tran
       const transaction = message.transaction;
       if (typeof transaction !== 'string' || !this.#pending.resolve(transaction, message)) {
         this.#logger.warn(`dropped a "${message.janus}" frame for an unknown transaction`);
+        if (typeof transaction === 'string') this.emit('late', message);
       }
       return;
     }
