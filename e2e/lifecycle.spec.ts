@@ -164,6 +164,26 @@ test('two keepers on one record (a SharedWorker tab and a leader-mode tab): one 
   expect(await janus.listSessions()).toEqual([sessionId]);
 });
 
+// Found by the soak in Firefox: with a leader tab's keeper waiting on the record, a SharedWorker that
+// closes itself can stay a worker that every `new SharedWorker` of its name reaches and that never
+// answers; the tabs then reconnect for good. They move on to the next worker name (bridge/worker-name.ts).
+test('the SharedWorker closes itself, again and again, while a leader tab waits on its record: its tabs are ready each time', async ({ context, janus, site }) => {
+  test.setTimeout(120_000);
+  const pages = await Promise.all([1, 2, 3, 4].map(() => context.newPage()));
+  for (const page of pages) await openKeeperPage(page, site, { server: janus.wsUrl, ...CLOSABLE });
+  const { sessionId } = await create(pages[0]!);
+  const leader = await context.newPage(); // its Worker closes too each time, and its tab starts a new one
+  await openKeeperPage(leader, site, { server: janus.wsUrl, options: JSON.stringify({ mode: 'leader' }), ...CLOSABLE });
+  await create(leader);
+  for (let kill = 0; kill < 6; kill++) {
+    for (const page of pages) await recordTimes(page);
+    await closeSharedWorker(pages[0]!);
+    for (const page of pages) await recovery(page, sessionId); // reconnecting, then ready on the session
+  }
+  expect(await echo(leader, (await attachEcho(leader)).handleId)).toBe('ok');
+  expect(await janus.listSessions()).toEqual([sessionId]);
+});
+
 test.describe('upgrades', () => {
   // The newer version: the same sources built as 99.0.0 (page bundle and worker, at their own URL).
   let next: NextVersionBuild | undefined;

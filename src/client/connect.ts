@@ -1,7 +1,6 @@
 import type { KeeperConfig, TabHello } from '../bridge/api.js';
 import { InvalidArgumentError, JanusKeeperError } from '../janus/index.js';
 import { resolveServers } from '../bridge/config.js';
-import { describeState } from '../bridge/debug.js';
 import { pageLockName, tabTag } from '../bridge/page-lock.js';
 import { VERSION } from '../bridge/version.js';
 import { KeeperClient } from './keeper-client.js';
@@ -68,7 +67,11 @@ export async function connect(options: ConnectOptions): Promise<KeeperClient> {
     : await (await import('./via-leader.js')).viaLeader(options.workerUrl, base, hello, callTimeoutMs, releases, releaseAll);
   // Local causes: only this browser lost its link, so the keeper retries at once.
   releases.push(watchNetwork(() => void client.online().catch(() => {})));
-  if (options.debug) releases.push(client.on('state', (state) => console.debug(describeState(state))));
+  if (options.debug) {
+    // Only a page that asks for the log loads its formatter.
+    const { describeState } = await import('../bridge/debug.js');
+    releases.push(client.on('state', (state) => console.debug(describeState(state))));
+  }
   return client;
 }
 

@@ -84,11 +84,14 @@ export class SharedWorkerLink implements KeeperCalls {
   #broken: Error | undefined;
   /** What the page says on each hello (a page back from the back/forward cache has a new lock). */
   #hello: TabHello;
+  /** The SharedWorker name now asked for (`options.name`, or a later one after a silent worker). */
+  #workerName: string;
   /** Settles once the page holds the lock its next hello names. */
   #lockHeld: Promise<unknown>;
 
   constructor(private readonly options: SharedWorkerLinkOptions) {
     this.#hello = options.hello;
+    this.#workerName = options.name;
     this.#lockHeld = options.lockHeld ?? Promise.resolve();
     const ms = options.callTimeoutMs;
     this.#deadlines = new DeadlineQueue<Call>(ms, (call) => this.#finish(call, undefined,
@@ -102,7 +105,15 @@ export class SharedWorkerLink implements KeeperCalls {
 
   /** The first hello: rejects with `WorkerLoadError`, `VersionMismatchError` or `TimeoutError`. */
   async open(): Promise<KeeperState> {
-    const { connection, state } = await this.#connect(this.options.callTimeoutMs);
+    // A worker of this name that says nothing within the re-hello deadline may be one that closed
+    // (Firefox): the next name gets the time left.
+    const ms = this.options.callTimeoutMs;
+    const first = ms > 2 * REHELLO_TIMEOUT_MS ? REHELLO_TIMEOUT_MS : ms;
+    const { connection, state } = await this.#connect(first).catch(async (error: unknown) => {
+      if (first === ms || !(error instanceof TimeoutError)) throw error;
+      await this.#leaveSilentWorker();
+      return this.#connect(ms - first);
+    });
     if (this.#closed) {
       connection.release();
       throw new DestroyedError('connect: the page closed its connection to the keeper');
@@ -158,8 +169,19 @@ export class SharedWorkerLink implements KeeperCalls {
     this.#events.close();
   }
 
+  /**
+   * The worker of this name did not answer: the live worker of another name, or the next name (a
+   * rare path: its code loads only here; if it cannot load, the next name).
+   */
+  async #leaveSilentWorker(): Promise<void> {
+    const current = this.#workerName;
+    this.#workerName = await import('../bridge/worker-name.js')
+      .then(({ leaveSilentWorker }) => leaveSilentWorker(this.options.name, current), () => `${current}~`);
+  }
+
   async #connect(timeoutMs: number): Promise<{ connection: Connection; state: KeeperState }> {
-    const { workerUrl, name, extendedLifetime } = this.options;
+    const { workerUrl, extendedLifetime } = this.options;
+    const name = this.#workerName;
     // The worker starts (or is found) while the page's lock is granted; the hello waits for the lock,
     // since the keeper watches it from its answer on.
     const worker = new SharedWorker(workerUrl, { name, type: 'module', extendedLifetime } as WorkerOptions);
@@ -249,6 +271,7 @@ export class SharedWorkerLink implements KeeperCalls {
           this.#giveUp(error); // the URL now serves another version: only a reload of the page helps
           return;
         }
+        if (error instanceof TimeoutError) await this.#leaveSilentWorker();
         // A worker that does not load (offline, redeployed) may load later: keep trying, and say why.
         if (error instanceof WorkerLoadError && this.#view.last) {
           this.#post({ type: 'state', state: { ...this.#view.last, state: 'reconnecting', cause: error.message } });

@@ -5,6 +5,7 @@ import type { KeeperConfig, KeeperState, TabHello } from '../../bridge/api.js';
 import { keeperKey } from '../../bridge/config.js';
 import { serveHello } from '../../bridge/port-calls.js';
 import { relayNames } from '../../bridge/relay.js';
+import { workerNameLock } from '../../bridge/worker-name.js';
 import { consoleLogger } from '../../janus/index.js';
 import { InvalidArgumentError } from '../../janus/index.js';
 import { TabEndpoint, type KeeperLookup, type OwnerRelayLookup } from './endpoint.js';
@@ -106,6 +107,8 @@ class WatchedEndpoint extends TabEndpoint {
 if (!('WorkerGlobalScope' in globalThis)) {
   // Not in a worker (e.g. imported in Node for its URL): nothing to serve.
 } else if ('onconnect' in globalThis) {
+  // Held for the worker's life: pages that must leave a silent worker of this name find this one by it.
+  void navigator.locks?.request(workerNameLock(self.name), () => new Promise<never>(() => {}));
   self.addEventListener('connect', (event) => {
     const port = event.ports[0];
     // Once the page is gone, its connect port closes: its endpoint and listener can be collected.
