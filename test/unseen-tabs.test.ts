@@ -86,6 +86,23 @@ describe('unseen tabs', () => {
     assert.deepEqual(gone, ['tab-w'], 'gone once no page of it is open, after the grace');
   });
 
+  it('an event for an adopted tab whose page is still joining (its lock held elsewhere) is held for its hello', async () => {
+    // The soak (seed 31, http): Janus restarted, the worker killed; the new keeper's claim got 458, it
+    // created a new session and sent `restore` for each handle: a tab whose page said hello a moment
+    // later never got its restore and stayed ready and deaf.
+    const clock = new FakeClock();
+    const tabs = registry(clock, []);
+    const page = locks.hold(pageLockName(await tabTag('tab-late')));
+    tabs.expectBack('tab-late');
+    await queried(locks, 1);
+    const restore = { type: 'restore', handle: { handleId: 7, plugin: 'janus.plugin.echotest' }, sessionId: 2 } as const;
+    tabs.post('tab-late', restore as never);
+    const got: unknown[] = [];
+    tabs.add('tab-late', pageLockName(await tabTag('tab-late')), { postMessage: (event: unknown) => void got.push(event), close() {} } as never);
+    assert.deepEqual(got, [restore]);
+    page();
+  });
+
   it('a tab with no page open anywhere goes after the grace, once', async () => {
     const clock = new FakeClock();
     const gone: string[] = [];

@@ -140,11 +140,14 @@ export class TabRegistry {
 
   #gone(tabId: string): void {
     this.#seen.delete(tabId);
+    this.#held.forget(tabId);
     this.options.onTabGone(tabId);
   }
 
   post(tabId: string, event: TabEvent): void {
-    if (!this.isLive(tabId) && this.#graceTimers.has(tabId)) this.#held.hold(tabId, event);
+    // Held while the tab may come back: within its grace, or (adopted from the record, never seen
+    // here) while its page locks are asked whether a page of it is still open.
+    if (!this.isLive(tabId) && (this.#graceTimers.has(tabId) || this.#watched.has(tabId))) this.#held.hold(tabId, event);
     for (const page of this.#pages.values()) if (page.tabId === tabId) page.events.postMessage(event);
   }
 

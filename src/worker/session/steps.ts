@@ -379,7 +379,13 @@ export class SessionSteps {
 
   /** Tells each handle's tab that it is gone and which new session to re-attach it on. */
   #restore(orphans: Orphan[], sessionId: number): void {
-    for (const { info, owner } of orphans) this.#ctx.deliver(owner, { type: 'restore', handle: { ...info }, sessionId });
+    const { tabs, standalone } = this.#ctx;
+    for (const { info, owner } of orphans) {
+      // A tab with no page here yet (its handle adopted from the record, its page still joining this
+      // worker) gets the restore when it says hello, not never: it would be ready and deaf.
+      if (!standalone && !tabs.isLive(owner)) tabs.expectBack(owner);
+      this.#ctx.deliver(owner, { type: 'restore', handle: { ...info }, sessionId });
+    }
   }
 
   #isReady(): boolean {
