@@ -27,13 +27,13 @@ export const BUNDLE_BUDGETS: readonly BundleBudget[] = [
     name: 'connect-only page',
     what: 'a page that imports only `connect` (tree-shaken as an app bundler would)',
     contents: "export { connect } from './src/client/index.ts';",
-    budgetBytes: 6_144,
+    budgetBytes: 7_168,
   },
   {
     name: 'keeper worker',
     what: 'the keeper SharedWorker (`janus-keeper/keeper-worker.js`)',
     contents: "import './src/worker/host/shared-worker.ts';",
-    budgetBytes: 21_504,
+    budgetBytes: 24_576,
   },
   {
     name: 'peer helper',
@@ -45,7 +45,7 @@ export const BUNDLE_BUDGETS: readonly BundleBudget[] = [
     name: 'janus.js adapter',
     what: 'the janus.js-compatible adapter (`src/janusjs`)',
     contents: "export * from './src/janusjs/index.ts';",
-    budgetBytes: 9_216,
+    budgetBytes: 10_240,
     requires: 'src/janusjs/index.ts',
   },
 ];

@@ -1,6 +1,6 @@
 // Recovery counted on a fake clock against a real Janus, never timed: keepalives restart after a
 // claim, a refused claim gives session-lost at the 458 (not when the window passes), the per-minute
-// attempt limit holds, and a 403 is never retried, with autoRecreate neither.
+// attempt limit holds, and a refused token with no provider waits for a new one (no attempt before).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import WebSocket from 'ws';
@@ -196,10 +196,10 @@ describe('recovery on a fake clock, against a real Janus', () => {
   });
 });
 
-describe('403 is never retried, with autoRecreate neither (token_auth Janus)', () => {
+describe('a refused token with no provider: no attempt until a new token comes (token_auth Janus)', () => {
   const janus = useJanus({ sessionTimeout: 60, reclaimTimeout: 30, tokenAuth: true });
 
-  it('after a restart forgot the token: lost for good, no more attempts in 2 fake minutes', async () => {
+  it('after a restart forgot the token: waits, no attempt in 2 fake minutes; setToken resumes at once', async () => {
     await janus().addToken('good-token');
     const clock = new FakeClock();
     const keeper = keeperOn(janus().wsUrl, clock, { token: 'good-token', autoRecreate: true });
@@ -207,13 +207,17 @@ describe('403 is never retried, with autoRecreate neither (token_auth Janus)', (
       await keeper.create();
       await janus().restart('SIGKILL'); // tokens live in Janus's memory: gone
       await waitFor('the drop seen', () => keeper.state !== 'ready');
-      await attemptsUntil(clock, keeper, () => keeper.state === 'lost');
-      assert.equal(keeper.state, 'lost');
-      assert.match(keeper.snapshot().cause ?? '', /403|[Uu]nauthorized/);
+      await attemptsUntil(clock, keeper, () => /TokenRefusedError/.test(keeper.snapshot().cause ?? '')
+        && keeper.snapshot().nextRetryAt === undefined);
+      assert.match(keeper.snapshot().cause ?? '', /TokenRefusedError.*403/);
       const { connections } = keeper.snapshot().stats;
       await drive(clock, () => false, 120_000, 1_000);
-      assert.equal(keeper.snapshot().stats.connections, connections, 'no create or claim after the 403');
-      assert.equal(keeper.state, 'lost');
+      assert.equal(keeper.snapshot().stats.connections, connections, 'no create or claim with the refused token');
+      await janus().addToken('new-token');
+      keeper.setToken('new-token');
+      await drive(clock, () => keeper.state === 'ready', 10_000);
+      assert.equal(keeper.state, 'ready');
+      assert.equal(keeper.snapshot().cause?.includes('Token'), false);
     } finally {
       await keeper.destroy().catch(() => {});
     }

@@ -1,5 +1,5 @@
 // Everything that crosses the page <-> worker boundary, typed once for both bundles.
-import type { AnswerKind, Jsep, MessageOptions, SessionTuning, TrickleCandidate } from '../janus/index.js';
+import type { AnswerKind, Jsep, MessageOptions, SessionTuning, TokenSource, TrickleCandidate } from '../janus/index.js';
 
 export type TransportChoice = 'ws' | 'http';
 
@@ -8,7 +8,20 @@ export type TransportChoice = 'ws' | 'http';
  * The session's own options (`transport` must match the scheme of every URL when given: leave it
  * out for a list mixing ws and http) pass through to every session the keeper opens.
  */
-export interface KeeperConfig extends SessionTuning {
+export interface KeeperConfig extends Omit<SessionTuning, 'token'> {
+  /**
+   * Janus token: a string, `null` (none), or a provider (a function returning a string or a
+   * promise of one). A page's provider stays in the page: the keeper asks a live page of its own
+   * for a token when it needs one (before a create or claim, after a 403, ahead of a signed
+   * token's expiry). A string from a later page replaces an older one. Tokens live in memory only.
+   */
+  token?: TokenSource;
+  /**
+   * Who the session is for, e.g. the signed-in user's id: keepers, stored records and sessions
+   * are per server list and scope, so a page of one scope never claims, sees or detaches another
+   * scope's session or handles (a shared computer: sign-out, another user signs in).
+   */
+  scope?: string;
   /**
    * A Janus URL (ws://, wss://, http:// or https://; in a page, a relative one like `/janus`
    * resolves against the page: see `connect()`), or a list of them: a new session is created
@@ -122,7 +135,10 @@ export interface MessageResult {
 }
 
 export interface TabHello {
+  /** The page's config; a token provider stays in the page (`tokenProvider` says there is one). */
   config: KeeperConfig;
+  /** The page can give tokens: the keeper may send it `token-request`s. */
+  tokenProvider?: boolean;
   /** Survives reloads of this tab (sessionStorage): handles belong to it. */
   tabId: string;
   /** Held by this page for its whole life; the worker learns the page is gone when it gets it. */
@@ -145,6 +161,10 @@ export interface KeeperEndpoint {
   state(): Promise<KeeperState>;
   /** The browser regained its network: retry now instead of waiting for the backoff. */
   online(): Promise<void>;
+  /** Replaces the token for every tab of this keeper (`null`: none); a token failure stops. */
+  setToken(token: string | null): Promise<void>;
+  /** The page's answer to a `token-request`: the token, or why its provider gave none. */
+  answerToken(requestId: number, answer: TokenAnswer): Promise<void>;
   destroy(): Promise<void>;
   /** This page leaves on purpose (its handles are detached at once). */
   goodbye(): Promise<void>;
@@ -184,6 +204,9 @@ export type HandleEvent =
  */
 export type PageNotice = { type: 'leaving' };
 
+/** A page's answer to the keeper's `token-request`. */
+export type TokenAnswer = { token: string } | { error: string; reason: 'threw' | 'invalid' };
+
 /** Events the keeper posts one-way on a tab's event port. */
 export type TabEvent =
   | { type: 'state'; state: KeeperState }
@@ -194,7 +217,9 @@ export type TabEvent =
   | { type: 'session-lost'; reason: string; code?: number }
   | { type: 'detached'; handleId: number }
   | { type: 'handle-moved'; handleId: number }
-  | { type: 'restore'; handle: HandleInfo; sessionId: number };
+  | { type: 'restore'; handle: HandleInfo; sessionId: number }
+  /** The keeper needs a token: the page asks its provider and calls `answerToken(id, ...)`. */
+  | { type: 'token-request'; id: number };
 
 declare global {
   /**

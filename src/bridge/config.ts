@@ -3,6 +3,7 @@ import { InvalidArgumentError, SESSION_TUNING_KEYS, validateSessionOptions, type
 
 /** More servers than this in one config is a mistake, not a failover plan. */
 export const MAX_SERVERS = 16;
+const MAX_SCOPE_LENGTH = 256;
 
 /** Checks a tab's config before any I/O, with the session layer's own rules (for every server). */
 export function checkConfig(config: unknown): KeeperConfig {
@@ -10,6 +11,12 @@ export function checkConfig(config: unknown): KeeperConfig {
   const given = config as KeeperConfig;
   const list = Array.isArray(given.server) ? checkServerList(given.server) : undefined;
   const checked: KeeperConfig = { server: list ?? given.server };
+  if (given.scope !== undefined) {
+    if (typeof given.scope !== 'string' || given.scope === '' || given.scope.length > MAX_SCOPE_LENGTH) {
+      throw new InvalidArgumentError(`scope must be a non-empty string of at most ${MAX_SCOPE_LENGTH} characters`);
+    }
+    checked.scope = given.scope;
+  }
   for (const key of SESSION_TUNING_KEYS) {
     const value = given[key];
     // A null token or API secret means none (janus.js apps pass `token: null`).
@@ -65,12 +72,13 @@ export function serverList(config: Pick<KeeperConfig, 'server'>): string[] {
 }
 
 /**
- * A keeper's identity, the key of its stored record and of its SharedWorker slot: the URL itself
- * for a single server (as before lists existed; a one-entry list is the same keeper), else the
- * whole list in order.
+ * A keeper's identity, the key of its stored record, record lock and slot in the worker: the URL
+ * itself for a single server (as before lists existed; a one-entry list is the same keeper), else
+ * the whole list in order; with a scope, the scope and the list.
  */
-export function keeperKey(config: Pick<KeeperConfig, 'server'>): string {
+export function keeperKey(config: Pick<KeeperConfig, 'server' | 'scope'>): string {
   const list = serverList(config);
+  if (config.scope !== undefined) return JSON.stringify({ scope: config.scope, servers: list });
   return list.length === 1 ? list[0]! : JSON.stringify(list);
 }
 

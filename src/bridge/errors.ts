@@ -8,6 +8,8 @@ import {
   PluginError,
   SessionReclaimException,
   TimeoutError,
+  TokenProviderError,
+  TokenRefusedError,
   TransportError,
 } from '../janus/index.js';
 import { VersionMismatchError } from './version.js';
@@ -24,7 +26,7 @@ export function registerErrorClass(name: string, errorClass: ErrorClass): void {
 
 // Keys are the errors' `name`s (not `Class.name`, which a minifier renames).
 const builtIn = { JanusKeeperError, JanusError, PluginError, SessionReclaimException, TransportError, TimeoutError,
-  InvalidArgumentError, DestroyedError, VersionMismatchError };
+  InvalidArgumentError, DestroyedError, VersionMismatchError, TokenRefusedError, TokenProviderError };
 for (const [name, errorClass] of Object.entries(builtIn)) registerErrorClass(name, errorClass);
 
 export interface SerializedKeeperError {

@@ -10,7 +10,7 @@ import { InvalidArgumentError, TransportError } from '../janus/index.js';
 export type CallMethod = keyof KeeperCalls;
 
 export const CALL_METHODS: ReadonlySet<string> = new Set<CallMethod>(['create', 'attach', 'message', 'trickle', 'hangup',
-  'detach', 'state', 'online', 'destroy', 'goodbye', 'info']);
+  'detach', 'state', 'online', 'destroy', 'goodbye', 'info', 'setToken', 'answerToken']);
 
 export interface CallRequest {
   kind: 'call';

@@ -1,5 +1,5 @@
 import type { KeeperConfig, TabHello } from '../bridge/api.js';
-import { InvalidArgumentError, JanusKeeperError } from '../janus/index.js';
+import { InvalidArgumentError, JanusKeeperError, type TokenProvider } from '../janus/index.js';
 import { resolveServers } from '../bridge/config.js';
 import { pageLockName, tabTag } from '../bridge/page-lock.js';
 import { VERSION } from '../bridge/version.js';
@@ -45,13 +45,15 @@ const WORKER_PROTOCOL_VERSION = 2;
 /** Starts or joins the keeper (a SharedWorker, or the leader tab's Worker) and registers this page. */
 export async function connect(options: ConnectOptions): Promise<KeeperClient> {
   const config = checkConnectOptions(options);
+  // A provider stays in the page: the keeper asks it through this page's client.
+  const tokenProvider = typeof options.token === 'function' ? options.token : undefined;
   const mode = options.mode ?? 'auto';
   const callTimeoutMs = options.callTimeoutMs ?? 20_000;
   const base = `${options.name ?? 'janus-keeper'}/v${WORKER_PROTOCOL_VERSION}`;
   const tab = tabId();
   const tag = await tabTag(tab).catch(() => undefined);
   const lockName = pageLockName(tag);
-  const hello: TabHello = { config, tabId: tab, lockName, version: VERSION };
+  const hello: TabHello = { config, tabId: tab, lockName, version: VERSION, ...(tokenProvider ? { tokenProvider: true } : {}) };
   const sharedWorker = typeof SharedWorker !== 'undefined';
   if (mode === 'shared-worker' && !sharedWorker) {
     throw new JanusKeeperError('This browser has no SharedWorker (use mode "auto" for the leader-tab fallback)');
@@ -62,9 +64,10 @@ export async function connect(options: ConnectOptions): Promise<KeeperClient> {
     for (const release of releases.splice(0).reverse()) release();
   };
   const client = sharedWorker && mode !== 'leader'
-    ? await viaSharedWorker(options, base, hello, () => pageLockName(tag), callTimeoutMs, releases, releaseAll)
+    ? await viaSharedWorker(options, base, hello, () => pageLockName(tag), callTimeoutMs, releases, releaseAll, tokenProvider)
     // The fallback loads only where it runs (its own chunk in an app's bundle).
-    : await (await import('./via-leader.js')).viaLeader(options.workerUrl, base, hello, callTimeoutMs, releases, releaseAll);
+    : await (await import('./via-leader.js')).viaLeader(options.workerUrl, base, hello, callTimeoutMs, releases, releaseAll,
+      tokenProvider);
   // Local causes: only this browser lost its link, so the keeper retries at once.
   releases.push(watchNetwork(() => void client.online().catch(() => {})));
   if (options.debug) {
@@ -76,7 +79,7 @@ export async function connect(options: ConnectOptions): Promise<KeeperClient> {
 }
 
 async function viaSharedWorker(options: ConnectOptions, base: string, hello: TabHello, newLockName: () => string,
-  callTimeoutMs: number, releases: Array<() => void>, releaseAll: () => void) {
+  callTimeoutMs: number, releases: Array<() => void>, releaseAll: () => void, tokenProvider: TokenProvider | undefined) {
   const extendedLifetime = options.extendedLifetime ?? true;
   const name = `${base}${extendedLifetime ? '/extended' : ''}`;
   let lock = holdLock(hello.lockName);
@@ -92,7 +95,7 @@ async function viaSharedWorker(options: ConnectOptions, base: string, hello: Tab
       link.rejoin(lock.then(() => lockName));
       void old.then((release) => release());
     }));
-    return new KeeperClient(link, link.events, state, releaseAll, () => 'shared-worker');
+    return new KeeperClient(link, link.events, state, releaseAll, () => 'shared-worker', tokenProvider);
   } catch (error) {
     releaseAll();
     throw error;
@@ -109,6 +112,10 @@ function checkConnectOptions(options: ConnectOptions): KeeperConfig {
   }
   const { workerUrl, name, mode, extendedLifetime, callTimeoutMs, debug, ...config } = options;
   config.server = resolveServers(config.server, globalThis.location?.href, config.transport);
+  if (typeof config.token === 'function') delete config.token;
+  else if (config.token !== undefined && config.token !== null && (typeof config.token !== 'string' || config.token === '')) {
+    throw new InvalidArgumentError('token must be a non-empty string, null or a function that returns one');
+  }
   // The keeper checks the config at `hello` (bridge/config), before any Janus or storage I/O, and
   // its InvalidArgumentError comes back with its class: the page does not carry the same checks.
   try {

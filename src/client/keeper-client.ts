@@ -9,8 +9,11 @@ import type {
   MessageResult,
   PageNotice,
   TabEvent,
+  TokenAnswer,
 } from '../bridge/api.js';
-import { DestroyedError, Emitter, type Jsep, type MessageOptions, type TrickleCandidate } from '../janus/index.js';
+import { DestroyedError, Emitter, type Jsep, type MessageOptions, type TokenProvider,
+  type TrickleCandidate } from '../janus/index.js';
+import { checkToken } from '../janus/token.js';
 import type { EventPort } from './local-port.js';
 
 type EventOf<T extends TabEvent['type']> = Omit<Extract<TabEvent, { type: T }>, 'type'>;
@@ -48,6 +51,8 @@ export class KeeperClient extends Emitter<KeeperClientEvents> {
     initial: KeeperState,
     private readonly release: () => void,
     private readonly modeOf: () => KeeperMode,
+    /** The page's token provider, which the keeper asks through this client (`token-request`). */
+    private readonly tokenProvider?: TokenProvider,
   ) {
     super();
     this.#state = this.#stamp(initial);
@@ -135,6 +140,15 @@ export class KeeperClient extends Emitter<KeeperClientEvents> {
     return this.#call('destroy', () => this.endpoint.destroy());
   }
 
+  /**
+   * Replaces the token for every tab of this keeper (`null`: none), e.g. one the app's backend
+   * pushed. After a token failure, the keeper's waiting claim or create runs now with it.
+   */
+  setToken(token: string | null): Promise<void> {
+    if (token !== null) checkToken(token); // typed error before anything crosses
+    return this.#call('setToken', () => this.endpoint.setToken(token));
+  }
+
   /** Tells the keeper the network is back, so it retries at once. */
   online(): Promise<void> {
     return this.#call('online', () => this.endpoint.online());
@@ -161,6 +175,19 @@ export class KeeperClient extends Emitter<KeeperClientEvents> {
     return call(); // the link gives every call its deadline (one timer per link)
   }
 
+  /** The keeper asked for a token: the page's provider's answer, or why it gave none (never its error's text). */
+  async #answerToken(id: number): Promise<void> {
+    let answer: TokenAnswer;
+    try {
+      if (!this.tokenProvider) throw new TypeError('no token provider');
+      const token: unknown = await this.tokenProvider();
+      answer = typeof token === 'string' && token !== '' ? { token } : { error: 'not a non-empty string', reason: 'invalid' };
+    } catch {
+      answer = { error: 'the token provider failed', reason: 'threw' };
+    }
+    if (!this.#closed) await this.endpoint.answerToken(id, answer).catch(() => {});
+  }
+
   #stamp(state: KeeperState): KeeperState {
     return { ...state, mode: this.modeOf() };
   }
@@ -182,6 +209,9 @@ export class KeeperClient extends Emitter<KeeperClientEvents> {
         this.emit(type, detail as never);
         break;
       }
+      case 'token-request':
+        void this.#answerToken(event.id);
+        break;
     }
   }
 }

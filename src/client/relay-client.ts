@@ -78,6 +78,8 @@ export class RelayClient implements KeeperCalls {
   state() { return this.#call<KeeperState>('state', []); }
   info() { return this.#call<Record<string, unknown>>('info', []); }
   online() { return this.#call<void>('online', []); }
+  setToken(...args: Parameters<KeeperCalls['setToken']>) { return this.#call<void>('setToken', args); }
+  answerToken(...args: Parameters<KeeperCalls['answerToken']>) { return this.#call<void>('answerToken', args); }
   destroy() { return this.#call<void>('destroy', []); }
   /** The page leaves: the lock its leader's Worker held for it goes as it answers, which is no news. */
   goodbye() {

@@ -131,6 +131,8 @@ export class SharedWorkerLink implements KeeperCalls {
   state() { return this.#call<ReturnType<KeeperCalls['state']>>('state', []); }
   info() { return this.#call<ReturnType<KeeperCalls['info']>>('info', []); }
   online() { return this.#call<Promise<void>>('online', []); }
+  setToken(...args: Parameters<KeeperCalls['setToken']>) { return this.#call<Promise<void>>('setToken', args); }
+  answerToken(...args: Parameters<KeeperCalls['answerToken']>) { return this.#call<Promise<void>>('answerToken', args); }
   destroy() { return this.#call<Promise<void>>('destroy', []); }
   /**
    * The page leaves: it stops watching first (the worker lets the page's lock go as it answers).

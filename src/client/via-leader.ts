@@ -3,7 +3,7 @@
 import type { KeeperMode, TabHello } from '../bridge/api.js';
 import { relayNames } from '../bridge/relay.js';
 import { VERSION } from '../bridge/version.js';
-import { JanusKeeperError } from '../janus/index.js';
+import { JanusKeeperError, type TokenProvider } from '../janus/index.js';
 import { holdLock } from './hold-lock.js';
 import { KeeperClient } from './keeper-client.js';
 import { Leadership } from './leader.js';
@@ -14,7 +14,7 @@ import { watchWorkerLock } from './worker-watch.js';
 
 /** No SharedWorker: elect a leader tab with a Web Lock; talk to its Worker over a BroadcastChannel. */
 export async function viaLeader(workerUrl: string | URL, base: string, hello: TabHello, callTimeoutMs: number,
-  releases: Array<() => void>, releaseAll: () => void) {
+  releases: Array<() => void>, releaseAll: () => void, tokenProvider?: TokenProvider) {
   if (typeof navigator === 'undefined' || !navigator.locks || typeof BroadcastChannel === 'undefined') {
     throw new JanusKeeperError('This browser has neither SharedWorker nor Web Locks + BroadcastChannel: janus-keeper cannot share a session here');
   }
@@ -54,7 +54,7 @@ export async function viaLeader(workerUrl: string | URL, base: string, hello: Ta
     const state = checkWorkerVersion(await Promise.race([relay.hello(hello), failed]));
     connected = true;
     const modeOf = (): KeeperMode => (leadership.isLeader ? 'leader' : 'follower');
-    return new KeeperClient(relay, relay.events, state, releaseAll, modeOf);
+    return new KeeperClient(relay, relay.events, state, releaseAll, modeOf, tokenProvider);
   } catch (error) {
     releaseAll();
     throw error;

@@ -106,3 +106,35 @@ export class InvalidArgumentError extends JanusKeeperError {
 export class DestroyedError extends JanusKeeperError {
   override name = 'DestroyedError';
 }
+
+/**
+ * Janus refused the token (403) and no other could be had: the provider gave the same one, there
+ * is no provider, or Janus refused the fresh one too. Final for that token: the next attempt waits
+ * for a new one (`setToken`, or the provider after a backoff).
+ */
+export class TokenRefusedError extends JanusError {
+  override name = 'TokenRefusedError';
+  constructor(message: string) {
+    super(JanusErrorCode.Unauthorized, 'Unauthorized request (wrong or missing secret/token)');
+    this.message = message;
+  }
+}
+
+/** Why the token provider gave no token: it threw or rejected, gave no answer in time, or gave no string. */
+export type TokenProviderFailure = 'threw' | 'timeout' | 'invalid' | 'no-provider';
+
+/**
+ * The token provider gave no usable token (it threw, hung past its deadline, or returned something
+ * that is not a non-empty string; in a keeper worker, no open page could give one). `reason` says
+ * which; the provider's own error is the `cause` (on the side that called it).
+ */
+export class TokenProviderError extends JanusKeeperError {
+  override name = 'TokenProviderError';
+  constructor(
+    readonly reason: TokenProviderFailure,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+  }
+}

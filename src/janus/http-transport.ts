@@ -1,5 +1,5 @@
 import { Emitter } from './emitter.js';
-import { TimeoutError, TransportError } from './errors.js';
+import { JanusError, JanusErrorCode, TimeoutError, TransportError } from './errors.js';
 import { isMessage, type JanusMessage, type JanusRequest } from './protocol.js';
 import type { FetchLike, Transport, TransportEvents, TransportOptions } from './transport.js';
 
@@ -23,7 +23,7 @@ export class HttpTransport extends Emitter<TransportEvents> implements Transport
   readonly #requests = new Set<AbortController>();
   #poll: AbortController | undefined;
   #closed = false;
-  readonly #credentials: { token?: string; apisecret?: string } = {};
+  readonly #credentials: TransportOptions['credentials'];
 
   private constructor(base: string, fetchImpl: FetchLike, options: TransportOptions) {
     super();
@@ -32,6 +32,7 @@ export class HttpTransport extends Emitter<TransportEvents> implements Transport
     this.#logger = options.logger;
     this.#maxFrameBytes = options.maxFrameBytes;
     this.#clock = options.clock;
+    this.#credentials = options.credentials;
   }
 
   static async open(url: string, options: TransportOptions): Promise<HttpTransport> {
@@ -47,8 +48,6 @@ export class HttpTransport extends Emitter<TransportEvents> implements Transport
   async send(request: JanusRequest, timeoutMs: number): Promise<JanusMessage> {
     if (this.#closed) throw new TransportError(`Cannot send ${request.janus}: the transport is closed`);
     const { session_id, handle_id, ...body } = request;
-    if (typeof body.token === 'string') this.#credentials.token = body.token;
-    if (typeof body.apisecret === 'string') this.#credentials.apisecret = body.apisecret;
     let path = '';
     if (session_id !== undefined) path += `/${session_id}`;
     if (handle_id !== undefined) path += `/${handle_id}`;
@@ -56,7 +55,13 @@ export class HttpTransport extends Emitter<TransportEvents> implements Transport
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
-    }, timeoutMs, request.janus);
+    }, timeoutMs, request.janus).catch((error: unknown) => {
+      // Janus's HTTP transport may refuse a request with a bare 403 before its core reads it.
+      if (error instanceof JanusError && error.code === JanusErrorCode.Unauthorized) {
+        return { janus: 'error', transaction: request.transaction, error: { code: error.code, reason: error.reason } };
+      }
+      throw error;
+    });
     if (answer.transaction !== request.transaction && answer.janus !== 'error') {
       this.#logger.warn(`"${request.janus}" was answered for another transaction`);
     }
@@ -85,15 +90,29 @@ export class HttpTransport extends Emitter<TransportEvents> implements Transport
   }
 
   async #pollLoop(sessionId: number, controller: AbortController): Promise<void> {
+    let renewedFor: string | undefined;
     while (!this.#closed && !controller.signal.aborted) {
+      // Janus's own protocol puts the long-poll's token in its query string (a GET has no body).
       const query = new URLSearchParams({ maxev: String(MAX_EVENTS_PER_POLL) });
-      if (this.#credentials.token) query.set('token', this.#credentials.token);
-      if (this.#credentials.apisecret) query.set('apisecret', this.#credentials.apisecret);
+      const credentials = this.#credentials?.fields() ?? {};
+      if (credentials.token) query.set('token', credentials.token);
+      if (credentials.apisecret) query.set('apisecret', credentials.apisecret);
       let body: unknown;
       try {
         body = await this.#fetchJson(`${this.#base}/${sessionId}?${query}`, { method: 'GET' },
           LONG_POLL_IDLE_MS + LONG_POLL_GRACE_MS, 'long-poll', controller);
       } catch (error) {
+        // A refused token (a bare 403): once per token, a fresh one and the poll again.
+        const refused = error instanceof JanusError && error.code === JanusErrorCode.Unauthorized;
+        if (refused && this.#credentials && renewedFor !== credentials.token && !this.#closed && this.#poll === controller) {
+          renewedFor = credentials.token;
+          try {
+            await this.#credentials.renew(credentials.token);
+            continue;
+          } catch (renewError) {
+            error = renewError;
+          }
+        }
         // A failed long-poll means a dead link, unless the poll was stopped on purpose.
         if (!this.#closed && this.#poll === controller) {
           this.close(error instanceof TransportError ? error : new TransportError('Long-poll failed', { cause: error }));
@@ -137,6 +156,7 @@ export class HttpTransport extends Emitter<TransportEvents> implements Transport
         throw new TransportError(`${what}: Janus's answer is over the ${limit}-character limit`);
       }
       const text = await response.text();
+      if (response.status === 403) throw new JanusError(JanusErrorCode.Unauthorized, `${what}: Janus refused the token (HTTP 403)`);
       if (!response.ok) throw new TransportError(`${what}: HTTP ${response.status} from Janus`);
       if (text.length > limit) throw new TransportError(`${what}: Janus's answer is over the ${limit}-character limit`);
       try {
@@ -146,7 +166,7 @@ export class HttpTransport extends Emitter<TransportEvents> implements Transport
       }
     } catch (error) {
       if (timedOut) throw new TimeoutError(`${what}: no answer from Janus within ${timeoutMs} ms`, timeoutMs);
-      if (error instanceof TransportError) throw error;
+      if (error instanceof TransportError || error instanceof JanusError) throw error;
       const reason = controller.signal.reason;
       if (reason instanceof TransportError) throw reason;
       throw new TransportError(`${what}: cannot reach Janus`, { cause: error });

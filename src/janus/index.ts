@@ -16,8 +16,14 @@ export {
   PluginError,
   SessionReclaimException,
   TimeoutError,
+  TokenProviderError,
+  TokenRefusedError,
   TransportError,
 } from './errors.js';
+export type { TokenProviderFailure } from './errors.js';
+export { Credentials } from './credentials.js';
+export { checkToken, isToken, signedTokenExpiry } from './token.js';
+export type { CredentialFields, CredentialsEvents, CredentialsOptions, TokenProvider, TokenSource } from './credentials.js';
 export { consoleLogger, Emitter, rateLimited, type Logger } from './emitter.js';
 export { describeBadId, isJanusId, requireId, requireNonEmptyString } from './protocol.js';
 export type { JanusMessage, JanusRequest, Jsep } from './protocol.js';

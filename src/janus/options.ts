@@ -1,6 +1,8 @@
 // The options of a session, their defaults and their checks: one list, used by `JanusSession`,
 // by the keeper's config (which passes the tunable ones through) and by its validation.
 import type { Clock } from './clock.js';
+import type { Credentials, TokenSource } from './credentials.js';
+import { checkToken } from './token.js';
 import type { Logger } from './emitter.js';
 import { InvalidArgumentError, JanusErrorCode, SessionReclaimException } from './errors.js';
 import { describeBadId, isJanusId, requireNonEmptyString } from './protocol.js';
@@ -10,7 +12,7 @@ import { transportKindOf, type FetchLike, type TransportKind, type WebSocketCons
 export interface SessionTuning {
   /** Defaults to the URL's scheme. */
   transport?: TransportKind;
-  /** `null` means none, like leaving it out. */
+  /** `null` means none, like leaving it out. Where the options allow it, a provider (see `JanusSessionOptions`). */
   token?: string | null;
   apiSecret?: string | null;
   /** Keepalive period; by default a third of the server's `session-timeout` (at most 10 s). */
@@ -23,13 +25,26 @@ export interface SessionTuning {
   connectTimeoutMs?: number;
   /** Frames larger than this are dropped unread (default 1 MiB; an SDP is ~10-100 KB). */
   maxFrameBytes?: number;
+  /** Deadline of one call to the token provider. Default 10 s. */
+  tokenTimeoutMs?: number;
 }
 
 /** The keys of `SessionTuning`, for code that copies or checks them (the keeper's config). */
 export const SESSION_TUNING_KEYS = ['transport', 'token', 'apiSecret', 'keepAliveMs', 'keepAliveTimeoutMs',
-  'requestTimeoutMs', 'connectTimeoutMs', 'maxFrameBytes'] as const satisfies readonly (keyof SessionTuning)[];
+  'requestTimeoutMs', 'connectTimeoutMs', 'maxFrameBytes', 'tokenTimeoutMs'] as const satisfies readonly (keyof SessionTuning)[];
 
-export interface JanusSessionOptions extends SessionTuning {
+export interface JanusSessionOptions extends Omit<SessionTuning, 'token'> {
+  /**
+   * Janus token: a string, `null` (none), or a provider (a function returning a string or a
+   * promise of one) asked before the create or claim, after a 403 (then the refused request is
+   * sent once more), and ahead of a signed token's expiry.
+   */
+  token?: TokenSource;
+  /**
+   * Credentials shared with other sessions (e.g. every reconnect of one app): replaces `token`
+   * and `apiSecret`.
+   */
+  credentials?: Credentials;
   /** `ws://`, `wss://`, `http://` or `https://` URL of Janus (HTTP: the `/janus` base path). */
   server: string;
   /** Claim this existing session instead of creating one. */
@@ -50,7 +65,7 @@ export interface SessionSettings {
   requestTimeoutMs: number;
   connectTimeoutMs: number;
   maxFrameBytes: number;
-  credentials: { token?: string; apisecret?: string };
+  tokenTimeoutMs: number | undefined;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -77,10 +92,9 @@ export function validateSessionOptions(options: JanusSessionOptions): SessionSet
       `invalid session id: must be a positive safe integer (got ${describeBadId(options.sessionId)})`, undefined);
   }
   const requestTimeoutMs = positiveMs(options.requestTimeoutMs, 'requestTimeoutMs') ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  const credentials: SessionSettings['credentials'] = {};
   // null means none, as janus.js apps pass it (`token: null`).
-  if (options.token != null) credentials.token = requireNonEmptyString(options.token, 'token');
-  if (options.apiSecret != null) credentials.apisecret = requireNonEmptyString(options.apiSecret, 'apiSecret');
+  if (options.token != null && typeof options.token !== 'function') checkToken(options.token);
+  if (options.apiSecret != null) checkToken(options.apiSecret, 'apiSecret');
   return {
     kind: schemeKind,
     sessionId: hasId ? options.sessionId : undefined,
@@ -90,7 +104,7 @@ export function validateSessionOptions(options: JanusSessionOptions): SessionSet
     requestTimeoutMs,
     connectTimeoutMs: positiveMs(options.connectTimeoutMs, 'connectTimeoutMs') ?? requestTimeoutMs,
     maxFrameBytes: positiveMs(options.maxFrameBytes, 'maxFrameBytes', 'bytes') ?? DEFAULT_MAX_FRAME_BYTES,
-    credentials,
+    tokenTimeoutMs: positiveMs(options.tokenTimeoutMs, 'tokenTimeoutMs'),
   };
 }
 

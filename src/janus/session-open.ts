@@ -1,6 +1,7 @@
 // Opening a session: the link, then `create` (or `claim`) and `info` on it. What `JanusSession`
 // is built from once Janus answered.
 import { systemClock, type Clock } from './clock.js';
+import { Credentials, sendAuthorized } from './credentials.js';
 import { consoleLogger, rateLimited } from './emitter.js';
 import { JanusError, JanusErrorCode, SessionReclaimException, TransportError } from './errors.js';
 import { HttpTransport } from './http-transport.js';
@@ -19,7 +20,7 @@ export interface SessionInit {
   keepAliveMs: number;
   keepAliveTimeoutMs: number;
   requestTimeoutMs: number;
-  credentials: { token?: string; apisecret?: string };
+  credentials: Credentials;
   serverTimeouts: ServerTimeouts | undefined;
   clock: Clock;
   /** When Janus answered the create or claim: what its session timers count from. */
@@ -33,7 +34,12 @@ export interface SessionInit {
 export async function openSession(options: JanusSessionOptions): Promise<SessionInit> {
   const settings = validateSessionOptions(options);
   const clock = options.clock ?? systemClock;
+  const credentials = options.credentials ?? new Credentials({ token: options.token, apiSecret: options.apiSecret, clock,
+    ...(settings.tokenTimeoutMs === undefined ? {} : { providerTimeoutMs: settings.tokenTimeoutMs }) });
+  // A token that will last through the create or claim, before the link opens (a provider may be slow).
+  await credentials.ready();
   const transportOptions = {
+    credentials,
     connectTimeoutMs: settings.connectTimeoutMs,
     logger: rateLimited(options.logger ?? consoleLogger, 10, 10_000, () => clock.now()),
     maxFrameBytes: settings.maxFrameBytes,
@@ -50,7 +56,7 @@ export async function openSession(options: JanusSessionOptions): Promise<Session
   });
   try {
     const request = (janus: string, fields: Record<string, unknown> = {}) =>
-      transport.send({ janus, transaction: newTransaction(), ...settings.credentials, ...fields }, settings.requestTimeoutMs);
+      sendAuthorized(transport, { janus, transaction: newTransaction(), ...fields }, settings.requestTimeoutMs, credentials);
     let answeredAt = clock.now();
     const [answer, info] = await Promise.all([
       (settings.sessionId === undefined
@@ -80,7 +86,7 @@ export async function openSession(options: JanusSessionOptions): Promise<Session
       keepAliveMs: settings.keepAliveMs ?? defaultKeepAlive(serverTimeouts),
       keepAliveTimeoutMs: settings.keepAliveTimeoutMs,
       requestTimeoutMs: settings.requestTimeoutMs,
-      credentials: settings.credentials,
+      credentials,
       serverTimeouts,
       clock,
       answeredAt,

@@ -1,6 +1,9 @@
 import type { Clock } from './clock.js';
+import { sendAuthorized, type Credentials } from './credentials.js';
+import { checkToken } from './token.js';
 import { Emitter } from './emitter.js';
-import { DestroyedError, JanusError, JanusErrorCode, TimeoutError, TransportError } from './errors.js';
+import { DestroyedError, JanusError, JanusErrorCode, TimeoutError, TokenProviderError, TokenRefusedError,
+  TransportError } from './errors.js';
 import { PluginHandle } from './handle.js';
 import { PendingTransactions } from './pending.js';
 import type { JanusSessionOptions } from './options.js';
@@ -46,6 +49,11 @@ export interface AttachOptions {
   /** Re-bind to a handle that already exists on this (reclaimed) session: no request is sent. */
   handleId?: number;
   opaqueId?: string;
+  /**
+   * A token for this attach only (Janus checks that it grants the plugin: 405 otherwise), as
+   * janus.js `attach({ token })`; the handle's later requests carry the session's token.
+   */
+  token?: string;
 }
 
 /** Without a known session timeout: Janus's default one. */
@@ -59,7 +67,7 @@ export class JanusSession extends Emitter<SessionEvents> {
   readonly #transport: Transport;
   readonly #handles = new Map<number, PluginHandle>();
   readonly #events: PendingTransactions;
-  readonly #credentials: { token?: string; apisecret?: string };
+  readonly #releaseCredentials: () => void;
   readonly #requestTimeoutMs: number;
   readonly #clock: Clock;
   #keepAliveTimer: unknown;
@@ -67,6 +75,8 @@ export class JanusSession extends Emitter<SessionEvents> {
   /** Transactions of attaches that timed out (the newest few). */
   readonly #abandonedAttaches = new Set<string>();
 
+  /** The session's token and API secret: `credentials.setToken(token)` replaces the token. */
+  readonly credentials: Credentials;
   /** Janus's id of this session: a credential. */
   readonly id: number;
   /** True when this instance claimed an existing session. */
@@ -92,7 +102,8 @@ export class JanusSession extends Emitter<SessionEvents> {
     this.keepAliveMs = init.keepAliveMs;
     this.keepAliveTimeoutMs = init.keepAliveTimeoutMs;
     this.#requestTimeoutMs = init.requestTimeoutMs;
-    this.#credentials = init.credentials;
+    this.credentials = init.credentials;
+    this.#releaseCredentials = init.credentials.hold();
     this.serverTimeouts = init.serverTimeouts;
     init.transport.on('message', (message) => this.#receive(message));
     init.transport.on('close', (error) => this.#onTransportClose(error));
@@ -125,9 +136,11 @@ export class JanusSession extends Emitter<SessionEvents> {
   async attach(plugin: string, options: AttachOptions = {}): Promise<PluginHandle> {
     requireNonEmptyString(plugin, 'plugin');
     if (options.opaqueId !== undefined) requireNonEmptyString(options.opaqueId, 'opaqueId');
+    if (options.token !== undefined) checkToken(options.token, 'attach token');
     if (options.handleId !== undefined) return this.rebind(plugin, { ...options, handleId: options.handleId });
     const fields: Record<string, unknown> = { plugin };
     if (options.opaqueId !== undefined) fields['opaque_id'] = options.opaqueId;
+    if (options.token !== undefined) fields['token'] = options.token;
     const transaction = newTransaction();
     const answer = await this.#request({ janus: 'attach', ...fields }, false, this.#requestTimeoutMs, transaction)
       .catch((error: unknown) => {
@@ -162,8 +175,8 @@ export class JanusSession extends Emitter<SessionEvents> {
    */
   async info(): Promise<Record<string, unknown>> {
     this.#assertOpen('info');
-    const answer = await this.#transport.send({ janus: 'info', transaction: newTransaction(), ...this.#credentials },
-      this.#requestTimeoutMs);
+    const answer = await sendAuthorized(this.#transport, { janus: 'info', transaction: newTransaction() },
+      this.#requestTimeoutMs, this.credentials);
     if (answer.janus === 'error') throw janusErrorOf(answer); // no session named: not the session's activity
     const { transaction, ...info } = answer;
     return info;
@@ -232,8 +245,8 @@ export class JanusSession extends Emitter<SessionEvents> {
     if (typeof transaction !== 'string' || !this.#abandonedAttaches.delete(transaction)) return;
     const handleId = message.data?.id;
     if (message.janus !== 'success' || !isJanusId(handleId) || this.#state !== 'open') return;
-    this.#transport.send({ janus: 'detach', transaction: newTransaction(), session_id: this.id, handle_id: handleId, ...this.#credentials },
-      this.#requestTimeoutMs).then(() => this.emit('late-handle', handleId), () => {});
+    sendAuthorized(this.#transport, { janus: 'detach', transaction: newTransaction(), session_id: this.id, handle_id: handleId },
+      this.#requestTimeoutMs, this.credentials).then(() => this.emit('late-handle', handleId), () => {});
   }
 
   async #request(fields: { janus: string; [key: string]: unknown }, awaitEvent: boolean,
@@ -243,7 +256,6 @@ export class JanusSession extends Emitter<SessionEvents> {
       ...fields,
       transaction,
       session_id: this.id,
-      ...this.#credentials,
     };
     const event = awaitEvent
       ? this.#events.wait(request.transaction, this.#requestTimeoutMs, fields.janus)
@@ -251,7 +263,7 @@ export class JanusSession extends Emitter<SessionEvents> {
     event?.catch(() => {}); // settled below; avoids an unhandled rejection if it fails first
     let answer: JanusMessage;
     try {
-      answer = await this.#transport.send(request, timeoutMs);
+      answer = await sendAuthorized(this.#transport, request, timeoutMs, this.credentials);
     } catch (error) {
       this.#events.discard(request.transaction);
       throw error;
@@ -307,6 +319,13 @@ export class JanusSession extends Emitter<SessionEvents> {
         () => this.#state === 'open' && this.#scheduleKeepAlive(),
         (error: unknown) => {
           if (this.#state !== 'open') return;
+          // Janus answered, refusing the token: the link is alive, and dropping it would start the
+          // reclaim window (0 on stock timers: the end of the session). Keep it; the next keepalive
+          // carries whatever token comes meanwhile (the app is told by the credentials' `failed`).
+          if (error instanceof TokenProviderError || error instanceof TokenRefusedError) {
+            this.#scheduleKeepAlive();
+            return;
+          }
           // A keepalive with no answer means a dead link: half-open TCP never fires `close`.
           this.#dropLink(error instanceof TransportError ? error
             : new TransportError('Keepalive failed: link presumed dead', { cause: error }));
@@ -349,6 +368,7 @@ export class JanusSession extends Emitter<SessionEvents> {
   }
 
   #stop(reason: TransportError): void {
+    this.#releaseCredentials();
     this.#clock.clearTimeout(this.#keepAliveTimer);
     this.#events.rejectAll(reason);
   }

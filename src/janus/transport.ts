@@ -1,4 +1,5 @@
 import type { Clock } from './clock.js';
+import type { Credentials } from './credentials.js';
 import type { Emitter } from './emitter.js';
 import type { TransportError } from './errors.js';
 import type { JanusMessage, JanusRequest } from './protocol.js';
@@ -66,6 +67,8 @@ export interface TransportOptions {
   logger: { warn(message: string): void };
   /** Deadlines of connects and requests. */
   clock: Clock;
+  /** What the HTTP long-poll carries (it is no request of the session's: it asks for a fresh token itself). */
+  credentials?: Pick<Credentials, 'fields' | 'renew'>;
 }
 
 export function transportKindOf(server: string): TransportKind | undefined {

@@ -26,6 +26,7 @@ import {
   SessionReclaimException,
   TransportError,
   systemClock,
+  Credentials,
   type Clock,
   type FetchLike,
   type Jsep,
@@ -46,6 +47,9 @@ import type { SessionStore } from './record/store.js';
 import { SessionSteps } from './session/steps.js';
 import { TabRegistry, webLocksLiveness, type LivenessWatch } from './host/tabs.js';
 import type { UnseenTabWatch } from './handles/unseen-tabs.js';
+import { PageTokens } from './host/page-tokens.js';
+
+const DEFAULT_TOKEN_TIMEOUT_MS = 10_000;
 
 export { surelyExpired } from './session/servers.js';
 
@@ -99,6 +103,12 @@ export interface KeeperEvents {
  */
 export class Keeper extends Emitter<KeeperEvents> {
   readonly tabs: TabRegistry;
+  /** The one token of every session this keeper opens: `setToken`, or the provider renews it. */
+  readonly credentials: Credentials;
+  /** In a worker: the pages that can give tokens (the keeper's provider while one is open). */
+  readonly pageTokens: PageTokens;
+  /** Why the token failed, while it does (named in every state). */
+  #tokenCause: string | undefined;
   readonly #options: KeeperOptions;
   readonly #servers: string[];
   readonly #machine: SessionMachine;
@@ -116,6 +126,22 @@ export class Keeper extends Emitter<KeeperEvents> {
     this.#servers = serverList(config);
     const clock = options.clock ?? systemClock;
     this.#machine = new SessionMachine(clock, () => this.#publish());
+    const own = config.token;
+    const tokenTimeoutMs = config.tokenTimeoutMs ?? DEFAULT_TOKEN_TIMEOUT_MS;
+    this.credentials = new Credentials({ token: own, apiSecret: config.apiSecret, clock, providerTimeoutMs: tokenTimeoutMs });
+    // A provider of the config's own (Node) serves always; else the pages' while one is open.
+    this.pageTokens = new PageTokens(clock, tokenTimeoutMs, (any) => {
+      if (typeof own !== 'function') this.credentials.setProvider(any ? () => this.pageTokens.ask() : undefined);
+    });
+    this.credentials.on('failed', (error) => {
+      this.#tokenCause = `${error.name}: ${error.message}`;
+      this.#publish();
+    });
+    this.credentials.on('renewed', () => {
+      if (this.#tokenCause === undefined) return;
+      this.#tokenCause = undefined;
+      this.#publish();
+    });
     this.tabs = new TabRegistry({
       graceMs: options.tabGraceMs ?? 3_000,
       liveness: options.liveness ?? webLocksLiveness,
@@ -148,7 +174,8 @@ export class Keeper extends Emitter<KeeperEvents> {
       standalone: options.standalone === true,
       ownershipProbeMs: config.ownershipProbeMs ?? DEFAULT_OWNERSHIP_PROBE_MS,
       requestTimeoutMs: config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-      open: (sessionId, server) => JanusSession.create(sessionOptionsFor(this.#options, sessionId, server)),
+      canRenewToken: () => this.credentials.renewable,
+      open: (sessionId, server) => JanusSession.create(sessionOptionsFor(this.#options, this.credentials, sessionId, server)),
       deliver: (owner, event) => this.#deliver(owner, event),
       broadcast: (event) => this.#broadcast(event),
     });
@@ -176,7 +203,7 @@ export class Keeper extends Emitter<KeeperEvents> {
       stats: { ...this.#stats },
     };
     if (session) snapshot.sessionId = session.id;
-    const cause = this.#waitCause ?? this.#machine.cause;
+    const cause = this.#waitCause ?? this.#tokenCause ?? this.#machine.cause;
     if (cause !== undefined) snapshot.cause = cause;
     if (this.#machine.nextRetryAt !== undefined) snapshot.nextRetryAt = this.#machine.nextRetryAt;
     return snapshot;
@@ -265,6 +292,20 @@ export class Keeper extends Emitter<KeeperEvents> {
   /** The network is back (a tab saw `online`): retry now rather than after the backoff. */
   online(): void {
     this.#steps.online();
+  }
+
+  /**
+   * Replaces the token of every session request from now on (`null`: none). After a token
+   * failure, the waiting claim or create runs now with it.
+   */
+  setToken(token: string | null): void {
+    this.credentials.setToken(token);
+    this.#steps.online();
+  }
+
+  /** A token a page brought (its config's): taken when newer than the one in use (see `Credentials.offer`). */
+  offerToken(token: string): void {
+    if (this.credentials.offer(token)) this.#steps.online();
   }
 
   /**

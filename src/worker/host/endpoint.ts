@@ -7,6 +7,7 @@ import type {
   KeeperState,
   MessageResult,
   TabHello,
+  TokenAnswer,
 } from '../../bridge/api.js';
 import {
   DestroyedError,
@@ -71,9 +72,13 @@ export class TabEndpoint implements KeeperEndpoint {
     if (this.#route) await this.#route.known;
     keeper.tabs.add(tabId, lockName, events, () => {
       this.#keeper = undefined;
+      keeper.pageTokens.remove(lockName);
       this.#route?.leave();
       this.release();
     });
+    if (hello.tokenProvider === true) keeper.pageTokens.add(lockName, (event) => events.postMessage(event));
+    // A token this page brings (janus.js `new Janus({ token })` in a later tab) is newer.
+    if (typeof config.token === 'string') keeper.offerToken(config.token);
     serveCalls(events, this); // every call after hello comes on the tab's own port
     return { ...keeper.snapshot(this.#tabId), version: VERSION };
   }
@@ -116,6 +121,14 @@ export class TabEndpoint implements KeeperEndpoint {
 
   destroy(): Promise<void> {
     return this.#serve('destroy', [], (keeper) => keeper.destroy());
+  }
+
+  setToken(token: string | null): Promise<void> {
+    return this.#serve('setToken', [token], async (keeper) => keeper.setToken(token));
+  }
+
+  answerToken(requestId: number, answer: TokenAnswer): Promise<void> {
+    return this.#serve('answerToken', [requestId, answer], async (keeper) => keeper.pageTokens.answer(this.#lockName, requestId, answer));
   }
 
   async goodbye(): Promise<void> {

@@ -20,7 +20,7 @@ interface RelayedPage {
 }
 
 const CALLS = new Set<RelayMethod>(['create', 'attach', 'message', 'trickle', 'hangup', 'detach', 'state', 'online',
-  'destroy', 'goodbye', 'info']);
+  'destroy', 'goodbye', 'info', 'setToken', 'answerToken']);
 
 export class RelayServer {
   readonly leaderId = crypto.randomUUID();

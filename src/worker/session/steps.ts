@@ -14,7 +14,7 @@ import {
 } from '../../janus/index.js';
 import type { HandleTable, Orphan } from '../handles/handle-table.js';
 import { ExpiryWatch } from './expiry-watch.js';
-import { describe, isFatal, redactIds } from './failures.js';
+import { describe, isFatal, isTokenFailure, redactIds } from './failures.js';
 import { OwnershipWatch } from './ownership-watch.js';
 import type { SessionRecord } from '../record/record.js';
 import type { Recovery } from './recovery.js';
@@ -36,6 +36,8 @@ export interface StepsContext {
   /** Probe for a session claimed elsewhere after this long without events (0: never). */
   ownershipProbeMs: number;
   requestTimeoutMs: number;
+  /** Whether a refused token can be renewed (a provider is there): else the keeper waits for a new one. */
+  canRenewToken(): boolean;
   /** Opens a session: creates one (no id) or claims `sessionId`, on `server`. */
   open(sessionId: number | undefined, server: string): Promise<JanusSession>;
   deliver(owner: string, event: TabEvent): void;
@@ -219,7 +221,9 @@ export class SessionSteps {
     const { machine, recovery } = this.#ctx;
     const cause = describe(error);
     if (this.#recreate && !isFatal(error) && this.#wanted()) {
-      machine.go('lost', `no new session yet: ${cause}`, recovery.later('server', () => this.#startRecreate()));
+      // A refused token with no provider to ask: no attempt until a new token comes (`online`).
+      machine.go('lost', `no new session yet: ${cause}`,
+        this.#awaitsToken(error) ? undefined : recovery.later('server', () => this.#startRecreate()));
       return;
     }
     const wasRecreating = this.#recreate !== undefined;
@@ -294,8 +298,16 @@ export class SessionSteps {
     this.#retryLater(error.message, error.local ? 'local' : 'server');
   }
 
-  /** The next claim on the backoff, unless Janus has surely dropped the session (see `surelyExpired`). */
-  #retryLater(cause: string, kind: 'local' | 'server'): void {
+  /** A token failure that only a new token (`setToken`, a page's) can mend: no attempt before it comes. */
+  #awaitsToken(error: unknown): boolean {
+    return isTokenFailure(error) && !this.#ctx.canRenewToken();
+  }
+
+  /**
+   * The next claim on the backoff (none with `retry` false: the keeper waits for a new token),
+   * unless Janus has surely dropped the session (see `surelyExpired`).
+   */
+  #retryLater(cause: string, kind: 'local' | 'server', retry = true): void {
     const { machine, recovery, clock } = this.#ctx;
     const session = this.#session!;
     // After a local fault (a wake from sleep) the clocks say little about Janus: the claim will tell.
@@ -303,7 +315,7 @@ export class SessionSteps {
     const expired = () => this.#lose('the session timeout passed before Janus was reachable again', JanusErrorCode.SessionNotFound);
     if (kind === 'server' && surelyExpired(session.serverTimeouts, reachedAt, clock.now())) return expired();
     if (kind === 'server') this.#expiry.arm(session, reachedAt, () => session === this.#session && machine.state === 'reconnecting' && expired());
-    machine.go('reconnecting', cause, recovery.later(kind, () => this.#startReclaim()));
+    machine.go('reconnecting', cause, retry ? recovery.later(kind, () => this.#startReclaim()) : undefined);
   }
 
   #startReclaim(): void {
@@ -327,7 +339,7 @@ export class SessionSteps {
         if (requestMayHaveReached(error)) this.#claimSentAt = this.#ctx.clock.now();
         if (error instanceof SessionReclaimException) this.#lose(`the session expired on Janus: ${error.reason}`, error.code);
         else if (isFatal(error)) this.#lose(`Janus refused the claim: ${(error as JanusError).reason}`, (error as JanusError).code, false);
-        else this.#retryLater(describe(error), 'server');
+        else this.#retryLater(describe(error), 'server', !this.#awaitsToken(error));
       }
       throw error;
     }
