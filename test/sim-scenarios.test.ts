@@ -121,7 +121,7 @@ describe('simulation: issue 16 bugs 1-6', () => {
     assert.equal(world.model.sessions.size, 0);
   });
 
-  const bug5 = 'bug 5: a 403 is never retried, autoRecreate or not';
+  const bug5 = 'bug 5: a refused token with no provider is never retried, autoRecreate or not';
   it(bug5, knownFailing(bug5), async () => {
     const world = worldWith({ standalone: true, autoRecreate: true, token: TOKEN });
     const sessionId = await ready(world);

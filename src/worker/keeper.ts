@@ -174,7 +174,7 @@ export class Keeper extends Emitter<KeeperEvents> {
       standalone: options.standalone === true,
       ownershipProbeMs: config.ownershipProbeMs ?? DEFAULT_OWNERSHIP_PROBE_MS,
       requestTimeoutMs: config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-      canRenewToken: () => this.credentials.renewable,
+      waitsForToken: () => this.credentials.failure !== undefined && !this.credentials.renewable,
       open: (sessionId, server) => JanusSession.create(sessionOptionsFor(this.#options, this.credentials, sessionId, server)),
       deliver: (owner, event) => this.#deliver(owner, event),
       broadcast: (event) => this.#broadcast(event),
@@ -300,12 +300,12 @@ export class Keeper extends Emitter<KeeperEvents> {
    */
   setToken(token: string | null): void {
     this.credentials.setToken(token);
-    this.#steps.online();
+    this.#steps.online('a new token');
   }
 
   /** A token a page brought (its config's): taken when newer than the one in use (see `Credentials.offer`). */
   offerToken(token: string): void {
-    if (this.credentials.offer(token)) this.#steps.online();
+    if (this.credentials.offer(token)) this.#steps.online('a new token');
   }
 
   /**

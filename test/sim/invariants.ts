@@ -299,7 +299,8 @@ export class Invariants {
       else this.#reclaimedReported = true;
     }
     if ((request.janus === 'create' || request.janus === 'claim') && this.#after403 && !this.#tabCallPending()) {
-      // README: a 403 is never retried; the keeper must not try again on its own.
+      // A refused token with no provider is not tried again on the keeper's own: only a new token
+      // (setToken, a page's) or a tab's call starts a create or claim.
       this.#fail('403-retried', `${request.janus} sent on the keeper's own after a 403`);
     }
     if (request.janus === 'keepalive') {

@@ -36,8 +36,11 @@ export interface StepsContext {
   /** Probe for a session claimed elsewhere after this long without events (0: never). */
   ownershipProbeMs: number;
   requestTimeoutMs: number;
-  /** Whether a refused token can be renewed (a provider is there): else the keeper waits for a new one. */
-  canRenewToken(): boolean;
+  /**
+   * Janus refused the token and no provider can give another: no create or claim until a new one
+   * comes (`setToken`, a page's), which calls `online()`.
+   */
+  waitsForToken(): boolean;
   /** Opens a session: creates one (no id) or claims `sessionId`, on `server`. */
   open(sessionId: number | undefined, server: string): Promise<JanusSession>;
   deliver(owner: string, event: TabEvent): void;
@@ -110,10 +113,9 @@ export class SessionSteps {
   }
 
   /** The network is back: the scheduled claim (or recreate) runs now, spaced by the local limit. */
-  online(): void {
+  online(cause = 'network back online'): void {
     const { machine, recovery } = this.#ctx;
     if (this.#job) return;
-    const cause = 'network back online';
     if (machine.state === 'reconnecting') machine.go('reconnecting', cause, recovery.soon(() => this.#startReclaim()));
     else if (machine.state === 'lost' && this.#recreate) machine.go('lost', cause, recovery.soon(() => this.#startRecreate()));
   }
@@ -300,7 +302,7 @@ export class SessionSteps {
 
   /** A token failure that only a new token (`setToken`, a page's) can mend: no attempt before it comes. */
   #awaitsToken(error: unknown): boolean {
-    return isTokenFailure(error) && !this.#ctx.canRenewToken();
+    return isTokenFailure(error) && this.#ctx.waitsForToken();
   }
 
   /**
@@ -360,7 +362,7 @@ export class SessionSteps {
     recovery.reset();
     if (recreate && this.#wanted()) {
       this.#recreate = [...(this.#recreate ?? []), ...orphans];
-      this.#startRecreate();
+      if (!this.#ctx.waitsForToken()) this.#startRecreate();
     }
   }
 
