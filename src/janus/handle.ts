@@ -9,6 +9,7 @@ import { pluginErrorOf, type JanusMessage, type Jsep } from './protocol.js';
  */
 export type AnswerKind = 'success' | 'event' | 'ack';
 
+/** Options of a message: `awaitEvent: false` resolves on Janus's ack instead of the event after it. */
 export interface MessageOptions {
   /**
    * Default true: after an ack, `message()` waits for the event carrying its transaction and
@@ -28,6 +29,7 @@ export interface PluginResponse {
   message: JanusMessage;
 }
 
+/** The events of a {@link PluginHandle}: `event`, `webrtcup`, `media`, `slowlink`, `hangup`, `trickle`, `detached`. */
 export interface HandleEvents {
   /** A plugin event not consumed as the answer of `message()` (`answer` is `event`). */
   event: PluginResponse;
