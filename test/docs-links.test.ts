@@ -7,6 +7,9 @@ import { dirname, join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
+// A ticket number or "the" + ticket, spelled in parts so that this file does not match itself.
+const TICKET = ['is', 'sue'].join('');
+const TICKET_WORDS = new RegExp(`${TICKET} ?[0-9]|the ${TICKET}`, 'i');
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PAGES = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
 
@@ -61,7 +64,7 @@ describe('links and anchors of README and the guides', () => {
   it('no page speaks of tickets', () => {
     for (const page of [...PAGES, 'CHANGELOG.md']) {
       const text = readFileSync(join(ROOT, page), 'utf8').replace(/^\[[^\]]+\]: \S+$/gm, '');
-      assert.doesNotMatch(text, /issue ?[0-9]|the issue/i, page);
+      assert.doesNotMatch(text, TICKET_WORDS, page);
     }
   });
 });
