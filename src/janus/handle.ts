@@ -188,6 +188,7 @@ export function checkMessage(body: unknown, jsep?: unknown, options?: unknown): 
   if (awaitEvent !== undefined && typeof awaitEvent !== 'boolean') throw new InvalidArgumentError('awaitEvent must be a boolean');
 }
 
+/** Throws `InvalidArgumentError` unless `candidate` is `null` (end of candidates), an object, or a list of objects. */
 export function checkCandidates(candidate: unknown): void {
   if (candidate === null) return;
   for (const one of Array.isArray(candidate) ? candidate : [candidate]) requirePlainObject(one, 'candidate');
