@@ -25,6 +25,7 @@ import { workerHop } from './scenarios/hop.js';
 import { recovery } from './scenarios/recovery.js';
 import { reloads } from './scenarios/reload.js';
 import { sessionsAndKeepalives } from './scenarios/sessions.js';
+import { writeBenchmarksPage } from './docs-page.js';
 import { benchPicture } from './picture.js';
 import { markdown, type Row } from './table.js';
 
@@ -104,4 +105,6 @@ writeFileSync(out, `${JSON.stringify({ quick, date: new Date().toISOString(), se
 const picture = quick ? join(os.tmpdir(), 'janus-keeper-bench-quick.svg') : fileURLToPath(new URL('../docs/bench-link.svg', import.meta.url));
 // A partial run (--only) keeps the committed picture of the last full one.
 if (quick || !partial) writeFileSync(picture, benchPicture(rows));
-log(`results written to ${quick || partial ? 'the OS temp folder (a smoke, --only or --engine run leaves the committed results alone)' : 'bench/results.json and docs/bench-link.svg'}`);
+// A full run rewrites docs/benchmarks.md from the results it just wrote.
+if (!quick && !partial) writeBenchmarksPage();
+log(`results written to ${quick || partial ? 'the OS temp folder (a smoke, --only or --engine run leaves the committed results alone)' : 'bench/results.json, docs/bench-link.svg and docs/benchmarks.md'}`);

@@ -8,6 +8,7 @@ import config from '../playwright.config.js';
 import { startFaultProxy } from '../e2e/fixtures/fault-proxy.js';
 import { startJanus } from '../e2e/fixtures/janus-launcher.js';
 import { serveStatic } from '../e2e/fixtures/static-server.js';
+import { writeBenchmarksPage } from './docs-page.js';
 import { summarize, type Summary } from './stats.js';
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -136,3 +137,5 @@ for (const measure of Object.keys(results['ws'] ?? {})) {
 }
 writeFileSync(out, JSON.stringify({ measuredAt: new Date().toISOString(), runs: RUNS, outages: OUTAGES, outageMs: OUTAGE_MS,
   sampleMs: SAMPLE_MS, results }, null, 2) + '\n');
+// The committed results (no --out) also rewrite docs/benchmarks.md.
+if (arg('out') === undefined) writeBenchmarksPage();

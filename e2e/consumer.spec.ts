@@ -2,7 +2,7 @@
 // its page and Node script type-checked strictly (skipLibCheck false) under every moduleResolution,
 // the page bundled with esbuild and served with the exported worker, run against a real Janus.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { packedApp, REPO, typecheck, type PackedApp, type Resolution } from '../test/consumer/packed-app.js';
@@ -44,24 +44,30 @@ for (const resolution of ['bundler', 'node16', 'nodenext'] as Resolution[]) {
   });
 }
 
-test("README's TypeScript blocks compile against the packed package", async () => {
-  const markdown = readFileSync(join(REPO, 'README.md'), 'utf8');
-  const blocks = readmeBlocks(markdown);
-  expect(blocks.length).toBe(countTsFences(markdown)); // no block skipped
-  expect(blocks.length).toBeGreaterThan(8);
+test("the TypeScript blocks of README and the guides compile against the packed package", async () => {
+  const pages = ['README.md', ...readdirSync(join(REPO, 'docs')).filter((name) => name.endsWith('.md')).sort().map((name) => `docs/${name}`)];
   const files = { dom: [] as string[], webworker: [] as string[] };
-  blocks.forEach((block, index) => {
-    const name = `readme-${index + 1}-line-${block.line}`;
-    writeFileSync(join(app.dir, `${name}.ts`), `${block.code}\nexport {};\n`);
-    files[block.lib].push(`${name}.ts`);
-    if (block.prelude) {
-      writeFileSync(join(app.dir, `${name}.prelude.d.ts`), `${block.prelude}\n`);
-      files[block.lib].push(`${name}.prelude.d.ts`);
-    }
-  });
+  let total = 0;
+  for (const page of pages) {
+    const markdown = readFileSync(join(REPO, page), 'utf8');
+    const blocks = readmeBlocks(markdown);
+    expect(blocks.length, page).toBe(countTsFences(markdown)); // no block skipped
+    total += blocks.length;
+    const stem = page.replace(/\.md$/, '').replace(/\W+/g, '-').toLowerCase();
+    blocks.forEach((block, index) => {
+      const name = `md-${stem}-${index + 1}-line-${block.line}`;
+      writeFileSync(join(app.dir, `${name}.ts`), `${block.code}\nexport {};\n`);
+      files[block.lib].push(`${name}.ts`);
+      if (block.prelude) {
+        writeFileSync(join(app.dir, `${name}.prelude.d.ts`), `${block.prelude}\n`);
+        files[block.lib].push(`${name}.prelude.d.ts`);
+      }
+    });
+  }
+  expect(total).toBeGreaterThan(8);
   // Pages and Node examples: the DOM lib plus Node's types; service worker blocks: the worker lib.
-  await typecheck(app, 'readme', files.dom, 'bundler', 'dom+node');
-  await typecheck(app, 'readme-sw', files.webworker, 'bundler', 'webworker');
+  await typecheck(app, 'markdown', files.dom, 'bundler', 'dom+node');
+  await typecheck(app, 'markdown-sw', files.webworker, 'bundler', 'webworker');
 });
 
 test('a connect-only page bundle carries no workbox-window', () => {

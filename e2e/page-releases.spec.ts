@@ -1,4 +1,4 @@
-// What a page takes, it gives back (issue 16 item 8, page half), and a stale worker is refused.
+// What a page takes, it gives back (the page's half), and a stale worker is refused.
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

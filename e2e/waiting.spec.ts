@@ -1,4 +1,4 @@
-// Two keepers on one record (issue 26, defect 4): a `?mode=leader` tab's keeper holds the session,
+// Two keepers on one record (soak defect 4): a `?mode=leader` tab's keeper holds the session,
 // SharedWorker tabs of the same origin and server come and go next to it: served through it when it
 // can (same version), else told why they wait, for as long as they do.
 import type { Page } from '@playwright/test';

@@ -12,7 +12,7 @@ import { expect, test } from './fixtures/test.js';
 const FLAVOURS: DemoFlavour[] = ['plain', 'keeper'];
 /** janus.js picks WebSocket or REST (long-poll) by the server URL; the keeper takes both. */
 const TRANSPORTS = ['ws', 'http'] as const;
-/** Long enough for the keeper to notice the drop and claim again; the issue's drop. */
+/** Long enough for the keeper to notice the drop and claim again; a drop a user would see. */
 const DROP_MS = 5_000;
 
 test.skip(!demosInstalled(), 'Debian\'s janus-demos and libjs-janus-gateway are not installed (npm run setup)');
@@ -100,7 +100,7 @@ for (const [transport, flavour] of TRANSPORTS.flatMap((kind) => FLAVOURS.map((ea
       proxy.setMode('pass');
       await videoFlows(page, 'echotest'); // media is UDP straight to Janus: both flavours
       if (flavour === 'plain') {
-        // What the issue saw: janus.js reports the drop (its error callback: a modal that reloads
+        // What plain janus.js shows: janus.js reports the drop (its error callback: a modal that reloads
         // the page on OK) and never reconnects, so no request reaches the plugin any more.
         await expect.poll(() => dialogs(page)).toEqual([expect.stringContaining('Lost connection to the server')]);
         await expect(echotestAnswers(page)).rejects.toThrow(/connected=false|no event/);

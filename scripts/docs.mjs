@@ -1,4 +1,7 @@
-// `npm run docs`: the API reference (TypeDoc) of every entry, in docs/api/ (not committed).
+// `npm run docs`: one static site in docs-site/ (not committed): README as its front page, the guides
+// of docs/*.md as pages of their own, and the API reference of every entry, with TypeDoc's
+// navigation and search over all of it. Fails on any TypeDoc warning: an undocumented export of an
+// entry, a link that does not resolve, a type used but not exported.
 // TypeDoc needs TypeScript's JS API, which the repository's TypeScript 7 (native) does not offer,
 // so TypeDoc and a TypeScript 6 run from a folder of their own in the OS temp folder, at pinned versions.
 import { execFileSync } from 'node:child_process';
@@ -11,6 +14,7 @@ const TYPEDOC = '0.28.20';
 const TYPESCRIPT = '6.0.3';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tools = join(tmpdir(), `janus-keeper-typedoc-${TYPEDOC}-ts-${TYPESCRIPT}`);
+export const SITE = 'docs-site';
 
 if (!existsSync(join(tools, 'node_modules', 'typedoc'))) {
   mkdirSync(tools, { recursive: true });
@@ -19,9 +23,26 @@ if (!existsSync(join(tools, 'node_modules', 'typedoc'))) {
     `typedoc@${TYPEDOC}`, `typescript@${TYPESCRIPT}`], { cwd: tools, stdio: 'inherit' });
 }
 
-const entries = ['src/client/index.ts', 'src/app-shell/page.ts', 'src/app-shell/service-worker.ts',
-  'src/janus/index.ts', 'src/worker/index.ts'];
+// The entries of package.json's exports that have types, each named as an app imports it.
+const entries = ['src/client/index.ts', 'src/worker/index.ts', 'src/janus/index.ts', 'src/peer/index.ts',
+  'src/janusjs/index.ts', 'src/app-shell/page.ts', 'src/app-shell/service-worker.ts'];
+const guides = ['adding-to-your-app', 'janusjs-apps', 'webrtc', 'lifecycle', 'leader-tab', 'app-shell',
+  'session-layer', 'reconnection', 'several-servers', 'janus-server', 'security', 'troubleshooting',
+  'benchmarks', 'development'].map((name) => `docs/${name}.md`);
+
+const notExported = ['HandleEventBase', 'PageKeeperOptions', 'KeeperEndpoint', 'EventOf', 'TransportChoice',
+  'UnseenTabWatch', 'DoomedHandle', 'ErrorClass', 'KeeperCalls', 'EventPort', 'HandleOwner', 'TransportEvents',
+  'OwnerRelayLookup', 'TabHello', 'TabRegistryOptions', 'HttpCallOptions'];
+
 execFileSync(process.execPath, [join(tools, 'node_modules', 'typedoc', 'bin', 'typedoc'),
-  '--tsconfig', 'tsconfig.build.json', '--out', 'docs/api', '--name', 'janus-keeper',
-  '--readme', 'none', '--excludePrivate', '--excludeInternal', '--skipErrorChecking', ...entries], { cwd: root, stdio: 'inherit' });
-console.log('API reference in docs/api/index.html');
+  '--tsconfig', 'tsconfig.build.json', '--out', SITE, '--name', 'janus-keeper',
+  '--readme', 'README.md', ...guides.flatMap((guide) => ['--projectDocuments', guide]),
+  '--excludePrivate', '--excludeInternal', '--skipErrorChecking', '--disableSources',
+  '--validation.notExported', '--validation.invalidLink', '--validation.invalidPath', '--validation.notDocumented',
+  // Every exported class, interface, type and constant of an entry has a doc comment. (TypeDoc cannot
+  // require top-level functions without requiring every method too: functions are documented by review.)
+  ...['Class', 'Interface', 'TypeAlias', 'Variable', 'Enum'].flatMap((kind) => ['--requiredToBeDocumented', kind]),
+  // Internal types the public API names: not exported on purpose (their shape is in the referencing docs).
+  ...notExported.flatMap((name) => ['--intentionallyNotExported', name]),
+  '--treatWarningsAsErrors', '--treatValidationWarningsAsErrors', ...entries], { cwd: root, stdio: 'inherit' });
+console.log(`docs site (guides + API reference) in ${SITE}/index.html`);

@@ -16,7 +16,7 @@ interface Mutant {
   tests: string[];
 }
 
-const SIM = ['test/sim.test.ts', 'test/sim-scenarios.test.ts', 'test/sim-scenarios-handles.test.ts', 'test/sim-scenarios-issue26.test.ts',
+const SIM = ['test/sim.test.ts', 'test/sim-scenarios.test.ts', 'test/sim-scenarios-handles.test.ts', 'test/sim-scenarios-worker-restart.test.ts',
   'test/sim-can-fail.test.ts'];
 
 const MUTANTS: Mutant[] = [
@@ -57,17 +57,17 @@ const MUTANTS: Mutant[] = [
     tests: ['test/keeper-core.test.ts', ...SIM] },
   { id: 'a surely expired session never given up', file: 'src/worker/session/servers.ts',
     from: '  if (!timers || timers.sessionTimeoutS <= 0) return undefined;', to: '  return undefined;',
-    tests: ['test/sim-scenarios-issue26.test.ts', 'test/several-servers.test.ts', ...SIM] },
+    tests: ['test/sim-scenarios-worker-restart.test.ts', 'test/several-servers.test.ts', ...SIM] },
   { id: 'the reclaim window taken as proof that the session is gone (a ghost session)', file: 'src/worker/session/servers.ts',
     from: '  return reachedAt + timers.sessionTimeoutS * 1000 + JANUS_EXPIRY_CHECK_MS;',
     to: '  return reachedAt + timers.reclaimTimeoutS * 1000 + JANUS_EXPIRY_CHECK_MS;',
-    tests: ['test/sim-scenarios-issue26.test.ts', 'test/keeper-half-open.test.ts', ...SIM] },
+    tests: ['test/sim-scenarios-worker-restart.test.ts', 'test/keeper-half-open.test.ts', ...SIM] },
   { id: 'detaches Janus never confirmed forgotten with the worker', file: 'src/worker/session/steps.ts',
     from: '        handles.adopt(stored.handles, stored.doomed ?? []);', to: '        handles.adopt(stored.handles, []);',
-    tests: ['test/sim-scenarios-issue26.test.ts', ...SIM] },
+    tests: ['test/sim-scenarios-worker-restart.test.ts', ...SIM] },
   { id: 'a fresh session inherits the adopted handles of one it could not claim', file: 'src/worker/session/steps.ts',
     from: '      if (handles.size > 0) {\n        const orphans = handles.orphans();', to: '      if (false) {\n        const orphans = handles.orphans();',
-    tests: ['test/sim-scenarios-issue26.test.ts', ...SIM] },
+    tests: ['test/sim-scenarios-worker-restart.test.ts', ...SIM] },
   { id: 'no missed-events after a claim', file: 'src/worker/session/steps.ts',
     from: '    if (session.reclaimed) this.#announceMissedEvents(session.id);', to: '',
     tests: ['test/several-servers.test.ts', 'test/keeper-core.test.ts', ...SIM] },
@@ -103,10 +103,10 @@ const MUTANTS: Mutant[] = [
   { id: 'a detach into a dead link is never retried', file: 'src/worker/handles/handle-table.ts',
     from: '      this.#letGo(handle.id);\n      if (this.#handles.delete(handle.id)) this.host.changed();\n      return;',
     to: '      this.#forgetDoomed(handle.id);\n      this.#letGo(handle.id);\n      if (this.#handles.delete(handle.id)) this.host.changed();\n      return;',
-    tests: ['test/sim-scenarios-issue26.test.ts', 'test/keeper-half-open.test.ts', ...SIM] },
+    tests: ['test/sim-scenarios-worker-restart.test.ts', 'test/keeper-half-open.test.ts', ...SIM] },
   { id: 'a handle id bound blind onto a created session', file: 'src/worker/keeper.ts',
     from: '      if (!session.reclaimed || this.#handles.isGone(request.handleId)) {', to: '      if (false) {',
-    tests: ['test/sim-scenarios-issue26.test.ts', ...SIM] },
+    tests: ['test/sim-scenarios-worker-restart.test.ts', ...SIM] },
   { id: 'detach after a 459 keeps a stale entry', file: 'src/worker/keeper.ts',
     from: '      if (!(error instanceof JanusError && error.code === JanusErrorCode.HandleNotFound)) throw error;', to: '      throw error;',
     tests: ['test/keeper-core.test.ts', ...SIM] },

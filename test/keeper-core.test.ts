@@ -1,4 +1,4 @@
-// Issue 16's races and gaps that a real Janus can produce, each a named regression test: destroy
+// Races and gaps that a real Janus can produce, each a named regression test: destroy
 // during a create, a store that fails, the last tab leaving during an establish, handle moves,
 // 459 on detach, handles lost with their session, tabs leaving during an outage.
 import assert from 'node:assert/strict';
@@ -194,7 +194,7 @@ describe('keeper core regressions against a real Janus', () => {
   });
 });
 
-describe('issue 19: a session claimed elsewhere is found out (ownership probe) against a real Janus', () => {
+describe('a session claimed elsewhere is found out (ownership probe) against a real Janus', () => {
   const janus = useJanus({ sessionTimeout: 60, reclaimTimeout: 30 });
 
   /** The `ws` package, counting the attach requests this keeper sends (a probe is one). */

@@ -1,4 +1,4 @@
-// Issue 26's half-open link against a real Janus, through the fault proxy's blackhole (sockets kept,
+// A half-open link against a real Janus, through the fault proxy's blackhole (sockets kept,
 // nothing forwarded, a close never reaching Janus): defect 2 (the keeper took the session as gone
 // once the reclaim window passed, while Janus keeps it for session_timeout) and defect 3 (a closed
 // tab's detach went into the dead link and was never retried). No sleep past an expiry: the tests
@@ -25,7 +25,7 @@ function keeperOn(server: string, extra: Partial<KeeperOptions>, config: Partial
     store: memoryStore(), liveness: () => {}, logger: quietLogger(), WebSocket: WebSocket as unknown as WebSocketConstructor, ...extra });
 }
 
-describe('issue 26: a half-open link against a real Janus (fault proxy blackhole)', () => {
+describe('a half-open link against a real Janus (fault proxy blackhole)', () => {
   // Janus keeps a session whose socket it sees open for session_timeout (20 s); a close it sees: 3 s.
   const janus = useJanus({ sessionTimeout: 20, reclaimTimeout: 3 });
 

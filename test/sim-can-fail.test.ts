@@ -1,5 +1,5 @@
-// Issue 16's "tests that can fail": counts on the simulation's clock instead of sleeps past a
-// guessed expiry. Each of these failed with its deliberate bug put back (see the note of issue 16).
+// Tests that can fail: counts on the simulation's clock instead of sleeps past a
+// guessed expiry. Each of these failed with its deliberate bug put back.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { knownFailing } from './sim/known-failing.js';

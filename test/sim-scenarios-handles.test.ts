@@ -1,4 +1,4 @@
-// Issue 16's bugs 7-10 as scripted interleavings in the simulation (test/sim): listeners that
+// The keeper's races (bugs 7-10) as scripted interleavings in the simulation (test/sim): listeners that
 // throw, ports, handle ownership, and the smaller ones. Bugs 1-6: sim-scenarios.test.ts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -10,7 +10,7 @@ import { ECHO, TEXTROOM } from './sim/world.js';
 
 const settledError = async (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
 
-describe('simulation: issue 16 bugs 7-10', () => {
+describe('simulation: keeper races, bugs 7-10', () => {
   watchUnhandled();
 
   const bug7 = 'bug 7: a listener that throws breaks neither the keeper nor the process';

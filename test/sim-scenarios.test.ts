@@ -1,4 +1,4 @@
-// Issue 16's bugs 1-6 as scripted interleavings in the simulation (test/sim): each fails on the
+// The keeper's races (bugs 1-6) as scripted interleavings in the simulation (test/sim): each fails on the
 // keeper that has the bug, and says which one. Bugs 7-10: sim-scenarios-handles.test.ts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -10,7 +10,7 @@ import { TOKEN } from './sim/world.js';
 const connect = (direction: 'up' | 'down') => (delivery: { kind: string; direction: string }) =>
   delivery.kind === 'connect' && delivery.direction === direction;
 
-describe('simulation: issue 16 bugs 1-6', () => {
+describe('simulation: keeper races, bugs 1-6', () => {
   watchUnhandled();
 
   const bug1 = 'bug 1: the link drops after Janus answered create, before info answers: never a zombie ready';

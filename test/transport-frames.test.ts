@@ -109,7 +109,7 @@ describe('HTTP: the long-poll ends (404) while a destroy is on its way (a FAKE J
   });
 });
 
-describe('issue 16 bug 1: the link lost between the answer to create/claim and the answer to info (a FAKE socket)', () => {
+describe('bug 1: the link lost between the answer to create/claim and the answer to info (a FAKE socket)', () => {
   // Only a fake can close the socket exactly after one answer and before the next.
   const answerThenDrop = (answer: (request: { janus: string; transaction: string }) => object | undefined) =>
     class extends FakeJanusSocket {

@@ -32,9 +32,9 @@ export async function bundleSizes(ctx: BenchContext): Promise<Row[]> {
   ctx.log('bundle sizes done');
   const rows: Row[] = [
     { scenario: '7', metric: 'connect-only page bundle (`export { connect }`, esbuild tree-shaken, minified + gzip) vs janus.js + adapter',
-      unit: 'bytes', ours: connectPage.gzip, janusjs: theirs.gzip, note: `minified ${(connectPage.min / 1024).toFixed(1)} KiB; the issue's target 6 KiB` },
+      unit: 'bytes', ours: connectPage.gzip, janusjs: theirs.gzip, note: `minified ${(connectPage.min / 1024).toFixed(1)} KiB; goal 6 KiB` },
     { scenario: '7', metric: 'keeper worker bundle, minified + gzip (loaded once per browser; janus.js has none)',
-      unit: 'bytes', ours: worker.gzip, janusjs: null, note: `minified ${(worker.min / 1024).toFixed(1)} KiB; the issue's target 12 KiB` },
+      unit: 'bytes', ours: worker.gzip, janusjs: null, note: `minified ${(worker.min / 1024).toFixed(1)} KiB; goal 12 KiB` },
   ];
   // One row per production bundle, against its budget (test/bundle-budget.test.ts fails past it).
   for (const bundle of BUNDLE_BUDGETS.filter(applies)) {

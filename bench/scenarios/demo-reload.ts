@@ -57,7 +57,7 @@ export async function demoReload(ctx: BenchContext): Promise<Row[]> {
         note: `janus.js: its bench page, reload -> session + handle ready; a minimal keeper page (bench/pages/keeper.html) the same: ${minimal.toFixed(1)} ms` },
       { scenario: '12', metric: 'the demo app minus a minimal keeper page, reload -> ready (medians)', unit: 'ms',
         ours: ours.value - minimal, janusjs: null, delayMs: 0,
-        note: `what the demo adds to the keeper: its app shell (a service worker answering the page's requests) and its own script; without the shell (service workers blocked) the demo is ready in ${noShell.toFixed(1)} ms; the issue's goal <= 10 ms` },
+        note: `what the demo adds to the keeper: its app shell (a service worker answering the page's requests) and its own script; without the shell (service workers blocked) the demo is ready in ${noShell.toFixed(1)} ms; goal <= 10 ms` },
     ];
   } finally {
     await app.close();

@@ -22,6 +22,7 @@ import { figures, plot, table, type ScenarioFigures } from './report.js';
 import { scheduleFor, type ScheduleName } from './schedules.js';
 import { simulate } from './simulate.js';
 import { stormPicture } from './picture.js';
+import { writeBenchmarksPage } from '../docs-page.js';
 
 const smoke = process.argv.includes('--smoke');
 const env = (name: string) => process.env[name];
@@ -220,7 +221,8 @@ console.log(`\nwall time ${((Date.now() - began) / 1000).toFixed(1)} s; load ave
 if (!smoke) {
   writeFileSync(RESULTS, `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cores: os.cpus().length,
     clients: N, processes: PROCS, loadAverages: load, scenarios: all }, null, 2)}\n`);
-  console.log('written to bench/storm-results.json');
+  writeBenchmarksPage();
+  console.log('written to bench/storm-results.json and docs/benchmarks.md');
 }
 writeFileSync(PICTURE, stormPicture(all, N));
 console.log(`picture written to ${smoke ? 'the OS temp folder' : 'docs/storm.svg'}`);

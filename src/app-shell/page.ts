@@ -4,6 +4,7 @@
 import type { Workbox } from 'workbox-window';
 import { Emitter, JanusKeeperError } from '../janus/index.js';
 
+/** Events of an {@link AppShell}: a new version installed, waiting to take over, or in control. */
 export interface AppShellEvents {
   /** A new version is installed and waits: call `update()` to switch to it. */
   waiting: undefined;
@@ -13,6 +14,7 @@ export interface AppShellEvents {
   installed: undefined;
 }
 
+/** Options of {@link registerAppShell}: the service worker's URL and scope. */
 export interface RegisterAppShellOptions {
   /** The service worker's URL (default '/sw.js'); it must be at or above the app's path. */
   url?: string;

@@ -5,6 +5,7 @@ import { precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
 import { registerRoute } from 'workbox-routing';
 import { NetworkFirst } from 'workbox-strategies';
 
+/** Options of {@link installAppShell}: `runtime` lists small same-origin boot data served network-first. */
 export interface AppShellOptions {
   /**
    * Same-origin URLs of small app data that the shell needs to boot (e.g. a config file): served

@@ -46,8 +46,10 @@ export interface KeeperConfig extends Omit<SessionTuning, 'token'> {
   ownershipProbeMs?: number;
 }
 
+/** The keeper's states: `idle`, `connecting`, `ready`, `reconnecting`, `lost`. */
 export type KeeperStateName = 'idle' | 'connecting' | 'ready' | 'reconnecting' | 'lost';
 
+/** A handle the keeper holds: its id, plugin, owner tab and WebRTC state. */
 export interface HandleInfo {
   handleId: number;
   plugin: string;
@@ -60,6 +62,7 @@ export interface HandleInfo {
   webrtc?: WebRtcState;
 }
 
+/** A handle's PeerConnection as Janus reported it: `none`, `up`, `hungup`, or `unknown` after a new worker claimed. */
 export type WebRtcState = 'none' | 'up' | 'hungup' | 'unknown';
 
 /**
@@ -68,6 +71,7 @@ export type WebRtcState = 'none' | 'up' | 'hungup' | 'unknown';
  */
 export type KeeperMode = 'shared-worker' | 'leader' | 'follower';
 
+/** A snapshot of the keeper: its state and cause, the tabs sharing it, this tab's handles, the transport and server. */
 export interface KeeperState {
   state: KeeperStateName;
   /** Set by the page's client: where the keeper this page talks to runs. */
@@ -98,6 +102,7 @@ export interface KeeperState {
   workerLock?: string;
 }
 
+/** Counters of the keeper's work (keepalives, creates, claims, connections), for diagnostics. */
 export interface KeeperStats {
   keepalives: number;
   creates: number;
@@ -106,12 +111,14 @@ export interface KeeperStats {
   connections: number;
 }
 
+/** The answer of `create()`: the session id and whether it was claimed rather than created. */
 export interface CreateResult {
   sessionId: number;
   /** True when this call claimed an existing session (from the argument or from storage). */
   reclaimed: boolean;
 }
 
+/** What `attach` takes besides the plugin: an existing handle id, an opaque id, `take` to move another tab's handle. */
 export interface AttachRequest {
   /** A handle that already exists: this tab's own (after a reload), or another tab's with `take`. */
   handleId?: number;
@@ -123,6 +130,7 @@ export interface AttachRequest {
   take?: boolean;
 }
 
+/** How Janus answered a message: `success`, `event` or `ack`, with the plugin's data and any JSEP. */
 export interface MessageResult {
   /**
    * How Janus answered: `success` (synchronous plugin data, e.g. streaming `list`), `event` (the
@@ -222,11 +230,10 @@ export type TabEvent =
   | { type: 'token-request'; id: number };
 
 declare global {
-  /**
-   * The keeper's API names `MessagePort` (a tab's event port). Node's types have `MessagePort` only
-   * as a value, so a Node program without the DOM lib would fail to compile these declarations;
-   * this empty interface gives it the type name there and merges with the DOM's where it is loaded.
-   */
+  // The keeper's API names `MessagePort` (a tab's event port). Node's types have `MessagePort` only
+  // as a value, so a Node program without the DOM lib would fail to compile these declarations;
+  // this empty interface gives it the type name there and merges with the DOM's where it is loaded.
+  // (A line comment: a doc comment here would compete with the DOM's own in the API reference.)
   // eslint-disable-next-line @typescript-eslint/no-empty-interface
   interface MessagePort {}
 }

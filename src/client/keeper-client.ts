@@ -18,6 +18,7 @@ import type { EventPort } from './local-port.js';
 
 type EventOf<T extends TabEvent['type']> = Omit<Extract<TabEvent, { type: T }>, 'type'>;
 
+/** The events a page's {@link KeeperClient} emits (`keeper.on(name, listener)`). */
 export interface KeeperClientEvents {
   /** The keeper's state changed (a new listener gets the current one at once). */
   state: KeeperState;

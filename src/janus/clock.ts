@@ -6,6 +6,7 @@ export interface Clock {
   clearTimeout(timer: unknown): void;
 }
 
+/** The real clock (`Date.now`, `setTimeout`, `clearTimeout`); tests pass a fake one. */
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout: (callback, ms) => setTimeout(callback, ms),

@@ -35,10 +35,12 @@ function reportListenerError(type: string, error: unknown): void {
   }
 }
 
+/** Where warnings (dropped frames, discarded records) go; never with an id or a secret. */
 export interface Logger {
   warn(message: string): void;
 }
 
+/** The default {@link Logger}: `console`. */
 export const consoleLogger: Logger = { warn: (message) => console.warn(`[janus-keeper] ${message}`) };
 
 /**

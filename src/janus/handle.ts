@@ -9,6 +9,7 @@ import { pluginErrorOf, type JanusMessage, type Jsep } from './protocol.js';
  */
 export type AnswerKind = 'success' | 'event' | 'ack';
 
+/** Options of a message: `awaitEvent: false` resolves on Janus's ack instead of the event after it. */
 export interface MessageOptions {
   /**
    * Default true: after an ack, `message()` waits for the event carrying its transaction and
@@ -28,6 +29,7 @@ export interface PluginResponse {
   message: JanusMessage;
 }
 
+/** The events of a {@link PluginHandle}: `event`, `webrtcup`, `media`, `slowlink`, `hangup`, `trickle`, `detached`. */
 export interface HandleEvents {
   /** A plugin event not consumed as the answer of `message()` (`answer` is `event`). */
   event: PluginResponse;
@@ -186,6 +188,7 @@ export function checkMessage(body: unknown, jsep?: unknown, options?: unknown): 
   if (awaitEvent !== undefined && typeof awaitEvent !== 'boolean') throw new InvalidArgumentError('awaitEvent must be a boolean');
 }
 
+/** Throws `InvalidArgumentError` unless `candidate` is `null` (end of candidates), an object, or a list of objects. */
 export function checkCandidates(candidate: unknown): void {
   if (candidate === null) return;
   for (const one of Array.isArray(candidate) ? candidate : [candidate]) requirePlainObject(one, 'candidate');

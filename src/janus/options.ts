@@ -57,6 +57,7 @@ export interface JanusSessionOptions extends Omit<SessionTuning, 'token'> {
   clock?: Clock;
 }
 
+/** A session's options with every default filled in (transport, timeouts, frame limit, credentials). */
 export interface SessionSettings {
   kind: TransportKind;
   sessionId: number | undefined;
@@ -68,6 +69,7 @@ export interface SessionSettings {
   tokenTimeoutMs: number | undefined;
 }
 
+/** The default deadline of every Janus request (10 s). */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
 const DEFAULT_KEEPALIVE_TIMEOUT_MS = 5_000;

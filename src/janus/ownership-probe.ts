@@ -5,6 +5,7 @@
 import type { Clock } from './clock.js';
 import type { JanusSession } from './session.js';
 
+/** Whether this link still owns its session: a throwaway handle's `detached` event comes back only to the session's last claimer. */
 export async function ownsSession(session: JanusSession, plugin: string, timeoutMs: number, clock: Clock): Promise<boolean> {
   const handle = await session.attach(plugin);
   let settle: (owned: boolean) => void = () => {};

@@ -92,6 +92,7 @@ export function describeBadId(value: unknown): string {
   return value === null ? 'null' : `a ${typeof value}, not a number`;
 }
 
+/** Returns `value` if it is a Janus id (a positive safe integer); otherwise throws `InvalidArgumentError` naming `what`. */
 export function requireId(value: unknown, what: string): number {
   if (!isJanusId(value)) {
     throw new InvalidArgumentError(`${what} must be a positive safe integer (got ${describeBadId(value)})`);
@@ -99,6 +100,7 @@ export function requireId(value: unknown, what: string): number {
   return value;
 }
 
+/** Returns `value` if it is a non-empty string; otherwise throws `InvalidArgumentError` naming `what`. */
 export function requireNonEmptyString(value: unknown, what: string): string {
   if (typeof value !== 'string' || value.length === 0) {
     throw new InvalidArgumentError(`${what} must be a non-empty string`);

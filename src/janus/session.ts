@@ -20,10 +20,12 @@ import {
 } from './protocol.js';
 import type { Transport, TransportKind } from './transport.js';
 
+/** A session's life: open, disconnected, lost or destroyed. */
 export type SessionState = 'open' | 'disconnected' | 'lost' | 'destroyed';
 
 const MAX_ABANDONED_ATTACHES = 16;
 
+/** The events of a {@link JanusSession}: `disconnected`, `lost`, `destroyed`, `keepalive`, `event`, `late-handle`. */
 export interface SessionEvents {
   /**
    * The link is gone; the session may still live on Janus: claim it with `create({ sessionId })`.
@@ -45,6 +47,7 @@ export interface SessionEvents {
   'late-handle': number;
 }
 
+/** Options of `attach`: re-bind an existing `handleId` without a request, or set an `opaqueId`. */
 export interface AttachOptions {
   /** Re-bind to a handle that already exists on this (reclaimed) session: no request is sent. */
   handleId?: number;

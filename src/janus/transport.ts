@@ -4,6 +4,7 @@ import type { Emitter } from './emitter.js';
 import type { TransportError } from './errors.js';
 import type { JanusMessage, JanusRequest } from './protocol.js';
 
+/** `ws` (WebSocket) or `http` (REST with long-poll). */
 export type TransportKind = 'ws' | 'http';
 
 export interface TransportEvents {
@@ -51,8 +52,10 @@ export interface WebSocketLike {
   onmessage: Handler<{ data: unknown }> | null;
 }
 
+/** A WebSocket class: the global one, or the `ws` package's on Node 20. */
 export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
 
+/** The `fetch` the HTTP transport uses (Node 18+ and browsers have one). */
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
 export interface TransportOptions {

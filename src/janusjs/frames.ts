@@ -15,6 +15,7 @@ export interface KeeperCallsForFrames {
   info(): Promise<Record<string, unknown>>;
 }
 
+/** A Janus JSON frame as janus.js sends and receives it. */
 export type Frame = { janus: string; [key: string]: unknown };
 
 /**

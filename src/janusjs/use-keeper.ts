@@ -22,6 +22,7 @@ export interface JanusGlobal {
   sessions?: Record<string, unknown> | Map<unknown, unknown>;
 }
 
+/** Options of {@link useKeeper}: the keeper worker's URL and the keeper's options. */
 export type UseKeeperOptions = PageKeeperOptions;
 
 const PATCHED = Symbol.for('janus-keeper.janusjs');

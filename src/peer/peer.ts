@@ -14,6 +14,7 @@ export interface PeerKeeper {
   on(type: 'detached', listener: (detail: { handleId: number }) => void): () => void;
 }
 
+/** Options of {@link peer}: who offers, the bodies sent with offers and answers, and `renew` for a fresh PeerConnection after a hangup. */
 export interface PeerOptions {
   /**
    * Who makes the offer: `page` (echotest, a videoroom publisher: the plugin answers) or `janus`
@@ -37,6 +38,7 @@ export interface PeerOptions {
   onError?: (error: unknown) => void;
 }
 
+/** A call on one handle, made by {@link peer}: start, wait for media, restart ICE, hang up, close. */
 export interface Peer {
   /** The PeerConnection in use (a new one after a renew). */
   readonly pc: RTCPeerConnection;

@@ -56,6 +56,7 @@ export { surelyExpired } from './session/servers.js';
 /** After a minute without events a keeper checks that its session was not claimed elsewhere. */
 const DEFAULT_OWNERSHIP_PROBE_MS = 60_000;
 
+/** Options of a {@link Keeper}: its config, its store, and the clock, randomness and schedule tests inject. */
 export interface KeeperOptions {
   config: KeeperConfig;
   store: SessionStore;

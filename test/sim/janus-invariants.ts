@@ -1,4 +1,4 @@
-// What Janus holds, judged against what the tabs hold (issue 26): never two sessions of the record
+// What Janus holds, judged against what the tabs hold: never two sessions of the record
 // holding handles at once (a ghost session), no tab silently deaf (a handle it holds that Janus does
 // not know, on a session it is told is ready, with nothing telling it), and once the link is up and
 // quiet, no handle on Janus that no tab holds (a leak). Each excuses only what no keeper can know:
@@ -107,7 +107,7 @@ export class JanusInvariants {
     if (restart && store.loadFailures > restart.loadFailures) for (const id of restart.sessions) this.#excused.add(id);
     const holding = [...model.sessions.values()].filter((session) => session.handles.size > 0 && !this.#excused.has(session.id));
     if (holding.length < 2) return;
-    // Janus keeps both, with their handles: the tabs know one, the other lives on unseen (issue 26, defect 2).
+    // Janus keeps both, with their handles: the tabs know one, the other lives on unseen (soak defect 2).
     this.fail('ghost-session', `${holding.length} sessions of the record hold handles on Janus at once`);
     for (const session of holding) this.#excused.add(session.id);
   }
@@ -122,7 +122,7 @@ export class JanusInvariants {
       for (const { handleId } of world.keeper.snapshot(tab.id).handles) {
         if (world.handles.get(handleId)?.tab !== tab.id || session.handles.has(handleId)) continue;
         if (world.model.droppedByJanus.has(handleId) || this.#told.has(handleId) || this.#detaching(handleId)) continue;
-        // Every call on it answers 459 while the tab shows ready, and nothing tells it why (issue 26, defect 1).
+        // Every call on it answers 459 while the tab shows ready, and nothing tells it why (soak defect 1).
         this.fail('deaf-tab', `${tab.id} holds handle ${handleId}, which Janus does not know on the ready session, untold`);
         this.#told.add(handleId);
       }
@@ -130,7 +130,7 @@ export class JanusInvariants {
   }
 
   /**
-   * Once the link is up and quiet: every handle on Janus is one a tab holds (issue 26, defect 3).
+   * Once the link is up and quiet: every handle on Janus is one a tab holds (soak defect 3).
    * A handle let go is judged after a keepalive was answered since, and since the last link failure
    * (Janus reachable again: a detach that failed meanwhile had its chance to go again).
    */

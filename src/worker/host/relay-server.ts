@@ -22,6 +22,7 @@ interface RelayedPage {
 const CALLS = new Set<RelayMethod>(['create', 'attach', 'message', 'trickle', 'hangup', 'detach', 'state', 'online',
   'destroy', 'goodbye', 'info', 'setToken', 'answerToken']);
 
+/** The leader tab's side of the relay: serves the keeper to every tab over a BroadcastChannel. */
 export class RelayServer {
   readonly leaderId = crypto.randomUUID();
   readonly #pages = new Map<string, RelayedPage>();

@@ -6,6 +6,7 @@ import type { UnseenTabWatch } from '../handles/unseen-tabs.js';
 /** Waits until the page holding `lockName` is gone (Web Locks); the callback then runs. */
 export type LivenessWatch = (lockName: string, onGone: () => void) => void;
 
+/** Tab liveness from Web Locks: a tab is gone when its page lock comes free. */
 export const webLocksLiveness: LivenessWatch = (lockName, onGone) => {
   const locks = (globalThis.navigator as Navigator | undefined)?.locks;
   if (!locks) return; // no liveness signal: pages must say goodbye themselves

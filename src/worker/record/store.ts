@@ -1,8 +1,10 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { isJanusId } from '../../janus/index.js';
 
+/** The version of the stored IndexedDB record; a record of another version is discarded. */
 export const STORE_VERSION = 1;
 
+/** A handle in the stored record: id, plugin, owner tab and opaque id. */
 export interface StoredHandle {
   handleId: number;
   plugin: string;
@@ -33,6 +35,7 @@ export interface DoomedHandle {
   plugin: string;
 }
 
+/** Where a keeper keeps its session record: IndexedDB in browsers, memory in Node and tests. */
 export interface SessionStore {
   load(server: string): Promise<StoredSession | undefined>;
   save(record: StoredSession): Promise<void>;
@@ -111,6 +114,7 @@ export function memoryStore(): SessionStore {
   };
 }
 
+/** Validates a stored record; anything that is not a record of this version and server gives `undefined`. */
 export function parseStoredSession(value: unknown, server: string): StoredSession | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const record = value as Record<string, unknown>;

@@ -9,6 +9,7 @@ export type RetryCause = 'local' | 'server';
 /** How long to wait before reconnection attempt `attempt` (0-based). Pure; `random` is [0, 1). */
 export type RetrySchedule = (attempt: number, cause: RetryCause, random: () => number) => number;
 
+/** The retry schedule after a server-side drop (`connect({ backoff })`). */
 export interface BackoffPolicy {
   /** Ceiling of the first random delay: the first retries of a crowd spread over [floor, base). */
   baseMs: number;
@@ -20,6 +21,7 @@ export interface BackoffPolicy {
   resetAfterMs: number;
 }
 
+/** The default retry schedule: full jitter in [10 ms, min(4 s, 1.15 s x 2^n)), reset after 30 s up, 60 attempts a minute at most. */
 export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 1_150, capMs: 4_000, floorMs: 10, resetAfterMs: 30_000 };
 
 /** 2^30 x base is past any sane cap; bounding the exponent keeps the maths finite forever. */

@@ -1,4 +1,4 @@
-// Issue 26's defects 1-3 (found by the chaos soak in real browsers) as scripted interleavings in the
+// The chaos soak's defects 1-3 (found in real browsers) as scripted interleavings in the
 // simulation (test/sim): a worker restart during a half-open outage, and Janus's real expiry rule
 // after a half-open link (a session whose socket Janus still sees open lives for session_timeout).
 // Each failed on the keeper before its fix, with the invariant named in its assertion.
@@ -20,10 +20,10 @@ async function closedWhileHalfOpen() {
   return { world, sessionId, handleId };
 }
 
-describe('simulation: issue 26 defects 1-3 (worker restart, half-open links)', () => {
+describe('simulation: soak defects 1-3 (worker restart, half-open links)', () => {
   watchUnhandled();
 
-  const defect1 = 'issue 26 defect 1: a worker restarted during a half-open outage never moves the old handle ids onto a fresh session';
+  const defect1 = 'soak defect 1: a worker restarted during a half-open outage never moves the old handle ids onto a fresh session';
   it(defect1, knownFailing(defect1), async () => {
     const world = worldWith({ sessionTimeoutS: 30, reclaimTimeoutS: 10 });
     const sessionId = await ready(world);
@@ -43,7 +43,7 @@ describe('simulation: issue 26 defects 1-3 (worker restart, half-open links)', (
     assert.deepEqual(world.keeper.snapshot('tab-1').handles, [], 'the old handle id is not bound to the new session');
   });
 
-  const defect1b = 'issue 26 defect 1 (autoRecreate): the adopted handles of a session too old to claim are restored on the new one';
+  const defect1b = 'soak defect 1 (autoRecreate): the adopted handles of a session too old to claim are restored on the new one';
   it(defect1b, knownFailing(defect1b), async () => {
     const world = worldWith({ autoRecreate: true, sessionTimeoutS: 30, reclaimTimeoutS: 10 });
     const sessionId = await ready(world);
@@ -59,7 +59,7 @@ describe('simulation: issue 26 defects 1-3 (worker restart, half-open links)', (
     assert.deepEqual(restored.map((event) => event.type === 'restore' && event.handle.handleId), [handleId], explain(world));
   });
 
-  const defect2 = 'issue 26 defect 2: after a half-open link the keeper claims before it creates: no ghost session';
+  const defect2 = 'soak defect 2: after a half-open link the keeper claims before it creates: no ghost session';
   it(defect2, knownFailing(defect2), async () => {
     const world = worldWith({ autoRecreate: true, sessionTimeoutS: 30, reclaimTimeoutS: 10 });
     const sessionId = await ready(world);
@@ -78,7 +78,7 @@ describe('simulation: issue 26 defects 1-3 (worker restart, half-open links)', (
     assert.equal(wire(world, 'sent', 'create').length, 1, 'no second session was created');
   });
 
-  const expired = 'issue 26: once session_timeout has passed since the keeper last reached Janus, the session is surely gone: lost without a claim';
+  const expired = 'soak: once session_timeout has passed since the keeper last reached Janus, the session is surely gone: lost without a claim';
   it(expired, knownFailing(expired), async () => {
     const world = worldWith({ standalone: true, sessionTimeoutS: 20, reclaimTimeoutS: 10 });
     const sessionId = await ready(world);
@@ -94,7 +94,7 @@ describe('simulation: issue 26 defects 1-3 (worker restart, half-open links)', (
     noViolations(world);
   });
 
-  const defect1c = 'issue 26 defect 1 (attach by id): a handle id named across a loss is refused on the fresh session, not bound blind';
+  const defect1c = 'soak defect 1 (attach by id): a handle id named across a loss is refused on the fresh session, not bound blind';
   it(defect1c, knownFailing(defect1c), async () => {
     const world = worldWith({ autoRecreate: true });
     await ready(world);
@@ -109,7 +109,7 @@ describe('simulation: issue 26 defects 1-3 (worker restart, half-open links)', (
     noViolations(world);
   });
 
-  const defect3 = 'issue 26 defect 3: a tab closed while the link is half-open has its handle detached after the claim';
+  const defect3 = 'soak defect 3: a tab closed while the link is half-open has its handle detached after the claim';
   it(defect3, knownFailing(defect3), async () => {
     const { world, sessionId, handleId } = await closedWhileHalfOpen();
     await advance(world, 15_000);
@@ -119,7 +119,7 @@ describe('simulation: issue 26 defects 1-3 (worker restart, half-open links)', (
     assert.equal(world.model.sessions.get(sessionId)?.handles.has(handleId), false, 'the handle was detached on Janus');
   });
 
-  const defect3b = 'issue 26 defect 3 (worker restart): a detach Janus never confirmed is done by the next worker after its claim';
+  const defect3b = 'soak defect 3 (worker restart): a detach Janus never confirmed is done by the next worker after its claim';
   it(defect3b, knownFailing(defect3b), async () => {
     const { world, sessionId, handleId } = await closedWhileHalfOpen();
     await advance(world, 1_000);
