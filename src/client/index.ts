@@ -13,6 +13,7 @@ export type {
   KeeperStats,
   MessageResult,
   TabEvent,
+  TokenAnswer,
   WebRtcState,
 } from '../bridge/api.js';
 export { registerErrorClass } from '../bridge/errors.js';
@@ -25,8 +26,10 @@ export {
   PluginError,
   SessionReclaimException,
   TimeoutError,
+  TokenProviderError,
+  TokenRefusedError,
   TransportError,
 } from '../janus/index.js';
-export type { AnswerKind, MessageOptions } from '../janus/index.js';
+export type { AnswerKind, MessageOptions, TokenProvider, TokenProviderFailure, TokenSource } from '../janus/index.js';
 export { VERSION, VersionMismatchError } from '../bridge/version.js';
 export { WorkerLoadError } from './worker-load.js';

@@ -15,6 +15,7 @@ export type TokenProvider = () => string | Promise<string>;
 /** A token: a string, `null` (none) or a provider that is asked whenever a fresh one is needed. */
 export type TokenSource = string | null | TokenProvider;
 
+/** What `new Credentials()` takes: the token (or its provider), the API secret, the provider's deadline. */
 export interface CredentialsOptions {
   token?: TokenSource | undefined;
   apiSecret?: string | null | undefined;
@@ -23,6 +24,7 @@ export interface CredentialsOptions {
   clock?: Clock;
 }
 
+/** What `Credentials` tells its listeners (never a token). */
 export interface CredentialsEvents {
   /** A new token is in use (from the provider or `setToken`); never carries the token. */
   renewed: { expiresAt: number | undefined; by: 'provider' | 'set' };

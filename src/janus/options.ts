@@ -33,6 +33,7 @@ export interface SessionTuning {
 export const SESSION_TUNING_KEYS = ['transport', 'token', 'apiSecret', 'keepAliveMs', 'keepAliveTimeoutMs',
   'requestTimeoutMs', 'connectTimeoutMs', 'maxFrameBytes', 'tokenTimeoutMs'] as const satisfies readonly (keyof SessionTuning)[];
 
+/** What `JanusSession.create()` takes: the server, the session's tuning, and what to claim. */
 export interface JanusSessionOptions extends Omit<SessionTuning, 'token'> {
   /**
    * Janus token: a string, `null` (none), or a provider (a function returning a string or a

@@ -2,6 +2,7 @@
 // The app shell is `janus-keeper/app-shell` (page) and `janus-keeper/service-worker`.
 export { Keeper, type KeeperEvents, type KeeperOptions } from './keeper.js';
 export { TabEndpoint, type KeeperLookup } from './host/endpoint.js';
+export type { TokenAnswer } from '../bridge/api.js';
 export { RelayServer, type RelayChannel } from './host/relay-server.js';
 export { checkConfig } from '../bridge/config.js';
 export { indexedDbStore, memoryStore, parseStoredSession, STORE_VERSION } from './record/store.js';

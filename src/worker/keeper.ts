@@ -106,7 +106,10 @@ export class Keeper extends Emitter<KeeperEvents> {
   readonly tabs: TabRegistry;
   /** The one token of every session this keeper opens: `setToken`, or the provider renews it. */
   readonly credentials: Credentials;
-  /** In a worker: the pages that can give tokens (the keeper's provider while one is open). */
+  /**
+   * In a worker: the pages that can give tokens (the keeper's provider while one is open).
+   * @internal
+   */
   readonly pageTokens: PageTokens;
   /** Why the token failed, while it does (named in every state). */
   #tokenCause: string | undefined;
