@@ -70,6 +70,7 @@ for (const kind of ['ws', 'http'] as const) {
         const state = await stateOf(pages[1]!);
         expect(state.sessionId).toBe(sessionId);
         expect(state.cause ?? '').not.toMatch(/Token/);
+        expect(state.stats.tokensRefused).toBe(0); // each token renewed ahead of its expiry: Janus refused none
         // Renewed ahead of expiry (about once a second for a 2-3 s token), never once per request.
         expect(tokens.calls).toBeLessThanOrEqual(6 * TOKEN_LIFE_MS / 1000 + 4);
         console.log(`[tokens ${kind}] ${runs.reduce((sum, run) => sum + run.answered, 0)} echoes in ${6 * TOKEN_LIFE_MS} ms, `

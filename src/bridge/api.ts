@@ -109,6 +109,10 @@ export interface KeeperStats {
   claims: number;
   /** Links to Janus opened by this keeper (one per create/claim). */
   connections: number;
+  /** Times the keeper asked for a token (its provider, or a page's): about one per renewal. */
+  tokensAsked?: number;
+  /** Times Janus refused a token (403): 0 while every token is renewed ahead of its expiry. */
+  tokensRefused?: number;
 }
 
 /** The answer of `create()`: the session id and whether it was claimed rather than created. */

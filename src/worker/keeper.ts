@@ -204,7 +204,7 @@ export class Keeper extends Emitter<KeeperEvents> {
       transport: server.startsWith('http') ? 'http' : 'ws',
       tabs: this.tabs.pageCount,
       handles: this.#handles.ownedBy(tabId),
-      stats: { ...this.#stats },
+      stats: { ...this.#stats, tokensAsked: this.credentials.providerCalls, tokensRefused: this.credentials.refusals },
     };
     if (session) snapshot.sessionId = session.id;
     const cause = this.#waitCause ?? this.#tokenCause ?? this.#machine.cause;
