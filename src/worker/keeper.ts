@@ -151,6 +151,7 @@ export class Keeper extends Emitter<KeeperEvents> {
       open: (sessionId, server) => JanusSession.create(sessionOptionsFor(this.#options, sessionId, server)),
       deliver: (owner, event) => this.#deliver(owner, event),
       broadcast: (event) => this.#broadcast(event),
+      note: (line) => (options.logger ?? console).warn(`[janus-keeper] ${line}`),
     });
   }
 
@@ -176,6 +177,8 @@ export class Keeper extends Emitter<KeeperEvents> {
       stats: { ...this.#stats },
     };
     if (session) snapshot.sessionId = session.id;
+    const allows = this.#steps.serverAllows;
+    if (allows) snapshot.serverAllows = allows;
     const cause = this.#waitCause ?? this.#machine.cause;
     if (cause !== undefined) snapshot.cause = cause;
     if (this.#machine.nextRetryAt !== undefined) snapshot.nextRetryAt = this.#machine.nextRetryAt;
