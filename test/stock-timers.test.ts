@@ -64,7 +64,7 @@ describe('stock timers on a real Janus', () => {
       const keeper = new Keeper({ config: { server: proxy.via(direct), autoRecreate: true, keepAliveMs: 1_000 },
         store: memoryStore(), standalone: true, liveness: () => {}, logger, WebSocket: Ws });
       const lost: Array<Extract<TabEvent, { type: 'session-lost' }>> = [];
-      keeper.on('session-lost', (event) => lost.push(event));
+      keeper.on('session-lost', (event) => lost.push({ type: 'session-lost', ...event }));
       try {
         const { sessionId } = await keeper.create();
         const allows = keeper.snapshot().serverAllows;
