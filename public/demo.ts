@@ -64,6 +64,11 @@ function render(state: KeeperState): void {
   $('session-id').textContent = state.sessionId === undefined ? '—' : String(state.sessionId);
   $('tab-count').textContent = String(state.tabs);
   $('transport').textContent = state.transport === 'ws' ? 'WebSocket' : 'HTTP long-poll';
+  const allows = state.serverAllows;
+  $('server-allows').textContent = allows
+    ? `a drop: ${allows.dropKeepsSession ? 'yes' : 'no'}, a lone tab's reload: ${allows.reloadKeepsSession ? 'yes' : 'no'}`
+      + ` (session_timeout ${allows.sessionTimeoutS} s, reclaim_session_timeout ${allows.reclaimTimeoutS} s)${allows.note ? `: ${allows.note}` : ''}`
+    : '—';
   $('server').textContent = state.server;
   $('mode').textContent = MODE_TEXT[state.mode ?? 'shared-worker'];
   $('handles').textContent = state.handles.length === 0 ? 'none'

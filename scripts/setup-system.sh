@@ -14,9 +14,13 @@ command -v xvfb-run >/dev/null 2>&1 || missing+=(xvfb)
 command -v xauth >/dev/null 2>&1 || missing+=(xauth)
 [ -d /usr/share/janus/demos ] || missing+=(janus-demos)
 [ -f /usr/share/javascript/janus-gateway/janus.js ] || missing+=(libjs-janus-gateway)
+# nginx with TLS in front of Janus (e2e/tls-proxy.spec.ts): nginx, a test CA, NSS databases that trust it.
+[ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v certutil >/dev/null 2>&1 || missing+=(libnss3-tools)
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "setup: janus, chromium, firefox-esr, webkit2gtk-driver and xvfb are installed"
+  echo "setup: janus, chromium, firefox-esr, webkit2gtk-driver, xvfb, nginx, openssl and certutil are installed"
   exit 0
 fi
 

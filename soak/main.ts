@@ -1,4 +1,6 @@
 // `npm run soak -- --minutes M --seed S [--tabs N] [--engine chromium|firefox|webkit] [--transport ws|http]`
+// `[--janus debian|<prefix>]` (another Janus build, e.g. 1.4.1 from scripts/build-janus.sh) `[--timers lab|stock]`
+// (stock: session_timeout 60, reclaim_session_timeout 0: a clean ws drop may converge on a new session).
 // `--skip kind,kind` leaves kinds out of the schedule; `--timeline` prints the whole timeline.
 // `npm run soak -- --smoke`: the short fixed-seed runs of `npm test`.
 // Ends with `F faults, C checks, V violations`; exits 1 on any violation (2: could not run).
@@ -16,6 +18,7 @@ function options(): SoakOptions[] {
       minutes: { type: 'string', default: '3' }, seed: { type: 'string' }, tabs: { type: 'string', default: '3' },
       engine: { type: 'string', default: 'chromium' }, transport: { type: 'string', default: 'ws' }, smoke: { type: 'boolean', default: false },
       timeline: { type: 'boolean', default: false }, skip: { type: 'string', default: '' },
+      janus: { type: 'string', default: 'debian' }, timers: { type: 'string', default: 'lab' },
     },
   });
   const number = (name: string, text: string | undefined, low: number, high: number) => {
@@ -25,6 +28,7 @@ function options(): SoakOptions[] {
   };
   if (!['chromium', 'firefox', 'webkit'].includes(values.engine!)) throw new TypeError('--engine must be chromium, firefox or webkit');
   if (!['ws', 'http'].includes(values.transport!)) throw new TypeError('--transport must be ws or http');
+  if (!['lab', 'stock'].includes(values.timers!)) throw new TypeError('--timers must be lab or stock');
   const base = {
     minutes: number('minutes', values.minutes, 0.1, 24 * 60),
     tabs: Math.round(number('tabs', values.tabs, 1, 8)),
@@ -32,6 +36,8 @@ function options(): SoakOptions[] {
     transport: values.transport as 'ws' | 'http',
     timeline: values.timeline,
     skip: skipped(values.skip!),
+    ...(values.janus === 'debian' ? {} : { janusPrefix: values.janus! }),
+    timers: values.timers as 'lab' | 'stock',
   };
   if (values.smoke) return SMOKE.map((run) => ({ ...base, minutes: 1, ...run }));
   const seed = values.seed === undefined ? Math.floor(Math.random() * 1_000_000) : Math.round(number('seed', values.seed, 0, 2 ** 32 - 1));
@@ -52,7 +58,7 @@ const median = (values: number[]) => {
 
 function report(run: SoakOptions, result: SoakResult): void {
   const list = (map: Map<string, number>) => [...map].sort().map(([kind, count]) => `${kind} ${count}`).join(', ') || 'none';
-  console.log(`\nseed ${run.seed} (${run.engine}, ${run.transport}): ${result.episodes} episodes`);
+  console.log(`\nseed ${run.seed} (${run.engine}, ${run.transport}, Janus ${run.janusPrefix ? run.janusPrefix.replace(/.*\/janus-/, '') : 'debian'}, ${run.timers ?? 'lab'} timers): ${result.episodes} episodes`);
   console.log(`faults: ${list(result.faults)}`);
   if (result.skipped.size) console.log(`skipped: ${list(result.skipped)}`);
   if (result.unknownAttaches) console.log(`attaches with an unknown outcome (timeout or link lost; their handles may stay on Janus, not counted as leaks): ${result.unknownAttaches}`);

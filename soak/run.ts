@@ -2,7 +2,7 @@
 // episode of faults, the invariants of a quiet system (convergence, handles), and at the end no
 // session left on Janus.
 import { startFaultProxy } from '../e2e/fixtures/fault-proxy.js';
-import { startJanus } from '../e2e/fixtures/janus-launcher.js';
+import { startJanus, STOCK_TIMERS } from '../e2e/fixtures/janus-launcher.js';
 import { DEFAULT_BACKOFF } from '../src/worker/session/backoff.js';
 import { launchEngine, type Engine } from './browser.js';
 import { Faults } from './faults.js';
@@ -23,6 +23,10 @@ export interface SoakOptions {
   skip?: FaultKind[];
   /** Print the whole timeline at the end. */
   timeline?: boolean;
+  /** Another Janus build by install prefix (default Debian's). */
+  janusPrefix?: string;
+  /** `lab` (session 30 s, reclaim 10 s, the default) or Janus's `stock` ones (60 s, 0). */
+  timers?: 'lab' | 'stock';
 }
 
 export interface SoakResult {
@@ -40,11 +44,13 @@ export interface SoakResult {
 }
 
 const MAX_UPGRADES = 3;
-const JANUS = { sessionTimeout: 30, reclaimTimeout: 10 };
+/** The soak's own lab timers; `--timers stock` runs on Janus's defaults (reclaim 0: a ws drop ends the session). */
+const TIMERS = { lab: { sessionTimeout: 30, reclaimTimeout: 10 }, stock: STOCK_TIMERS } as const;
 /** What the soak tabs pass to connect(): every bound below is computed from these. */
 const TAB_OPTIONS = { requestTimeoutMs: 5_000, keepAliveMs: 10_000, keepAliveTimeoutMs: 5_000, callTimeoutMs: 8_000 };
 
 export async function runSoak(options: SoakOptions): Promise<SoakResult> {
+  const JANUS = TIMERS[options.timers ?? 'lab'];
   const config: Config = {
     sessionTimeoutMs: JANUS.sessionTimeout * 1000, reclaimTimeoutMs: JANUS.reclaimTimeout * 1000,
     ...TAB_OPTIONS, backoffCapMs: DEFAULT_BACKOFF.capMs,
@@ -55,7 +61,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const browser = await launchEngine(options.engine);
   const cleanups: Array<() => Promise<unknown>> = [() => browser.close()];
   try {
-    const janus = await startJanus(JANUS);
+    const janus = await startJanus({ ...JANUS, ...(options.janusPrefix ? { prefix: options.janusPrefix } : {}) });
     cleanups.unshift(() => janus.stop());
     const proxy = await startFaultProxy(options.transport === 'ws' ? janus.ports.ws : janus.ports.http);
     cleanups.unshift(() => proxy.close());

@@ -93,6 +93,13 @@ export interface KeeperState {
   /** When the next reconnection attempt runs (epoch ms), while reconnecting. */
   nextRetryAt?: number;
   stats: KeeperStats;
+  /**
+   * What the Janus server of the session lets it survive, from its `info` answer (absent until a
+   * session was opened). Janus's stock timers (session_timeout 60, reclaim_session_timeout 0) end
+   * a WebSocket session the moment its socket closes: a drop, or a lone tab's reload in Firefox or
+   * WebKit (whose SharedWorker dies with its last page), then ends on a new session.
+   */
+  serverAllows?: ServerAllows;
   /** The keeper worker's janus-keeper version, on the state `hello` returns. */
   version?: string;
   /**
@@ -100,6 +107,30 @@ export interface KeeperState {
    * page that queues for it learns at once when that worker is gone.
    */
   workerLock?: string;
+}
+
+/** See `KeeperState.serverAllows`. */
+export interface ServerAllows {
+  /** Janus `session_timeout`: seconds without a request before it drops a session (0: never). */
+  sessionTimeoutS: number;
+  /** Janus `reclaim_session_timeout`: seconds a session outlives its closed WebSocket (0: not at all). */
+  reclaimTimeoutS: number;
+  /**
+   * A short drop of the link (shorter than the window) keeps the session: over HTTP for
+   * `sessionTimeoutS`; over a WebSocket only when `reclaimTimeoutS` > 0 (Janus counts it from the
+   * session's last request). False: after a drop the keeper creates a new session at once
+   * (`session-lost` names the setting).
+   */
+  dropKeepsSession: boolean;
+  /**
+   * A lone tab's reload keeps the session: the link outlives it (HTTP, or a reclaim window), or
+   * the keeper's worker does (Chromium's `extendedLifetime`, a Node keeper). With a config listing
+   * both a ws:// and an http(s):// URL, a keeper that dies with its pages holds the session on the
+   * HTTP one when the WebSocket server's reclaim window is 0.
+   */
+  reloadKeepsSession: boolean;
+  /** When a drop or a reload ends the session: why, and what would keep it. */
+  note?: string;
 }
 
 /** Counters of the keeper's work (keepalives, creates, claims, connections), for diagnostics. */

@@ -182,6 +182,7 @@ export class Keeper extends Emitter<KeeperEvents> {
       open: (sessionId, server) => JanusSession.create(sessionOptionsFor(this.#options, this.credentials, sessionId, server)),
       deliver: (owner, event) => this.#deliver(owner, event),
       broadcast: (event) => this.#broadcast(event),
+      note: (line) => (options.logger ?? console).warn(`[janus-keeper] ${line}`),
     });
   }
 
@@ -207,6 +208,8 @@ export class Keeper extends Emitter<KeeperEvents> {
       stats: { ...this.#stats, tokensAsked: this.credentials.providerCalls, tokensRefused: this.credentials.refusals },
     };
     if (session) snapshot.sessionId = session.id;
+    const allows = this.#steps.serverAllows;
+    if (allows) snapshot.serverAllows = allows;
     const cause = this.#waitCause ?? this.#tokenCause ?? this.#machine.cause;
     if (cause !== undefined) snapshot.cause = cause;
     if (this.#machine.nextRetryAt !== undefined) snapshot.nextRetryAt = this.#machine.nextRetryAt;

@@ -26,6 +26,8 @@ export interface StoredSession {
   savedAt: number;
   /** Janus surely drops the session this long after `savedAt` (see `surelyExpired`); absent: unknown. */
   expiresAfterMs?: number;
+  /** Janus ends this session with its WebSocket (reclaim_session_timeout 0): a claim after a close answers 458. */
+  endsWithLink?: true;
   /** Handles no tab holds whose detach Janus has not confirmed: detached after the next claim. */
   doomed?: DoomedHandle[];
 }
@@ -139,6 +141,7 @@ export function parseStoredSession(value: unknown, server: string): StoredSessio
   };
   if (expiresAfterMs !== undefined) parsed.expiresAfterMs = expiresAfterMs;
   if (ownerServer !== undefined) parsed.ownerServer = ownerServer;
+  if (record['endsWithLink'] === true) parsed.endsWithLink = true;
   if (doomed !== undefined) parsed.doomed = doomed.map(({ handleId, plugin }) => ({ handleId, plugin }));
   return parsed;
 }

@@ -2,6 +2,7 @@
 // is claimed there and nowhere else. A new session goes to the first server that answers.
 import { InvalidArgumentError, JanusError, type JanusSession, type ServerTimeouts } from '../../janus/index.js';
 import type { StoredSession } from '../record/store.js';
+import { endsWithItsLink } from './server-allows.js';
 
 /** Janus looks for expired sessions about every 2 s. */
 const JANUS_EXPIRY_CHECK_MS = 2_000;
@@ -83,6 +84,8 @@ export function lastReachOf(session: JanusSession): number {
  */
 export function withExpiry(record: StoredSession, session: JanusSession): StoredSession {
   const timers = session.serverTimeouts;
-  if (!timers || timers.sessionTimeoutS <= 0) return record;
-  return { ...record, expiresAfterMs: timers.sessionTimeoutS * 1000 + lastReachOf(session) - session.lastActivityAt };
+  // Janus destroys it as its WebSocket closes (reclaim window 0): a refused claim says why.
+  const marked = endsWithItsLink(ownerOf(record), timers) ? { ...record, endsWithLink: true as const } : record;
+  if (!timers || timers.sessionTimeoutS <= 0) return marked;
+  return { ...marked, expiresAfterMs: timers.sessionTimeoutS * 1000 + lastReachOf(session) - session.lastActivityAt };
 }

@@ -19,6 +19,17 @@ import { OwnershipWatch } from './ownership-watch.js';
 import type { SessionRecord } from '../record/record.js';
 import type { Recovery } from './recovery.js';
 import { creationOrder, firstThatAnswers, lastReachOf, ownerOf, surelyExpired } from './servers.js';
+import {
+  closedUnderUs,
+  endsWithItsLink,
+  httpAlternative,
+  keeperOutlivesPages,
+  preferLinkThatOutlives,
+  RECLAIM_ZERO_CAUSE,
+  serverAllows,
+} from './server-allows.js';
+import type { ServerAllows } from '../../bridge/api.js';
+import type { ServerTimeouts } from '../../janus/index.js';
 import type { SessionMachine } from './session-machine.js';
 import type { TabRegistry } from '../host/tabs.js';
 
@@ -45,6 +56,8 @@ export interface StepsContext {
   open(sessionId: number | undefined, server: string): Promise<JanusSession>;
   deliver(owner: string, event: TabEvent): void;
   broadcast(event: Extract<TabEvent, { type: 'session-lost' }>): void;
+  /** Told once per keeper when the server ends WebSocket sessions with their socket (for `debug`). */
+  note?(line: string): void;
 }
 
 export class SessionSteps {
@@ -65,9 +78,15 @@ export class SessionSteps {
 
   readonly #watch: OwnershipWatch;
   readonly #expiry: ExpiryWatch;
+  /** The timers of the last session's server (Janus `info`), and that server. */
+  #timers: { server: string; timers: ServerTimeouts } | undefined;
+  /** Learned: the WebSocket server of this list ends a session with its socket (reclaim window 0). */
+  #wsEndsSessions = false;
+  readonly #outlivesPages: boolean;
 
   constructor(context: StepsContext) {
     this.#ctx = context;
+    this.#outlivesPages = keeperOutlivesPages(context.standalone);
     this.#expiry = new ExpiryWatch(context.clock);
     this.#watch = new OwnershipWatch({
       clock: context.clock,
@@ -87,6 +106,12 @@ export class SessionSteps {
   /** The live session, or the last one (closed) while idle. */
   get session(): JanusSession | undefined {
     return this.#session;
+  }
+
+  /** What the server of the last session allows it to survive (see `ServerAllows`); undefined until Janus told. */
+  get serverAllows(): ServerAllows | undefined {
+    const known = this.#timers;
+    return known && serverAllows(known.server, this.#ctx.servers, known.timers, this.#outlivesPages);
   }
 
   /** The server that owns the session; with none, the first to try. */
@@ -197,7 +222,8 @@ export class SessionSteps {
           if (!(error instanceof SessionReclaimException) || !machine.isCurrent(epoch)) throw error;
           const orphans = handles.orphans();
           this.#lostOn = claimOn;
-          this.#forget(`claim refused: ${error.reason}`, error.code, 'connecting', true, true, candidate);
+          const why = fromStore && stored.endsWithLink ? RECLAIM_ZERO_CAUSE : `claim refused: ${error.reason}`;
+          this.#forget(why, error.code, 'connecting', true, true, candidate);
           if (autoRecreate) this.#recreate = [...(this.#recreate ?? []), ...orphans];
         }
       }
@@ -210,12 +236,45 @@ export class SessionSteps {
         if (autoRecreate) this.#recreate = [...(this.#recreate ?? []), ...orphans];
       }
       handles.clear(); // doomed ids of a session not claimed went with it
-      const opened = await firstThatAnswers(creationOrder(servers, this.#lostOn), (server) => this.#open(epoch, undefined, server));
+      const order = preferLinkThatOutlives(creationOrder(servers, this.#lostOn), this.#wsEndsSessions, this.#outlivesPages);
+      const opened = await this.#onLinkThatOutlives(epoch,
+        await firstThatAnswers(order, (server) => this.#open(epoch, undefined, server)));
       return this.#bind(epoch, opened.session, opened.server, 'created');
     } catch (error) {
       if (machine.isCurrent(epoch)) this.#failed(error);
       throw error;
     }
+  }
+
+  /**
+   * A fresh session on a WebSocket that Janus ends with its socket (reclaim window 0), in a keeper
+   * that dies with its pages: a lone tab's reload would end it. When the list has an HTTP server
+   * too, the session is made there instead (this one destroyed, unused) and later creates go there
+   * first. Else, or when the HTTP server does not answer, the WebSocket session stays.
+   */
+  async #onLinkThatOutlives(epoch: number, opened: { session: JanusSession; server: string }):
+    Promise<{ session: JanusSession; server: string }> {
+    if (!endsWithItsLink(opened.server, opened.session.serverTimeouts)) return opened;
+    this.#learn(opened.server, opened.session.serverTimeouts);
+    const http = httpAlternative(this.#ctx.servers);
+    if (this.#outlivesPages || http === undefined) return opened;
+    try {
+      const session = await this.#open(epoch, undefined, http);
+      void opened.session.destroy().catch(() => opened.session.close());
+      return { session, server: http };
+    } catch (error) {
+      this.#ctx.machine.check(epoch, 'create');
+      return opened;
+    }
+  }
+
+  /** Remembers what the server told of its timers; says once when it ends WebSocket sessions with their socket. */
+  #learn(server: string, timers: ServerTimeouts | undefined): void {
+    if (!timers) return;
+    this.#timers = { server, timers };
+    if (!endsWithItsLink(server, timers) || this.#wsEndsSessions) return;
+    this.#wsEndsSessions = true;
+    this.#ctx.note?.(this.serverAllows?.note ?? RECLAIM_ZERO_CAUSE);
   }
 
   /** An establish failed: idle; or, while a new session is wanted after a loss, lost with a retry. */
@@ -264,6 +323,7 @@ export class SessionSteps {
     if (session.state !== 'open') throw new TransportError('the link dropped as the session opened');
     this.#session = session;
     this.#owner = server;
+    this.#learn(server, session.serverTimeouts);
     this.#lostOn = undefined;
     this.#adoptedFrom = undefined;
     this.#claimSentAt = -Infinity;
@@ -293,6 +353,12 @@ export class SessionSteps {
   #onDisconnected(session: JanusSession, error: TransportError): void {
     const { machine, recovery, handles } = this.#ctx;
     if (session !== this.#session || machine.state !== 'ready') return;
+    if (this.#owner && endsWithItsLink(this.#owner, session.serverTimeouts) && closedUnderUs(error)) {
+      // Janus destroyed the session as it saw the socket close: a claim can only answer 458.
+      recovery.down();
+      this.#lose(RECLAIM_ZERO_CAUSE, JanusErrorCode.SessionNotFound);
+      return;
+    }
     machine.bump();
     recovery.down();
     this.#watch.stop();
