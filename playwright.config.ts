@@ -35,8 +35,8 @@ export default defineConfig({
     {
       name: 'chromium-janus14',
       testMatch: ['**/session-smoke.spec.ts', '**/resilience.spec.ts', '**/keeper.spec.ts', '**/lifecycle.spec.ts',
-        '**/stock-timers.spec.ts', '**/tls-proxy.spec.ts'],
-      grep: /creates, drops and reclaims|a 3 s reset ends in a claim|Janus restarted on the same ports|longer than the reclaim window|reload|killed under two tabs|stock Janus timers|nginx TLS/,
+        '**/stock-timers.spec.ts', '**/tls-proxy.spec.ts', '**/tokens.spec.ts'],
+      grep: /creates, drops and reclaims|a 3 s reset ends in a claim|Janus restarted on the same ports|longer than the reclaim window|reload|killed under two tabs|stock Janus timers|nginx TLS|six expiries|stored tokens/,
     },
     // Real calls: Chromium's fake camera and microphone, permission granted without a prompt.
     {

@@ -159,6 +159,11 @@ export interface AttachRequest {
   handleId?: number;
   opaqueId?: string;
   /**
+   * A token for this attach only (Janus checks that it grants the plugin: 405 otherwise), as janus.js
+   * `attach({ token })`. The handle's later requests carry the keeper's token.
+   */
+  token?: string;
+  /**
    * Move the handle named by `handleId` from the tab that owns it to this one (same plugin only);
    * that tab gets `handle-moved`. Without it, another tab's handle is refused.
    */

@@ -7,7 +7,7 @@ import { JanusError, PluginError, type Jsep, type MessageOptions, type TrickleCa
 /** What the frames need of the keeper: a `KeeperClient` is one (and so is a Node `Keeper` bound to a tab). */
 export interface KeeperCallsForFrames {
   create(): Promise<{ sessionId: number }>;
-  attach(plugin: string, options?: { opaqueId?: string }): Promise<HandleInfo>;
+  attach(plugin: string, options?: { opaqueId?: string; token?: string }): Promise<HandleInfo>;
   message(handleId: number, body: Record<string, unknown>, jsep?: Jsep, options?: MessageOptions): Promise<MessageResult>;
   trickle(handleId: number, candidate: TrickleCandidate | TrickleCandidate[] | null): Promise<void>;
   hangup(handleId: number): Promise<void>;
@@ -32,6 +32,8 @@ export class FrameSession {
     private readonly keeper: () => Promise<KeeperCallsForFrames>,
     private readonly emit: (frame: Frame) => void,
     private readonly onClaim: (session: FrameSession) => void = () => {},
+    /** The token of the session's frames: an attach with another one carries its own (janus.js `attach({ token })`). */
+    private readonly sessionToken: () => string | undefined = () => undefined,
   ) {}
 
   /** Answers one janus.js request frame (`emit`s the answer). */
@@ -99,8 +101,10 @@ export class FrameSession {
         return { ...(await (await this.keeper()).info()), janus: 'server_info' };
       case 'attach': {
         const opaqueId = frame['opaque_id'];
+        const token = frame['token'];
+        const own = typeof token === 'string' && token !== '' && token !== this.sessionToken() ? { token } : {};
         const handle = await (await this.keeper()).attach(String(frame['plugin']),
-          typeof opaqueId === 'string' && opaqueId !== '' ? { opaqueId } : {});
+          typeof opaqueId === 'string' && opaqueId !== '' ? { opaqueId, ...own } : own);
         this.handles.set(handle.handleId, handle.plugin);
         return { janus: 'success', data: { id: handle.handleId } };
       }

@@ -3,12 +3,20 @@
 import type { HandleEvent } from '../bridge/api.js';
 import { connect, type ConnectOptions } from '../client/connect.js';
 import type { KeeperClient } from '../client/keeper-client.js';
+import type { TokenSource } from '../janus/credentials.js';
+import { signedTokenExpiry } from '../janus/token.js';
 import { FrameSession, type Frame } from './frames.js';
 import { HttpRoute, type HttpCallOptions } from './keeper-http.js';
 import { KeeperSocket } from './keeper-socket.js';
 
 export interface PageKeeperOptions {
   workerUrl: string | URL;
+  /**
+   * The keeper's token: a string, or a provider (e.g. one that fetches from the app's backend),
+   * asked whenever the keeper needs a fresh one. Without it, the token of janus.js's frames
+   * (`new Janus({ token })`); a later `new Janus` with a newer token hands that one to the keeper.
+   */
+  token?: TokenSource;
   /** Passed to `connect()` (e.g. `debug`, `name`, `mode`). */
   connect?: Omit<ConnectOptions, 'server' | 'workerUrl' | 'token' | 'apiSecret'>;
 }
@@ -16,6 +24,8 @@ export interface PageKeeperOptions {
 interface Link {
   client: Promise<KeeperClient>;
   sessions: Set<FrameSession>;
+  /** The newest token janus.js's frames brought on this link (handed to the keeper). */
+  token: string | undefined;
 }
 
 /** One page's keeper links, one per server; each janus.js socket is a FrameSession on one. */
@@ -64,12 +74,16 @@ export class PageKeeper {
   #frameSession(server: string, emit: (frame: Frame) => void): FrameSession {
     let credentials: { token?: string; apiSecret?: string } | undefined;
     const link = (): Link => this.#link(server, credentials ?? {});
-    const session: FrameSession = new FrameSession(() => link().client, emit, (claimed) => this.#claimed(link(), claimed));
+    const session: FrameSession = new FrameSession(() => link().client, emit, (claimed) => this.#claimed(link(), claimed),
+      () => credentials?.token);
     const request = session.request.bind(session);
     session.request = (frame: Frame) => {
-      // janus.js puts its token and API secret in every frame: the keeper takes them from the first.
+      // janus.js puts its token and API secret in every frame: the keeper takes them from the first,
+      // and a newer token from a later `new Janus({ token })`.
       credentials ??= credentialsOf(frame);
-      link().sessions.add(session);
+      const current = link();
+      current.sessions.add(session);
+      if (frame.janus !== 'attach') this.#offerToken(current, credentialsOf(frame).token);
       return request(frame);
     };
     return session;
@@ -79,11 +93,22 @@ export class PageKeeper {
     const known = this.#links.get(server);
     if (known) return known;
     const sessions = new Set<FrameSession>();
-    const client = connect({ ...this.options.connect, server, workerUrl: this.options.workerUrl, ...credentials });
-    const link: Link = { client, sessions };
+    const token = this.options.token !== undefined ? { token: this.options.token } : {};
+    const client = connect({ ...this.options.connect, server, workerUrl: this.options.workerUrl, ...credentials, ...token });
+    const link: Link = { client, sessions, token: credentials.token };
     this.#links.set(server, link);
     client.then((keeper) => this.#route(keeper, sessions), () => this.#links.delete(server));
     return link;
+  }
+
+  /** A frame's token that is newer than the link's (a later signed expiry, or another stored token) goes to the keeper. */
+  #offerToken(link: Link, token: string | undefined): void {
+    if (token === undefined || token === link.token || this.options.token !== undefined) return;
+    const offered = signedTokenExpiry(token);
+    const known = link.token === undefined ? undefined : signedTokenExpiry(link.token);
+    if (offered !== undefined && known !== undefined && offered <= known) return;
+    link.token = token;
+    void link.client.then((client) => client.setToken(token)).catch(() => {});
   }
 
   #route(keeper: KeeperClient, sessions: Set<FrameSession>): void {

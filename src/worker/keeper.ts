@@ -27,6 +27,7 @@ import {
   TransportError,
   systemClock,
   Credentials,
+  checkToken,
   type Clock,
   type FetchLike,
   type Jsep,
@@ -229,6 +230,7 @@ export class Keeper extends Emitter<KeeperEvents> {
     requireNonEmptyString(plugin, 'plugin');
     if (request.opaqueId !== undefined) requireNonEmptyString(request.opaqueId, 'opaqueId');
     if (request.handleId !== undefined) requireId(request.handleId, 'handleId');
+    if (request.token !== undefined) checkToken(request.token, 'attach token');
     if (request.take !== undefined && typeof request.take !== 'boolean') {
       throw new InvalidArgumentError('take must be a boolean');
     }
@@ -243,10 +245,11 @@ export class Keeper extends Emitter<KeeperEvents> {
         throw new DestroyedError('that handle is gone (with its session, or let go): attach a new one');
       }
     }
-    const { handleId, opaqueId } = request;
+    const { handleId, opaqueId, token } = request;
     const handle = await session.attach(plugin, {
       ...(handleId === undefined ? {} : { handleId }),
       ...(opaqueId === undefined ? {} : { opaqueId }),
+      ...(token === undefined ? {} : { token }),
     });
     if (this.#steps.session !== session || session.state !== 'open') {
       throw new TransportError('the link to Janus changed while attaching: the outcome is unknown, attach again');
