@@ -12,6 +12,7 @@ export type {
   KeeperStateName,
   KeeperStats,
   MessageResult,
+  ServerAllows,
   TabEvent,
   TokenAnswer,
   WebRtcState,

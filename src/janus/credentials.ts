@@ -4,7 +4,7 @@
 // memory here only, and no message, error or log ever carries it.
 import { systemClock, type Clock } from './clock.js';
 import { Emitter } from './emitter.js';
-import { InvalidArgumentError, JanusErrorCode, TokenProviderError, TokenRefusedError } from './errors.js';
+import { InvalidArgumentError, JanusErrorCode, TokenProviderError, TokenRefusedError, TransportError } from './errors.js';
 import type { JanusMessage, JanusRequest } from './protocol.js';
 import type { Transport } from './transport.js';
 import { checkToken, isToken, signedTokenExpiry } from './token.js';
@@ -68,6 +68,7 @@ export class Credentials extends Emitter<CredentialsEvents> {
   #holders = 0;
   #providerCalls = 0;
   #refusals = 0;
+  #refusedToken: string | undefined;
 
   constructor(options: CredentialsOptions = {}) {
     super();
@@ -97,7 +98,10 @@ export class Credentials extends Emitter<CredentialsEvents> {
    */
   setProvider(provider: TokenProvider | undefined): void {
     if (provider !== undefined && typeof provider !== 'function') throw new InvalidArgumentError('a token provider must be a function');
+    const came = provider !== undefined && this.#provider === undefined;
     this.#provider = provider;
+    // A provider that comes after refusals without one is asked at once: the backoff was for none.
+    if (came) this.#recover();
     this.#scheduleRenewal();
   }
 
@@ -143,8 +147,9 @@ export class Credentials extends Emitter<CredentialsEvents> {
   }
 
   /**
-   * Takes `token` when it is newer than the current one: a signed token that expires later, or any
-   * token while the current one is unsigned or missing. Returns whether it took it.
+   * Takes `token` when it is newer than the current one: a signed token that expires later than a
+   * signed current one; any other token that differs (unsigned tokens carry no date: the one given
+   * last is taken as the newer). Returns whether it took it.
    */
   offer(token: string): boolean {
     checkToken(token);
@@ -170,14 +175,15 @@ export class Credentials extends Emitter<CredentialsEvents> {
   async renew(refused: string | undefined): Promise<void> {
     this.#refusals++;
     if (this.#token !== refused && this.#token !== undefined) return; // renewed meanwhile: try that one
-    if (!this.#provider) throw this.#refused('Janus refused the token (403) and no provider can give another');
+    if (!this.#provider) throw this.#refused(refused, 'Janus refused the token (403) and no provider can give another');
     const fresh = await this.#fresh();
-    if (fresh === refused) throw this.#refused('Janus refused the token (403) and the provider gave the same one again');
+    if (fresh === refused) throw this.#refused(refused, 'Janus refused the token (403) and the provider gave the same one again');
   }
 
-  /** Janus refused the fresh token too: final for that token (the tabs are told; no loop). */
-  refusedAgain(): TokenRefusedError {
-    return this.#refused('Janus refused a fresh token (403): check the token provider and Janus\'s token_auth');
+  /** Janus refused the fresh token (`token`) too: final for that token (the tabs are told; no loop). */
+  refusedAgain(token: string | undefined): TokenRefusedError {
+    this.#refusals++;
+    return this.#refused(token, 'Janus refused a fresh token (403): check the token provider and Janus\'s token_auth');
   }
 
   /**
@@ -226,10 +232,14 @@ export class Credentials extends Emitter<CredentialsEvents> {
     if (!isToken(token)) {
       throw this.#fail(new TokenProviderError('invalid', 'the token provider gave something that is not a non-empty string'));
     }
-    if (token !== this.#token) {
-      this.#adopt(token);
+    const changed = token !== this.#token;
+    if (changed) this.#adopt(token);
+    // A provider that answers again ends a failure, unless it gave the token Janus refused.
+    const stillRefused = !changed && this.#lastFailure instanceof TokenRefusedError && this.#refusedToken === token;
+    if (!stillRefused) {
+      const failed = this.#lastFailure !== undefined;
       this.#recover();
-      this.emit('renewed', { expiresAt: this.#expiresAt, by: 'provider' });
+      if (changed || failed) this.emit('renewed', { expiresAt: this.#expiresAt, by: 'provider' });
     }
     return token;
   }
@@ -249,10 +259,19 @@ export class Credentials extends Emitter<CredentialsEvents> {
     const life = this.#expiresAt - this.#renewedAt;
     const at = Math.min(this.#renewedAt + life * RENEW_AT_SHARE, this.#expiresAt - RENEW_MARGIN_MS);
     const delay = Math.max(at - this.#clock.now(), this.#renewedAt + MIN_RENEW_AFTER_MS - this.#clock.now(), 0);
-    this.#renewTimer = this.#clock.setTimeout(() => {
-      // A failure here is not final: the request that meets the 403 asks again (after the backoff).
-      this.#fresh().catch(() => {});
-    }, delay);
+    this.#renewTimer = this.#clock.setTimeout(() => this.#renewAhead(), delay);
+  }
+
+  /** Asks ahead of expiry; after a failure, again once the backoff allows, while the token lasts. */
+  #renewAhead(): void {
+    const expiresAt = this.#expiresAt;
+    this.#fresh().catch(() => {
+      const now = this.#clock.now();
+      if (!this.#provider || this.#holders === 0 || this.#expiresAt !== expiresAt || expiresAt === undefined) return;
+      const retryAt = Math.max(this.#blockedUntil, now + MIN_RENEW_AFTER_MS);
+      // Past the expiry the next request's 403 asks (after the backoff): no timer of its own then.
+      if (retryAt < expiresAt) this.#renewTimer = this.#clock.setTimeout(() => this.#renewAhead(), retryAt - now);
+    });
   }
 
   #recover(): void {
@@ -270,7 +289,12 @@ export class Credentials extends Emitter<CredentialsEvents> {
     return error;
   }
 
-  #refused(message: string): TokenRefusedError {
+  /** One failure per refused token, however many requests met its 403 at once. */
+  #refused(token: string | undefined, message: string): TokenRefusedError {
+    // Requests refused at the same moment share one failure; a later refusal of it backs off further.
+    const last = this.#lastFailure;
+    if (last instanceof TokenRefusedError && this.#refusedToken === token && this.#clock.now() < this.#blockedUntil) return last;
+    this.#refusedToken = token;
     return this.#fail(new TokenRefusedError(message));
   }
 }
@@ -282,14 +306,15 @@ export class Credentials extends Emitter<CredentialsEvents> {
  * attach) is sent as it is.
  */
 export async function sendAuthorized(transport: Transport, request: JanusRequest, timeoutMs: number,
-  credentials: Credentials): Promise<JanusMessage> {
+  credentials: Credentials, cancelled?: () => boolean): Promise<JanusMessage> {
   if (request.token !== undefined) return transport.send({ ...credentials.fields(), ...request }, timeoutMs);
   const first = credentials.fields();
   const answer = await transport.send({ ...request, ...first }, timeoutMs);
   if (!isUnauthorized(answer)) return answer;
   await credentials.renew(first.token); // TokenRefusedError at once without a provider
+  if (cancelled?.()) throw new TransportError(`${request.janus} was no longer wanted (cancelled) when a fresh token came`, { local: true });
   const again = await transport.send({ ...request, ...credentials.fields() }, timeoutMs);
-  if (isUnauthorized(again)) throw credentials.refusedAgain();
+  if (isUnauthorized(again)) throw credentials.refusedAgain(credentials.fields().token);
   return again;
 }
 

@@ -46,6 +46,11 @@ export interface JanusSessionOptions extends Omit<SessionTuning, 'token'> {
    * and `apiSecret`.
    */
   credentials?: Credentials;
+  /**
+   * Asked just before the create or claim goes out (after the link opened and a token came): true
+   * means the caller no longer wants the session (e.g. it was destroyed meanwhile), and nothing is sent.
+   */
+  cancelled?: () => boolean;
   /** `ws://`, `wss://`, `http://` or `https://` URL of Janus (HTTP: the `/janus` base path). */
   server: string;
   /** Claim this existing session instead of creating one. */

@@ -36,8 +36,6 @@ export async function openSession(options: JanusSessionOptions): Promise<Session
   const clock = options.clock ?? systemClock;
   const credentials = options.credentials ?? new Credentials({ token: options.token, apiSecret: options.apiSecret, clock,
     ...(settings.tokenTimeoutMs === undefined ? {} : { providerTimeoutMs: settings.tokenTimeoutMs }) });
-  // A token that will last through the create or claim, before the link opens (a provider may be slow).
-  await credentials.ready();
   const transportOptions = {
     credentials,
     connectTimeoutMs: settings.connectTimeoutMs,
@@ -47,16 +45,25 @@ export async function openSession(options: JanusSessionOptions): Promise<Session
     ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
   };
-  const transport = settings.kind === 'ws'
-    ? await WebSocketTransport.open(options.server, transportOptions)
-    : await HttpTransport.open(options.server, transportOptions);
+  // The link opens while the provider gives a token that will last through the create or claim.
+  const [opened, token] = await Promise.allSettled([
+    settings.kind === 'ws' ? WebSocketTransport.open(options.server, transportOptions) : HttpTransport.open(options.server, transportOptions),
+    credentials.ready(),
+  ]);
+  if (opened.status === 'rejected') throw opened.reason;
+  const transport = opened.value;
+  if (token.status === 'rejected' || options.cancelled?.()) {
+    transport.close();
+    throw token.status === 'rejected' ? token.reason : new TransportError('The session was no longer wanted (cancelled)', { local: true });
+  }
   let lostWith: TransportError | undefined;
   const offClose = transport.on('close', (error) => {
     lostWith = error;
   });
   try {
     const request = (janus: string, fields: Record<string, unknown> = {}) =>
-      sendAuthorized(transport, { janus, transaction: newTransaction(), ...fields }, settings.requestTimeoutMs, credentials);
+      sendAuthorized(transport, { janus, transaction: newTransaction(), ...fields }, settings.requestTimeoutMs, credentials,
+        options.cancelled);
     let answeredAt = clock.now();
     const [answer, info] = await Promise.all([
       (settings.sessionId === undefined

@@ -180,7 +180,8 @@ export class Keeper extends Emitter<KeeperEvents> {
       ownershipProbeMs: config.ownershipProbeMs ?? DEFAULT_OWNERSHIP_PROBE_MS,
       requestTimeoutMs: config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       waitsForToken: () => this.credentials.failure !== undefined && !this.credentials.renewable,
-      open: (sessionId, server) => JanusSession.create(sessionOptionsFor(this.#options, this.credentials, sessionId, server)),
+      open: (sessionId, server, cancelled) =>
+        JanusSession.create({ ...sessionOptionsFor(this.#options, this.credentials, sessionId, server), cancelled }),
       deliver: (owner, event) => this.#deliver(owner, event),
       broadcast: (event) => this.#broadcast(event),
       note: (line) => (options.logger ?? console).warn(`[janus-keeper] ${line}`),

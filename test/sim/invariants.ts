@@ -35,6 +35,9 @@ export class Invariants {
   #state: { name: string; since: number } = { name: 'idle', since: 0 };
   #pastRetry: { at: number | undefined; since: number } | undefined;
   #after403 = false;
+  #providerLooped = false;
+  /** The newest token the keeper was given (a 403 for an older one is no reason to stop). */
+  #latestToken: string | undefined;
   /** Links opened before the quiet began: an older step's connect may still finish on one. */
   #linksBeforeQuiet = 0;
   readonly #lateCalls = new Set<number>();
@@ -126,6 +129,12 @@ export class Invariants {
   destroyStarted(): void {
     this.#destroying++;
     this.janus.destroyStarted();
+  }
+
+  /** A new token came (`setToken`): the keeper may try again on its own, with it. */
+  tokenSet(token: string): void {
+    this.#after403 = false;
+    this.#latestToken = token;
   }
 
   callStarted(call: Call): void {
@@ -245,6 +254,19 @@ export class Invariants {
         listed.set(handleId, tab.id);
       }
     }
+    // No loop on the provider: a renewal per token life (at least 1 s apart), one per attempt, per
+    // revocation and per token set by hand, and a few more; never one per request or keepalive.
+    const { provider } = world;
+    if (world.options.tokenLifeMs !== undefined && !this.#providerLooped) {
+      const life = world.options.tokenLifeMs;
+      const renewEvery = Math.max(1_000, Math.min(0.75 * life, life - 5_000));
+      const bound = 10 + 2 * (provider.rotations + provider.sets) + Math.ceil(awake / renewEvery) * (world.restarts + 1)
+        + snapshot.stats.connections;
+      if (provider.calls > bound) {
+        this.#providerLooped = true;
+        this.#fail('provider-loop', `${provider.calls} provider calls in ${awake} ms (bound ${bound})`);
+      }
+    }
     this.janus.check(settledTime);
   }
 
@@ -298,7 +320,9 @@ export class Invariants {
       if (!this.#reported.has(request.session_id)) this.#claimed = request.session_id;
       else this.#reclaimedReported = true;
     }
-    if ((request.janus === 'create' || request.janus === 'claim') && this.#after403 && !this.#tabCallPending()) {
+    // With a provider the keeper asks it for a fresh token and tries again, on the backoff (see `provider-loop`).
+    const provider = world.options.tokenLifeMs !== undefined;
+    if ((request.janus === 'create' || request.janus === 'claim') && this.#after403 && !provider && !this.#tabCallPending()) {
       // A refused token with no provider is not tried again on the keeper's own: only a new token
       // (setToken, a page's) or a tab's call starts a create or claim.
       this.#fail('403-retried', `${request.janus} sent on the keeper's own after a 403`);
@@ -327,7 +351,9 @@ export class Invariants {
     for (const id of socket.sessions) this.#lastAnswer.set(id, now);
     if (frame.janus === 'ack' && asked?.janus === 'keepalive') this.#acks++;
     if (asked?.janus === 'info') this.#lastInfoAnswer = now;
-    if (frame.janus === 'error' && frame.error?.code === 403 && (asked?.janus === 'create' || asked?.janus === 'claim')) {
+    const latest = this.#latestToken ?? this.world.options.token;
+    if (frame.janus === 'error' && frame.error?.code === 403 && (asked?.janus === 'create' || asked?.janus === 'claim')
+      && asked['token'] === latest) {
       this.#after403 = true;
     }
   }

@@ -20,6 +20,12 @@ export interface JanusModelOptions {
   reclaimTimeoutS: number;
   /** When set, every request but `info` must carry it (token_auth); else 403. */
   token?: string;
+  /**
+   * Signed tokens (token_auth_secret): every request but `info` must carry an unexpired
+   * `<expiry s>,janus:g<generation>` of the current generation (a new generation: every token
+   * revoked, as a new secret would); else 403.
+   */
+  signed?: boolean;
   now(): number;
   random(): number;
 }
@@ -42,6 +48,8 @@ export class JanusModel {
   readonly droppedByJanus = new Set<number>();
   #nextSweepAt: number;
   token: string | undefined;
+  /** Signed tokens: the generation they must be of. */
+  generation = 1;
 
   constructor(private readonly options: JanusModelOptions) {
     this.token = options.token;
@@ -54,6 +62,19 @@ export class JanusModel {
 
   get timeouts(): { sessionTimeoutS: number; reclaimTimeoutS: number } {
     return { sessionTimeoutS: this.options.sessionTimeoutS, reclaimTimeoutS: this.options.reclaimTimeoutS };
+  }
+
+  /** A signed token valid for `lifeMs` from now, of the current generation (what the app's backend mints). */
+  mint(lifeMs: number): string {
+    return `${Math.floor((this.options.now() + lifeMs) / 1000)},janus:g${this.generation}`;
+  }
+
+  #authorized(token: unknown): boolean {
+    if (this.options.signed) {
+      const match = typeof token === 'string' ? /^(\d+),janus:g(\d+)$/.exec(token) : null;
+      return match !== null && Number(match[2]) === this.generation && Number(match[1]) * 1000 > this.options.now();
+    }
+    return this.token === undefined || token === this.token;
   }
 
   /** A request that is not one the model answers (an HTTP long-poll) still counts as activity. */
@@ -75,7 +96,7 @@ export class JanusModel {
         'reclaim-session-timeout': this.options.reclaimTimeoutS });
       return;
     }
-    if (this.token !== undefined && request['token'] !== this.token) {
+    if (!this.#authorized(request['token'])) {
       error(403, 'Unauthorized request (wrong or missing secret/token)');
       return;
     }

@@ -47,7 +47,9 @@ export function optionsFor(seed: number, take = false): SimOptions {
     take,
     transport: 'ws',
   };
-  if (random() < 0.2) options.token = TOKEN;
+  const tokens = random();
+  if (tokens < 0.2) options.token = TOKEN;
+  else if (tokens < 0.4) options.tokenLifeMs = pick([10_000, 30_000, 120_000]);
   if (random() < 0.3) options.transport = 'http';
   return options;
 }
@@ -120,6 +122,16 @@ function operations(world: World): Op[] {
       store[which] = which === 'failNextOpen' ? true : !store[which];
       world.log(`store: ${which} = ${store[which]}`);
     } },
+    { name: 'revoke-tokens', weight: options.tokenLifeMs !== undefined ? 0.4 : 0, run: () => world.revokeTokens() },
+    { name: 'provider-bad', weight: options.tokenLifeMs !== undefined ? 0.3 : 0, run: () => {
+      world.provider.bad = !world.provider.bad;
+      world.log(world.provider.bad ? 'the token provider turns bad' : 'the token provider works again');
+    } },
+    { name: 'provider-slow', weight: options.tokenLifeMs !== undefined ? 0.3 : 0, run: () => {
+      world.provider.delayMs = world.provider.delayMs > 0 ? 0 : pick([200, options.requestTimeoutMs * 2])!;
+      world.log(`the token provider answers after ${world.provider.delayMs} ms`);
+    } },
+    { name: 'set-token', weight: options.tokenLifeMs !== undefined || options.token ? 0.3 : 0, run: () => world.setToken() },
     { name: 'token', weight: options.token ? 0.3 : 0, run: () => {
       model.token = model.token === TOKEN ? 'another-token' : TOKEN;
       world.log(model.token === TOKEN ? 'the token is valid again' : 'the token was revoked');

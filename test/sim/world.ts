@@ -32,6 +32,11 @@ export interface SimOptions {
   maxAttemptsPerMinute: number;
   /** Janus requires this token (and the keeper has it) when set. */
   token?: string;
+  /**
+   * Janus wants signed tokens that live this long (ms), and the keeper's token is a provider (the
+   * app's backend) that mints them, after `providerDelayMs`, unless it is bad.
+   */
+  tokenLifeMs?: number;
   /** How the keeper talks to Janus. */
   transport: 'ws' | 'http';
   /** Passed through the keeper's config when set (bug 10: the keeper drops it). */
@@ -45,6 +50,17 @@ export const DEFAULT_OPTIONS: SimOptions = {
   requestTimeoutMs: 3_000, keepAliveMs: 5_000, keepAliveTimeoutMs: 2_000, tabGraceMs: 3_000,
   maxAttemptsPerMinute: 60, take: false, transport: 'ws',
 };
+
+/** The app's token backend in a run with signed tokens. */
+export interface SimProvider {
+  bad: boolean;
+  /** How long a token takes to come (past the keeper's deadline: a hung provider). */
+  delayMs: number;
+  calls: number;
+  /** Revocations (every token refused from then on) and tokens set by hand. */
+  rotations: number;
+  sets: number;
+}
 
 export interface FakePort {
   events: TabEvent[];
@@ -91,6 +107,7 @@ export class World {
   restarts = 0;
   readonly #config: KeeperConfig;
   readonly tabs = new Map<string, SimTab>();
+  readonly provider: SimProvider = { bad: false, delayMs: 0, calls: 0, rotations: 0, sets: 0 };
   readonly calls: Call[] = [];
   readonly trace: string[] = [];
   /** Handles as the tabs know them (from attach answers and events). */
@@ -105,7 +122,8 @@ export class World {
     this.random = seeded(seed * 7919 + 1);
     const modelRandom = seeded(seed * 104_729 + 2);
     this.model = new JanusModel({ sessionTimeoutS: this.options.sessionTimeoutS, reclaimTimeoutS: this.options.reclaimTimeoutS,
-      ...(this.options.token ? { token: this.options.token } : {}), now: () => this.clock.now(), random: modelRandom });
+      ...(this.options.token ? { token: this.options.token } : {}), signed: this.options.tokenLifeMs !== undefined,
+      now: () => this.clock.now(), random: modelRandom });
     this.net = new SimNetwork(this.model, () => this.clock.awake, () => this.clock.now());
     const config: KeeperConfig = {
       server: this.options.transport === 'http' ? HTTP_SERVER : SERVER, requestTimeoutMs: this.options.requestTimeoutMs, keepAliveMs: this.options.keepAliveMs,
@@ -113,6 +131,10 @@ export class World {
       maxAttemptsPerMinute: this.options.maxAttemptsPerMinute,
     };
     if (this.options.token) config.token = this.options.token;
+    if (this.options.tokenLifeMs !== undefined) {
+      config.token = () => this.#provideToken();
+      config.tokenTimeoutMs = this.options.requestTimeoutMs;
+    }
     if (this.options.connectTimeoutMs) (config as KeeperConfig & { connectTimeoutMs?: number }).connectTimeoutMs = this.options.connectTimeoutMs;
     this.#config = config;
     this.life = new WorkerLife(this.clock);
@@ -135,6 +157,40 @@ export class World {
       liveness: () => {}, tabGraceMs: this.options.tabGraceMs, standalone: this.options.standalone,
       logger: { warn: () => {} },
     });
+  }
+
+  /** The backend answers on the world's clock (not the worker's: it is elsewhere), or fails. */
+  #provideToken(): Promise<string> {
+    const provider = this.provider;
+    provider.calls++;
+    const { bad, delayMs } = provider;
+    this.log(`the token provider is asked (${bad ? 'it fails' : delayMs > 0 ? `answers in ${delayMs} ms` : 'answers'})`);
+    // The answer reaches the worker that asked: a dead one runs no code again (it never settles there).
+    const asker = this.life;
+    return new Promise((resolve, reject) => {
+      this.clock.setTimeout(() => {
+        if (asker.dead) return;
+        if (bad) reject(new Error('token backend down'));
+        else resolve(this.model.mint(this.options.tokenLifeMs!));
+      }, delayMs);
+    });
+  }
+
+  /** Every token is revoked (a new signing secret): the next request with one gets 403. */
+  revokeTokens(): void {
+    this.model.generation++;
+    this.provider.rotations++;
+    this.log(`every token is revoked (generation ${this.model.generation})`);
+  }
+
+  /** A tab hands the keeper a token (`setToken`), e.g. one its backend pushed. */
+  setToken(): void {
+    this.provider.sets++;
+    // Static tokens: the one Janus accepts now (a revoked one may be valid again).
+    const token = this.options.tokenLifeMs !== undefined ? this.model.mint(this.options.tokenLifeMs) : this.model.token ?? TOKEN;
+    this.invariants.tokenSet(token);
+    this.log('setToken()');
+    this.keeper.setToken(token);
   }
 
   /**

@@ -53,7 +53,7 @@ export interface StepsContext {
    */
   waitsForToken(): boolean;
   /** Opens a session: creates one (no id) or claims `sessionId`, on `server`. */
-  open(sessionId: number | undefined, server: string): Promise<JanusSession>;
+  open(sessionId: number | undefined, server: string, cancelled: () => boolean): Promise<JanusSession>;
   deliver(owner: string, event: TabEvent): void;
   broadcast(event: Extract<TabEvent, { type: 'session-lost' }>): void;
   /** Told once per keeper when the server ends WebSocket sessions with their socket (for `debug`). */
@@ -300,7 +300,7 @@ export class SessionSteps {
     while (!(await recovery.slot((at) => machine.setNextRetryAt(at)))) machine.check(epoch, what);
     machine.check(epoch, what);
     stats.connections++;
-    const session = await this.#ctx.open(sessionId, server);
+    const session = await this.#ctx.open(sessionId, server, () => !machine.isCurrent(epoch));
     if (sessionId === undefined) stats.creates++;
     else stats.claims++;
     if (!machine.isCurrent(epoch)) {
