@@ -174,12 +174,48 @@ for (const kind of ['ws', 'http'] as const) {
   });
 }
 
-test.describe('scopes', () => {
+test.describe('the leader-tab mode (no SharedWorker)', () => {
+  test.use({ janusOptions: { sessionTimeout: 30, reclaimTimeout: 10, tokenAuthSecret: 'keeper-e2e-secret' } });
+
+  test('a leader and a follower tab keep one session through expiries: the keeper asks a page over the relay',
+    async ({ context, janus, site }) => {
+      const tokens = await startTokenServer(() => janus.mintToken(TOKEN_LIFE_MS));
+      try {
+        await useProvider(context, tokens, { mode: 'leader' });
+        const pages = [await context.newPage(), await context.newPage()];
+        for (const page of pages) await openKeeperPage(page, site, { server: janus.wsUrl, keepAliveMs: '1000' });
+        expect((await stateOf(pages[1]!)).mode).toBe('follower');
+        const { sessionId } = await create(pages[1]!);
+        const handles = [await attachEcho(pages[0]!), await attachEcho(pages[1]!)];
+        const runs = await Promise.all(pages.map((page, index) => echoFor(page, handles[index]!.handleId, 3 * TOKEN_LIFE_MS, 500)));
+        for (const run of runs) expect(run.failures).toEqual([]);
+        const state = await stateOf(pages[1]!);
+        expect(state.sessionId).toBe(sessionId);
+        expect(state.stats.tokensRefused).toBe(0);
+        expect(await janus.listSessions()).toEqual([sessionId]);
+      } finally {
+        await tokens.close();
+      }
+    });
+});
+
+for (const mode of ['shared-worker', 'leader'] as const) {
+test.describe(`scopes (${mode})`, () => {
+  test('a reload keeps the scope\'s session: claimed from its own record', async ({ page, janus, site }) => {
+    const query = { server: janus.wsUrl, extended: 'false', options: JSON.stringify({ scope: 'alice', mode }) };
+    await openKeeperPage(page, site, query);
+    const first = await create(page);
+    await page.reload();
+    await openKeeperPage(page, site, query);
+    expect(await create(page)).toEqual({ sessionId: first.sessionId, reclaimed: true });
+    expect(await janus.listSessions()).toEqual([first.sessionId]);
+  });
+
   test('two scopes in one browser: two sessions, and neither ever holds the other\'s', async ({ context, janus, site }) => {
     const alice = await context.newPage();
     const bob = await context.newPage();
-    await openKeeperPage(alice, site, { server: janus.wsUrl, options: JSON.stringify({ scope: 'alice' }) });
-    await openKeeperPage(bob, site, { server: janus.wsUrl, options: JSON.stringify({ scope: 'bob' }) });
+    await openKeeperPage(alice, site, { server: janus.wsUrl, options: JSON.stringify({ scope: 'alice', mode }) });
+    await openKeeperPage(bob, site, { server: janus.wsUrl, options: JSON.stringify({ scope: 'bob', mode }) });
     const a = await create(alice);
     const b = await create(bob);
     expect(a.sessionId).not.toBe(b.sessionId);
@@ -193,10 +229,11 @@ test.describe('scopes', () => {
     // Sign-out: destroy, the record cleared; the next user signs in with another scope.
     await alice.evaluate(() => (window as any).keeper.destroy());
     await alice.evaluate(() => (window as any).keeper.close());
-    await openKeeperPage(alice, site, { server: janus.wsUrl, options: JSON.stringify({ scope: 'carol' }) });
+    await openKeeperPage(alice, site, { server: janus.wsUrl, options: JSON.stringify({ scope: 'carol', mode }) });
     const c = await create(alice);
     expect(c.reclaimed).toBe(false);
     expect([a.sessionId, b.sessionId]).not.toContain(c.sessionId);
     expect((await janus.listSessions()).sort()).toEqual([b.sessionId, c.sessionId].sort());
   });
 });
+}

@@ -24,6 +24,24 @@ for (const kind of TRANSPORTS) {
       await keeper.destroy();
     });
 
+    it('a scoped keeper claims its own stored record, and a keeper of another scope never sees it', async () => {
+      const server = serverUrl(janus(), kind);
+      const store = memoryStore();
+      const scoped = (scope: string) => new Keeper({ config: { server, scope }, store, liveness: () => {}, logger: quietLogger(),
+        WebSocket: nodeOptions(server).WebSocket!, standalone: true });
+      const alice = scoped('alice');
+      const first = await alice.create();
+      alice.handOver('the page went');
+      const again = scoped('alice');
+      assert.deepEqual(await again.create(), { sessionId: first.sessionId, reclaimed: true });
+      const bob = scoped('bob');
+      const other = await bob.create();
+      assert.equal(other.reclaimed, false);
+      assert.notEqual(other.sessionId, first.sessionId);
+      await again.destroy();
+      await bob.destroy();
+    });
+
     it('does not claim a record older than its reclaim window, even if Janus still had it', async () => {
       const server = serverUrl(janus(), kind);
       const live = await JanusSession.create(nodeOptions(server));

@@ -57,7 +57,9 @@ export class SessionRecord {
     const record: StoredSession = withExpiry({
       version: STORE_VERSION,
       server: this.key,
-      ...(ownerServer === undefined ? {} : { ownerServer }),
+      // A record keyed by its server's URL names no owner (that is the key); one keyed by a list
+      // or a scope names the server that owns the session.
+      ...(ownerServer === undefined || ownerServer === this.key ? {} : { ownerServer }),
       sessionId: session.id,
       handles,
       ...(doomed.length === 0 ? {} : { doomed }),

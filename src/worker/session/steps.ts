@@ -182,7 +182,7 @@ export class SessionSteps {
     const { record, servers, handles } = this.#ctx;
     // (Handles adopted from the record, not claimed yet: the record stays, for the claim to come.)
     if (!session) return this.#adoptedFrom === undefined ? record.clear() : Promise.resolve();
-    return record.save({ session, ownerServer: servers.length > 1 ? this.#owner : undefined, handles: handles.stored(),
+    return record.save({ session, ownerServer: this.#owner ?? servers[0], handles: handles.stored(),
       doomed: handles.storedDoomed() });
   }
 
