@@ -38,10 +38,22 @@ export default defineConfig({
         '**/stock-timers.spec.ts', '**/tls-proxy.spec.ts', '**/tokens.spec.ts'],
       grep: /creates, drops and reclaims|a 3 s reset ends in a claim|Janus restarted on the same ports|longer than the reclaim window|reload|killed under two tabs|stock Janus timers|nginx TLS|six expiries|stored tokens/,
     },
+    // Janus 1.4.1's own demo pages and janus.js (scripts/janus14.sh), with real calls.
+    {
+      name: 'media-janus14',
+      testMatch: '**/webrtc-janusjs14.spec.ts',
+      use: {
+        launchOptions: {
+          executablePath,
+          args: [...args, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'],
+        },
+      },
+    },
     // Real calls: Chromium's fake camera and microphone, permission granted without a prompt.
     {
       name: 'media',
       testMatch: '**/webrtc*.spec.ts',
+      testIgnore: '**/webrtc-janusjs14.spec.ts',
       use: {
         launchOptions: {
           executablePath,
@@ -56,7 +68,7 @@ export default defineConfig({
       name: 'firefox',
       // Janus's own demo pages through the janus.js adapter: Chromium (the bar they are held to); the adapter
       // adds nothing engine-specific to what the keeper specs prove here.
-      testIgnore: ['**/consumer.spec.ts', '**/webrtc-janusjs-*.spec.ts', '**/docs-site.spec.ts'],
+      testIgnore: ['**/consumer.spec.ts', '**/webrtc-janusjs-*.spec.ts', '**/webrtc-janusjs14.spec.ts', '**/docs-site.spec.ts'],
       // The keeper's own logic (backoff, attempt limits, bad input, timers), proven in Chromium and
       // by the simulation: once is enough. Firefox runs what the engine decides (its sockets,
       // workers, locks, storage, lifecycle, media).

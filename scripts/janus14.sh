@@ -19,5 +19,5 @@ export JANUS_PREFIX=$prefix
 echo "janus14: Janus $("$prefix/bin/janus" --version 2>/dev/null | head -1) at JANUS_PREFIX"
 status=0
 node --import tsx --test --test-concurrency=2 test/session.test.ts test/keeper-*.test.ts test/stock-timers.test.ts || status=1
-npx playwright test --project=chromium-janus14 --output=test-results/janus14 "$@" || status=1
+npx playwright test --project=chromium-janus14 --project=media-janus14 --output=test-results/janus14 "$@" || status=1
 exit "$status"

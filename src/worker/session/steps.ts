@@ -300,7 +300,13 @@ export class SessionSteps {
     while (!(await recovery.slot((at) => machine.setNextRetryAt(at)))) machine.check(epoch, what);
     machine.check(epoch, what);
     stats.connections++;
-    const session = await this.#ctx.open(sessionId, server, () => !machine.isCurrent(epoch));
+    let session: JanusSession;
+    try {
+      session = await this.#ctx.open(sessionId, server, () => !machine.isCurrent(epoch));
+    } catch (error) {
+      machine.check(epoch, what); // cancelled as its generation ended: the caller hears why (e.g. destroyed)
+      throw error;
+    }
     if (sessionId === undefined) stats.creates++;
     else stats.claims++;
     if (!machine.isCurrent(epoch)) {
