@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startFaultProxy, type FaultProxy } from '../fixtures/fault-proxy.js';
-import { startJanus, type RunningJanus } from '../fixtures/janus-launcher.js';
+import { startJanus, STOCK_TIMERS, type JanusLaunchOptions, type RunningJanus } from '../fixtures/janus-launcher.js';
+import { startTokenServer } from '../fixtures/token-server.js';
 import { serveStatic, type StaticServer } from '../fixtures/static-server.js';
 import { WebKitSession } from './webdriver.js';
 
@@ -25,8 +26,9 @@ interface World {
 }
 
 /** A real Janus and a fresh browser for one test; both go after it, whatever happened. */
-async function withWorld(run: (world: World) => Promise<void>): Promise<void> {
-  const janus = await startJanus({ sessionTimeout: 30, reclaimTimeout: 10 });
+async function withWorld(run: (world: World) => Promise<void>,
+  janusOptions: JanusLaunchOptions = { sessionTimeout: 30, reclaimTimeout: 10 }): Promise<void> {
+  const janus = await startJanus(janusOptions);
   try {
     const browser = await WebKitSession.start();
     try {
@@ -39,8 +41,8 @@ async function withWorld(run: (world: World) => Promise<void>): Promise<void> {
   }
 }
 
-async function openKeeperPage(browser: WebKitSession, server: string): Promise<void> {
-  await browser.goto(`${site.url}/e2e/pages/keeper.html?${new URLSearchParams({ server, options: OPTIONS })}`);
+async function openKeeperPage(browser: WebKitSession, server: string, extra: Record<string, string> = {}): Promise<void> {
+  await browser.goto(`${site.url}/e2e/pages/keeper.html?${new URLSearchParams({ server, options: OPTIONS, ...extra })}`);
   await browser.waitFor("return document.body.dataset.ready === 'true' || !!document.body.dataset.error");
   const error = await browser.run<string | null>('return document.body.dataset.error ?? null');
   if (error) throw new Error(`keeper page failed to connect: ${error}`);
@@ -163,6 +165,59 @@ describe('WebKit (WebKitGTK MiniBrowser)', () => {
     assert.equal(await echo(browser, fresh.handleId), 'ok');
     assert.deepEqual(await janus.listSessions(), [sessionId]);
   }));
+
+  it('Janus\'s stock timers (reclaim window 0), ws and http listed: a lone window\'s reload keeps the session (held on HTTP)',
+    () => withWorld(async ({ janus, browser }) => {
+      const options = JSON.stringify({ callTimeoutMs: 5_000, server: [janus.wsUrl, janus.httpUrl] });
+      await openKeeperPage(browser, 'unused', { options });
+      const first = await create(browser);
+      await browser.refresh();
+      await browser.waitFor("return document.body.dataset.ready === 'true'");
+      assert.deepEqual(await create(browser), { sessionId: first.sessionId, reclaimed: true });
+      // (The WebSocket session the first create made, before it learned the timers, is destroyed.)
+      for (let i = 0; i < 50 && (await janus.listSessions()).length > 1; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.deepEqual(await janus.listSessions(), [first.sessionId]);
+    }, STOCK_TIMERS));
+
+  it('Janus\'s stock timers, ws only: a drop ends the session, the keeper says so and is ready on a new one',
+    () => withWorld(async ({ janus, browser }) => {
+      const proxy: FaultProxy = await startFaultProxy(janus.ports.ws);
+      try {
+        await openKeeperPage(browser, proxy.via(janus.wsUrl));
+        const { sessionId } = await create(browser);
+        const allows = (await stateOf(browser)).serverAllows;
+        assert.equal(allows.dropKeepsSession, false);
+        proxy.reset();
+        await browser.waitFor("return window.received.some((r) => r.type === 'session-lost')", 15_000);
+        const lost = await browser.run<string>("return window.received.find((r) => r.type === 'session-lost').detail.reason");
+        assert.match(lost, /reclaim_session_timeout/);
+        const again = await create(browser);
+        assert.notEqual(again.sessionId, sessionId);
+        assert.deepEqual(await janus.listSessions(), [again.sessionId]);
+      } finally {
+        await proxy.close();
+      }
+    }, STOCK_TIMERS));
+
+  it('expiring tokens: a provider keeps the session through three expiries of a 3 s token, no request refused',
+    () => withWorld(async ({ janus, browser }) => {
+      const tokens = await startTokenServer(() => janus.mintToken(3_000));
+      try {
+        await openKeeperPage(browser, janus.wsUrl, { tokenUrl: tokens.url, keepAliveMs: '1000' });
+        const { sessionId } = await create(browser);
+        const { handleId } = await attachEcho(browser);
+        for (let i = 0; i < 18; i++) {
+          assert.equal(await echo(browser, handleId), 'ok');
+          await browser.run('await new Promise((resolve) => setTimeout(resolve, 500))');
+        }
+        const state = await stateOf(browser);
+        assert.equal(state.sessionId, sessionId);
+        assert.equal(state.stats.tokensRefused, 0);
+        assert.deepEqual(await janus.listSessions(), [sessionId]);
+      } finally {
+        await tokens.close();
+      }
+    }, { sessionTimeout: 30, reclaimTimeout: 10, tokenAuthSecret: 'keeper-webkit-secret' }));
 
   it('a call through the keeper (media)', (t) => withWorld(async ({ janus, browser }) => {
     await openKeeperPage(browser, janus.wsUrl);
