@@ -15,6 +15,15 @@ const args = [
   '--disable-sync',
 ];
 
+// Firefox ESR with fake camera and microphone, no prompt.
+const FIREFOX = {
+  browserName: 'firefox' as const,
+  channel: 'moz-firefox',
+  launchOptions: {
+    executablePath: firefoxPath,
+    firefoxUserPrefs: { 'media.navigator.streams.fake': true, 'media.navigator.permission.disabled': true },
+  },
+};
 // The core set that runs again on Janus 1.4.1 (docs/test-matrix.md says why these).
 const JANUS14_SPECS = ['**/session-smoke.spec.ts', '**/resilience.spec.ts', '**/keeper.spec.ts', '**/lifecycle.spec.ts',
   '**/stock-timers.spec.ts', '**/tls-proxy.spec.ts', '**/tokens.spec.ts'];
@@ -47,14 +56,7 @@ export default defineConfig({
       name: 'firefox-janus14',
       testMatch: JANUS14_SPECS,
       grep: JANUS14_TESTS,
-      use: {
-        browserName: 'firefox',
-        channel: 'moz-firefox',
-        launchOptions: {
-          executablePath: firefoxPath,
-          firefoxUserPrefs: { 'media.navigator.streams.fake': true, 'media.navigator.permission.disabled': true },
-        },
-      },
+      use: FIREFOX,
     },
     // Janus 1.4.1's own demo pages and janus.js (scripts/janus14.sh), with real calls.
     {
@@ -91,14 +93,7 @@ export default defineConfig({
       // by the simulation: once is enough. Firefox runs what the engine decides (its sockets,
       // workers, locks, storage, lifecycle, media).
       grepInvert: /retries follow the backoff|requests issued during an outage all settle|twenty tabs firing online|bad arguments through Comlink|with short Janus timers|\(measurement\)/,
-      use: {
-        browserName: 'firefox',
-        channel: 'moz-firefox',
-        launchOptions: {
-          executablePath: firefoxPath,
-          firefoxUserPrefs: { 'media.navigator.streams.fake': true, 'media.navigator.permission.disabled': true },
-        },
-      },
+      use: FIREFOX,
     },
   ],
 });
