@@ -5,7 +5,7 @@
 // TypeDoc needs TypeScript's JS API, which the repository's TypeScript 7 (native) does not offer,
 // so TypeDoc and a TypeScript 6 run from a folder of their own in the OS temp folder, at pinned versions.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,9 +26,13 @@ if (!existsSync(join(tools, 'node_modules', 'typedoc'))) {
 // The entries of package.json's exports that have types, each named as an app imports it.
 const entries = ['src/client/index.ts', 'src/worker/index.ts', 'src/janus/index.ts', 'src/peer/index.ts',
   'src/janusjs/index.ts', 'src/app-shell/page.ts', 'src/app-shell/service-worker.ts'];
-const guides = ['adding-to-your-app', 'janusjs-apps', 'webrtc', 'lifecycle', 'leader-tab', 'app-shell',
-  'session-layer', 'reconnection', 'several-servers', 'janus-server', 'security', 'troubleshooting',
-  'benchmarks', 'development'].map((name) => `docs/${name}.md`);
+// Every guide in docs/, in reading order; one not named here comes after them (so none is left out).
+const order = ['adding-to-your-app', 'janusjs-apps', 'webrtc', 'lifecycle', 'leader-tab', 'app-shell',
+  'session-layer', 'reconnection', 'several-servers', 'janus-server', 'deploy-nginx', 'security', 'troubleshooting',
+  'benchmarks', 'test-matrix', 'development'];
+const present = readdirSync(join(root, 'docs')).filter((file) => file.endsWith('.md')).map((file) => file.slice(0, -3));
+const guides = [...order.filter((name) => present.includes(name)), ...present.filter((name) => !order.includes(name)).sort()]
+  .map((name) => `docs/${name}.md`);
 
 const notExported = ['HandleEventBase', 'PageKeeperOptions', 'KeeperEndpoint', 'EventOf', 'TransportChoice',
   'UnseenTabWatch', 'DoomedHandle', 'ErrorClass', 'KeeperCalls', 'EventPort', 'HandleOwner', 'TransportEvents',
@@ -37,6 +41,8 @@ const notExported = ['HandleEventBase', 'PageKeeperOptions', 'KeeperEndpoint', '
 execFileSync(process.execPath, [join(tools, 'node_modules', 'typedoc', 'bin', 'typedoc'),
   '--tsconfig', 'tsconfig.build.json', '--out', SITE, '--name', 'janus-keeper',
   '--readme', 'README.md', ...guides.flatMap((guide) => ['--projectDocuments', guide]),
+  // The languages of the guides' code blocks (TypeDoc's own list, and nginx for the proxy's config).
+  ...['typescript', 'javascript', 'tsx', 'jsx', 'json', 'bash', 'sh', 'html', 'css', 'nginx'].flatMap((language) => ['--highlightLanguages', language]),
   '--excludePrivate', '--excludeInternal', '--skipErrorChecking', '--disableSources',
   '--validation.notExported', '--validation.invalidLink', '--validation.invalidPath', '--validation.notDocumented',
   // Every exported class, interface, type and constant of an entry has a doc comment. (TypeDoc cannot
