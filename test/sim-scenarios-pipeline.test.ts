@@ -47,8 +47,9 @@ async function claimOut(world: World, socketsBefore?: number): Promise<SimSocket
   return link;
 }
 
+/** How the last call of this kind settled. */
 function outcomeOf(world: World, what: string): string | undefined {
-  return world.calls.find((call) => call.what === what)?.outcome;
+  return world.calls.findLast((call) => call.what === what)?.outcome;
 }
 
 describe('simulation: calls pipelined behind a claim', () => {

@@ -234,13 +234,7 @@ export class SessionSteps {
     const { machine, record, handles, servers, autoRecreate } = this.#ctx;
     machine.go('connecting', givenId !== undefined ? 'claim' : this.#recreate ? 'recreate after a loss' : 'create');
     try {
-      let stored: Awaited<ReturnType<SessionRecord['loadClaimable']>>;
-      this.#reading = true;
-      try {
-        stored = await record.loadClaimable();
-      } finally {
-        this.#reading = false;
-      }
+      const stored = await this.#readRecord();
       machine.check(epoch, 'create');
       const candidate = givenId ?? this.#session?.id ?? stored?.sessionId;
       const fromStore = stored !== undefined && stored.sessionId === candidate;
@@ -278,6 +272,16 @@ export class SessionSteps {
     } catch (error) {
       if (machine.isCurrent(epoch)) this.#failed(error);
       throw error;
+    }
+  }
+
+  /** The stored record, if it can still be claimed; `readingRecord` while it is read. */
+  async #readRecord() {
+    this.#reading = true;
+    try {
+      return await this.#ctx.record.loadClaimable();
+    } finally {
+      this.#reading = false;
     }
   }
 
