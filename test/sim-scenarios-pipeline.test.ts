@@ -49,7 +49,7 @@ async function claimOut(world: World, socketsBefore?: number): Promise<SimSocket
 
 /** How the last call of this kind settled. */
 function outcomeOf(world: World, what: string): string | undefined {
-  return world.calls.findLast((call) => call.what === what)?.outcome;
+  return [...world.calls].reverse().find((call) => call.what === what)?.outcome;
 }
 
 describe('simulation: calls pipelined behind a claim', () => {
