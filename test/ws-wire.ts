@@ -22,7 +22,7 @@ export const PlainWebSocket = class extends WebSocket {
 
 export class WireLog {
   readonly frames: WireFrame[] = [];
-  readonly #buffers = new Map<string, { data: Buffer; upgraded: boolean }>();
+  readonly #buffers = new Map<string, { data: Buffer; upgraded: boolean; fragments?: Buffer[] }>();
 
   /** The proxy's `tap`. */
   readonly tap = (connection: number, direction: 'up' | 'down', chunk: Buffer | null): void => {
@@ -45,9 +45,15 @@ export class WireLog {
       const frame = nextFrame(state.data);
       if (!frame) return;
       state.data = state.data.subarray(frame.size);
-      if (frame.opcode !== 1) continue;
+      // A text message may come in fragments: a text frame without FIN, then continuations.
+      if (frame.opcode === 1) state.fragments = [];
+      else if (frame.opcode !== 0 || !state.fragments) continue;
+      state.fragments.push(frame.payload);
+      if (!frame.fin) continue;
+      const text = Buffer.concat(state.fragments).toString('utf8');
+      state.fragments = undefined;
       try {
-        const message = JSON.parse(frame.payload.toString('utf8')) as { janus?: unknown; transaction?: unknown };
+        const message = JSON.parse(text) as { janus?: unknown; transaction?: unknown };
         if (typeof message.janus !== 'string') continue;
         this.frames.push({ connection, direction, janus: message.janus, at,
           ...(typeof message.transaction === 'string' ? { transaction: message.transaction } : {}) });
@@ -69,8 +75,9 @@ export class WireLog {
   }
 }
 
-function nextFrame(data: Buffer): { opcode: number; payload: Buffer; size: number } | undefined {
+function nextFrame(data: Buffer): { fin: boolean; opcode: number; payload: Buffer; size: number } | undefined {
   if (data.length < 2) return undefined;
+  const fin = (data[0]! & 0x80) !== 0;
   const opcode = data[0]! & 0x0f;
   const masked = (data[1]! & 0x80) !== 0;
   let length = data[1]! & 0x7f;
@@ -89,5 +96,5 @@ function nextFrame(data: Buffer): { opcode: number; payload: Buffer; size: numbe
   if (data.length < offset + length) return undefined;
   const payload = Buffer.from(data.subarray(offset, offset + length));
   if (masked) for (let i = 0; i < payload.length; i++) payload[i] = payload[i]! ^ data[maskAt + (i % 4)]!;
-  return { opcode, payload, size: offset + length };
+  return { fin, opcode, payload, size: offset + length };
 }
