@@ -345,6 +345,9 @@ export class SessionSteps {
         sessionId === undefined ? undefined : (early) => this.#claimSent(epoch, early));
     } catch (error) {
       this.#unpipeline(epoch);
+      // The generation ended meanwhile (e.g. a cancelled create): its callers learn why, as documented
+      // (DestroyedError after destroy()), not the cancelled attempt's own error.
+      machine.check(epoch, what);
       throw error;
     }
     this.#unpipeline(epoch, session);
