@@ -57,7 +57,7 @@ export interface JanusSessionOptions extends Omit<SessionTuning, 'token'> {
    * as the claim is on the socket, before Janus answered it. Requests made on it go out at once,
    * right behind the claim on the same link (Janus answers one link's requests in order), and
    * settle once the claim's answer is known: refused (458), they reject with `DestroyedError`;
-   * failed otherwise, with `TransportError`. Never called over HTTP, where a claim and a request
+   * refused for its token, with the claim's token error; failed otherwise, with `TransportError`. Never called over HTTP, where a claim and a request
    * are separate POSTs that Janus may handle in either order.
    */
   onClaimSent?: (session: JanusSession) => void;

@@ -217,7 +217,10 @@ export class JanusSession extends Emitter<SessionEvents> {
       this.#lose(error);
       return;
     }
-    claim.failed(new TransportError('the claim this request went behind failed: its outcome is unknown', { cause: error }));
+    // Refused for its token: so were the requests behind it (Janus checks the token first). Else
+    // they may have reached Janus: their outcome is unknown.
+    claim.failed(error instanceof TokenRefusedError || error instanceof TokenProviderError ? error
+      : new TransportError('the claim this request went behind failed: its outcome is unknown', { cause: error }));
     this.#dropLink(new TransportError('the claim failed', { cause: error }));
   }
 

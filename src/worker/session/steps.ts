@@ -169,7 +169,8 @@ export class SessionSteps {
   /** The network is back: the scheduled claim (or recreate) runs now, spaced by the local limit. */
   online(cause = 'network back online'): void {
     const { machine, recovery } = this.#ctx;
-    if (this.#job) return;
+    // A refused token with no provider: only a new token (which ends the failure first) goes on.
+    if (this.#job || this.#ctx.waitsForToken()) return;
     if (machine.state === 'reconnecting') machine.go('reconnecting', cause, recovery.soon(() => this.#startReclaim()));
     else if (machine.state === 'lost' && this.#recreate) machine.go('lost', cause, recovery.soon(() => this.#startRecreate()));
   }
