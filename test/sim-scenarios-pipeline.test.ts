@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { attached, finish, flush, linkOf, noViolations, ready, untilConnect, watchUnhandled, worldWith } from './sim/scenario-kit.js';
-import { deliverFrame, deliverWhere, explain } from './sim/script.js';
+import { advance, deliverFrame, deliverWhere, explain, wire } from './sim/script.js';
 import type { SimSocket } from './sim/fake-websocket.js';
-import type { World } from './sim/world.js';
+import { TOKEN, type World } from './sim/world.js';
 
 const connect = (direction: 'up' | 'down') => (delivery: { kind: string; direction: string }) =>
   delivery.kind === 'connect' && delivery.direction === direction;
@@ -121,6 +121,21 @@ describe('simulation: calls pipelined behind a claim', () => {
     assert.equal(lost.length, 1);
     assert.equal(world.net.wire.filter((event) => event.what === 'sent' && event.janus === 'create').length, 1,
       'only the first create: no new session unasked');
+    noViolations(world);
+  });
+
+  it('a message behind a claim refused for its token (no provider) fails with TokenRefusedError; online() does not claim again', async () => {
+    const { world, handleId } = await droppedWithHandle({ token: TOKEN });
+    world.model.token = 'revoked'; // Janus refuses the keeper's only token from now on
+    const message = world.message('tab-1', handleId);
+    const link = await claimOut(world);
+    assert.deepEqual(onLink(world, link, 'sent'), ['claim', 'info', 'message'], explain(world));
+    await finish(world, message);
+    assert.equal(outcomeOf(world, `message(handle ${handleId})`), 'TokenRefusedError', explain(world));
+    const claims = wire(world, 'sent', 'claim').length;
+    world.online(); // a tab saw the network come back: no reason to try the refused token again
+    await advance(world, 30_000);
+    assert.equal(wire(world, 'sent', 'claim').length, claims, `no claim on the keeper's own\n${explain(world)}`);
     noViolations(world);
   });
 
