@@ -232,7 +232,7 @@ export class SessionSteps {
 
   /** Claims the given, live or stored session on its owner; when Janus refuses it (or none), creates. */
   async #establish(epoch: number, givenId: number | undefined): Promise<CreateResult> {
-    const { machine, record, handles, servers, autoRecreate } = this.#ctx;
+    const { machine, handles, servers, autoRecreate } = this.#ctx;
     machine.go('connecting', givenId !== undefined ? 'claim' : this.#recreate ? 'recreate after a loss' : 'create');
     try {
       const stored = await this.#readRecord();
