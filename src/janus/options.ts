@@ -1,6 +1,7 @@
 // The options of a session, their defaults and their checks: one list, used by `JanusSession`,
 // by the keeper's config (which passes the tunable ones through) and by its validation.
 import type { Clock } from './clock.js';
+import type { JanusSession } from './session.js';
 import type { Credentials, TokenSource } from './credentials.js';
 import { checkToken } from './token.js';
 import type { Logger } from './emitter.js';
@@ -51,6 +52,15 @@ export interface JanusSessionOptions extends Omit<SessionTuning, 'token'> {
    * means the caller no longer wants the session (e.g. it was destroyed meanwhile), and nothing is sent.
    */
   cancelled?: () => boolean;
+  /**
+   * A claim over WebSocket (`sessionId` with a `ws(s)://` server): called with the session as soon
+   * as the claim is on the socket, before Janus answered it. Requests made on it go out at once,
+   * right behind the claim on the same link (Janus answers one link's requests in order), and
+   * settle once the claim's answer is known: refused (458), they reject with `DestroyedError`;
+   * refused for its token, with the claim's token error; failed otherwise, with `TransportError`. Never called over HTTP, where a claim and a request
+   * are separate POSTs that Janus may handle in either order.
+   */
+  onClaimSent?: (session: JanusSession) => void;
   /** `ws://`, `wss://`, `http://` or `https://` URL of Janus (HTTP: the `/janus` base path). */
   server: string;
   /** Claim this existing session instead of creating one. */

@@ -28,10 +28,26 @@ export interface SessionInit {
 }
 
 /**
- * Opens the link and creates (or, with `sessionId`, claims) the session. Rejects when the link
- * is lost before the session is returned (`TransportError`).
+ * A claim that went out on a WebSocket, not answered yet: enough to send requests right behind it on
+ * the same link (Janus handles one link's requests for a session in order, so they reach it after
+ * the claim and are answered after it).
  */
-export async function openSession(options: JanusSessionOptions): Promise<SessionInit> {
+export interface ClaimSent {
+  transport: Transport;
+  id: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  credentials: Credentials;
+  clock: Clock;
+}
+
+/**
+ * Opens the link and creates (or, with `sessionId`, claims) the session. Rejects when the link
+ * is lost before the session is returned (`TransportError`). `onClaimSent` is called once a claim
+ * went out on a WebSocket (never over HTTP, where a claim and a request are separate POSTs that
+ * Janus may handle in any order), before its answer.
+ */
+export async function openSession(options: JanusSessionOptions, onClaimSent?: (sent: ClaimSent) => void): Promise<SessionInit> {
   const settings = validateSessionOptions(options);
   const clock = options.clock ?? systemClock;
   const credentials = options.credentials ?? new Credentials({ token: options.token, apiSecret: options.apiSecret, clock,
@@ -65,7 +81,7 @@ export async function openSession(options: JanusSessionOptions): Promise<Session
       sendAuthorized(transport, { janus, transaction: newTransaction(), ...fields }, settings.requestTimeoutMs, credentials,
         options.cancelled);
     let answeredAt = clock.now();
-    const [answer, info] = await Promise.all([
+    const asked = Promise.all([
       (settings.sessionId === undefined
         ? request('create')
         : request('claim', { session_id: settings.sessionId })).then((frame) => {
@@ -74,6 +90,12 @@ export async function openSession(options: JanusSessionOptions): Promise<Session
       }),
       request('info').catch(() => undefined),
     ]);
+    // Both are on the socket now (a transport sends before its first await).
+    if (onClaimSent && settings.sessionId !== undefined && transport.kind === 'ws' && !transport.isClosed) {
+      onClaimSent({ transport, id: settings.sessionId, requestTimeoutMs: settings.requestTimeoutMs,
+        keepAliveTimeoutMs: settings.keepAliveTimeoutMs, credentials, clock });
+    }
+    const [answer, info] = await asked;
     const serverTimeouts = info && timeoutsFromInfo(info);
     const id = settings.sessionId ?? answer.data?.id;
     if (answer.janus === 'error') throw openingError(answer, settings.sessionId);

@@ -2,13 +2,13 @@ import type { Clock } from './clock.js';
 import { sendAuthorized, type Credentials } from './credentials.js';
 import { checkToken } from './token.js';
 import { Emitter } from './emitter.js';
-import { DestroyedError, JanusError, JanusErrorCode, TimeoutError, TokenProviderError, TokenRefusedError,
+import { DestroyedError, JanusError, JanusErrorCode, SessionReclaimException, TimeoutError, TokenProviderError, TokenRefusedError,
   TransportError } from './errors.js';
 import { PluginHandle } from './handle.js';
 import { PendingTransactions } from './pending.js';
 import type { JanusSessionOptions } from './options.js';
-import type { ServerTimeouts } from './server-timeouts.js';
-import { openSession, type SessionInit } from './session-open.js';
+import { defaultKeepAlive, type ServerTimeouts } from './server-timeouts.js';
+import { openSession, type ClaimSent, type SessionInit } from './session-open.js';
 import {
   janusErrorOf,
   isJanusId,
@@ -77,6 +77,14 @@ export class JanusSession extends Emitter<SessionEvents> {
   #state: SessionState = 'open';
   /** Transactions of attaches that timed out (the newest few). */
   readonly #abandonedAttaches = new Set<string>();
+  /**
+   * While the claim this session was made by is unanswered (see `onClaimSent`): what its answer
+   * decided, for the requests sent behind it. Undefined once Janus answered it.
+   */
+  #claim: { outcome: Promise<void>; succeeded(): void; failed(error: Error): void } | undefined;
+  #response: JanusMessage;
+  #keepAliveMs: number;
+  #serverTimeouts: ServerTimeouts | undefined;
 
   /** The session's token and API secret: `credentials.setToken(token)` replaces the token. */
   readonly credentials: Credentials;
@@ -84,44 +92,136 @@ export class JanusSession extends Emitter<SessionEvents> {
   readonly id: number;
   /** True when this instance claimed an existing session. */
   readonly reclaimed: boolean;
-  /** Janus's whole answer to `create` or `claim`. */
-  readonly response: JanusMessage;
-  readonly keepAliveMs: number;
-  /** The server's timers, when its `info` answered. */
-  readonly serverTimeouts: ServerTimeouts | undefined;
   /** How long a keepalive waits for its ack before the link is taken as dead. */
   readonly keepAliveTimeoutMs: number;
   #lastActivityAt: number;
 
-  private constructor(init: SessionInit) {
+  private constructor(init: SessionInit | ClaimSent) {
     super();
     this.#clock = init.clock;
     this.#events = new PendingTransactions(init.clock);
-    this.#lastActivityAt = init.answeredAt;
     this.#transport = init.transport;
     this.id = init.id;
-    this.reclaimed = init.reclaimed;
-    this.response = init.response;
-    this.keepAliveMs = init.keepAliveMs;
     this.keepAliveTimeoutMs = init.keepAliveTimeoutMs;
     this.#requestTimeoutMs = init.requestTimeoutMs;
     this.credentials = init.credentials;
     this.#releaseCredentials = init.credentials.hold();
-    this.serverTimeouts = init.serverTimeouts;
     init.transport.on('message', (message) => this.#receive(message));
     init.transport.on('close', (error) => this.#onTransportClose(error));
     init.transport.on('late', (message) => this.#late(message));
     init.transport.listen(init.id);
-    this.#scheduleKeepAlive();
+    if ('response' in init) {
+      this.reclaimed = init.reclaimed;
+      this.#response = init.response;
+      this.#keepAliveMs = init.keepAliveMs;
+      this.#serverTimeouts = init.serverTimeouts;
+      this.#lastActivityAt = init.answeredAt;
+      this.#scheduleKeepAlive();
+      return;
+    }
+    // A claim on its way: requests may go behind it now; keepalives start once Janus answered it.
+    this.reclaimed = true;
+    this.#response = { janus: 'claim' };
+    this.#keepAliveMs = defaultKeepAlive(undefined);
+    this.#lastActivityAt = init.clock.now();
+    let succeeded!: () => void;
+    let failed!: (error: Error) => void;
+    const outcome = new Promise<void>((resolve, reject) => {
+      succeeded = resolve;
+      failed = reject;
+    });
+    outcome.catch(() => {}); // awaited by the requests sent behind the claim, if any
+    this.#claim = { outcome, succeeded, failed };
   }
 
   /**
    * Opens the link and creates (or, with `sessionId`, claims) the session. Rejects when the link
    * is lost before the session is returned (`TransportError`); once it is returned, a lost link
    * fires `disconnected` exactly once.
+   *
+   * With `onClaimSent` (a claim over WebSocket), the session is handed out as soon as the claim is
+   * on the socket: requests made on it go right behind the claim on the same link (pipelined) and
+   * settle only once the claim's answer is known. When Janus refuses the claim (458), they reject
+   * with `DestroyedError`; when the claim fails otherwise (the link, a deadline, a token), with
+   * `TransportError` (their outcome is unknown). `create()` then resolves with that same session,
+   * or rejects as it would without `onClaimSent`.
    */
   static async create(options: JanusSessionOptions): Promise<JanusSession> {
-    return new JanusSession(await openSession(options));
+    const onClaimSent = options.onClaimSent;
+    if (!onClaimSent) return new JanusSession(await openSession(options));
+    const made: { early?: JanusSession } = {};
+    let init: SessionInit;
+    try {
+      init = await openSession(options, (sent) => {
+        const early = new JanusSession(sent);
+        made.early = early;
+        onClaimSent(early);
+      });
+    } catch (error) {
+      const early = made.early;
+      if (early) early.#claimFailed(error);
+      throw error;
+    }
+    const early = made.early;
+    if (!early) return new JanusSession(init);
+    early.#claimAnswered(init);
+    return early;
+  }
+
+  /** Janus's whole answer to `create` or `claim` (`{ janus: 'claim' }` while a claim is unanswered). */
+  get response(): JanusMessage {
+    return this.#response;
+  }
+
+  /** The keepalive period. */
+  get keepAliveMs(): number {
+    return this.#keepAliveMs;
+  }
+
+  /** The server's timers, when its `info` answered. */
+  get serverTimeouts(): ServerTimeouts | undefined {
+    return this.#serverTimeouts;
+  }
+
+  /** True while the claim that made this session is unanswered (see `onClaimSent`). */
+  get claiming(): boolean {
+    return this.#claim !== undefined;
+  }
+
+  /**
+   * Resolves once the claim that made this session succeeded (at once when it was answered, or for
+   * a created session); rejects as the requests sent behind a failed claim do.
+   */
+  async untilClaimed(): Promise<void> {
+    await this.#claim?.outcome;
+  }
+
+  #claimAnswered(init: SessionInit): void {
+    const claim = this.#claim!;
+    this.#claim = undefined;
+    this.#response = init.response;
+    this.#keepAliveMs = init.keepAliveMs;
+    this.#serverTimeouts = init.serverTimeouts;
+    this.#lastActivityAt = Math.max(this.#lastActivityAt, init.answeredAt);
+    claim.succeeded();
+    if (this.#state === 'open') this.#scheduleKeepAlive();
+  }
+
+  /** The claim failed: the requests sent behind it fail as on a lost session (458) or a lost link. */
+  #claimFailed(error: unknown): void {
+    const claim = this.#claim!;
+    this.#claim = undefined;
+    if (error instanceof SessionReclaimException) {
+      claim.failed(new DestroyedError(`the session is gone: Janus refused the claim this request went behind (${error.code})`,
+        { cause: error }));
+      this.#lose(error);
+      return;
+    }
+    // Refused for its token: so were the requests behind it (Janus checks the token first). Else
+    // they may have reached Janus: their outcome is unknown.
+    claim.failed(error instanceof TokenRefusedError || error instanceof TokenProviderError ? error
+      : new TransportError('the claim this request went behind failed: its outcome is unknown', { cause: error }));
+    this.#dropLink(new TransportError('the claim failed', { cause: error }));
   }
 
   get state(): SessionState {
@@ -140,7 +240,11 @@ export class JanusSession extends Emitter<SessionEvents> {
     requireNonEmptyString(plugin, 'plugin');
     if (options.opaqueId !== undefined) requireNonEmptyString(options.opaqueId, 'opaqueId');
     if (options.token !== undefined) checkToken(options.token, 'attach token');
-    if (options.handleId !== undefined) return this.rebind(plugin, { ...options, handleId: options.handleId });
+    if (options.handleId !== undefined) {
+      const handle = this.rebind(plugin, { ...options, handleId: options.handleId });
+      await this.untilClaimed(); // no request: nothing to send behind an unanswered claim
+      return handle;
+    }
     const fields: Record<string, unknown> = { plugin };
     if (options.opaqueId !== undefined) fields['opaque_id'] = options.opaqueId;
     if (options.token !== undefined) fields['token'] = options.token;
@@ -264,11 +368,15 @@ export class JanusSession extends Emitter<SessionEvents> {
       ? this.#events.wait(request.transaction, this.#requestTimeoutMs, fields.janus)
       : undefined;
     event?.catch(() => {}); // settled below; avoids an unhandled rejection if it fails first
+    // Sent behind a claim not answered yet: the request counts only once the claim succeeded.
+    const claim = this.#claim?.outcome;
     let answer: JanusMessage;
     try {
       answer = await sendAuthorized(this.#transport, request, timeoutMs, this.credentials);
+      await claim;
     } catch (error) {
       this.#events.discard(request.transaction);
+      if (claim) await claim;
       throw error;
     }
     this.#lastActivityAt = this.#clock.now();

@@ -180,8 +180,9 @@ export class Keeper extends Emitter<KeeperEvents> {
       ownershipProbeMs: config.ownershipProbeMs ?? DEFAULT_OWNERSHIP_PROBE_MS,
       requestTimeoutMs: config.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       waitsForToken: () => this.credentials.failure !== undefined && !this.credentials.renewable,
-      open: (sessionId, server, cancelled) =>
-        JanusSession.create({ ...sessionOptionsFor(this.#options, this.credentials, sessionId, server), cancelled }),
+      open: (sessionId, server, cancelled, onClaimSent) =>
+        JanusSession.create({ ...sessionOptionsFor(this.#options, this.credentials, sessionId, server), cancelled,
+          ...(onClaimSent ? { onClaimSent } : {}) }),
       deliver: (owner, event) => this.#deliver(owner, event),
       broadcast: (event) => this.#broadcast(event),
       note: (line) => (options.logger ?? console).warn(`[janus-keeper] ${line}`),
@@ -238,6 +239,7 @@ export class Keeper extends Emitter<KeeperEvents> {
     const tabWasThere = this.tabs.isKnown(tabId);
     const session = await this.#steps.live(this.#requestTimeoutMs);
     if (request.handleId !== undefined) {
+      await session.untilClaimed(); // naming a handle sends nothing: it waits for the claim's answer
       const named = this.#handles.claimByName(tabId, request.handleId, plugin, request.take === true);
       if (named) return named;
       // A session this keeper created holds only the handles it attached: that id went with an older
@@ -352,7 +354,14 @@ export class Keeper extends Emitter<KeeperEvents> {
   }
 
   async #ownedHandle(tabId: string, handleId: number): Promise<PluginHandle> {
-    this.#handles.owned(tabId, handleId); // typed errors before any wait
+    requireId(handleId, 'handleId');
+    try {
+      this.#handles.owned(tabId, handleId); // typed errors before any wait
+    } catch (error) {
+      // A new keeper reading its stored record: the tab's first call may name a handle it will
+      // adopt from it (and go right behind the claim). Asked again below.
+      if (!(error instanceof InvalidArgumentError) || !this.#steps.readingRecord) throw error;
+    }
     await this.#steps.live(this.#requestTimeoutMs);
     const { handle } = this.#handles.owned(tabId, handleId);
     if (!handle) throw new TransportError('the handle has no live session; try again');

@@ -195,12 +195,20 @@ export class HandleTable {
    * meanwhile, bound too, for detaching (`detachOrDoom`).
    */
   rebindAll(session: JanusSession): PluginHandle[] {
+    this.bindAll(session);
+    return this.takeDoomed(session);
+  }
+
+  /**
+   * Binds every known handle to `session` (no requests), the doomed ones left for later: a claim
+   * that went out, whose answer is not in yet, carries the calls sent right behind it.
+   */
+  bindAll(session: JanusSession): void {
     for (const owned of this.#handles.values()) {
       const { handleId, plugin, opaqueId } = owned.info;
       owned.handle = session.rebind(plugin, opaqueId === undefined ? { handleId } : { handleId, opaqueId });
       this.#wire(owned.handle);
     }
-    return this.takeDoomed(session);
   }
 
   /** The doomed handles, bound to `session` (open: it just answered) for detaching again. */

@@ -99,11 +99,20 @@ export class SessionMachine {
     this.onChange();
   }
 
-  /** Resolves once `ready`; rejects on `idle` or `lost` (nothing is coming) or after `timeoutMs`. */
-  untilReady(timeoutMs: number, recreating: () => boolean): Promise<void> {
+  /** Wakes the waiters of `untilReady` to look again (their `usable` may have turned true). */
+  notify(): void {
+    for (const waiter of [...this.#waiters]) waiter();
+  }
+
+  /**
+   * Resolves once `ready`, or once `usable()` says a session can take calls already (a claim that
+   * went out, for calls to go right behind it); rejects on `idle` or `lost` (nothing is coming) or
+   * after `timeoutMs`.
+   */
+  untilReady(timeoutMs: number, recreating: () => boolean, usable: () => boolean = () => false): Promise<void> {
     return new Promise((resolve, reject) => {
       const check = () => {
-        if (this.#state === 'ready') done(resolve);
+        if (this.#state === 'ready' || usable()) done(resolve);
         else if (this.#state === 'idle' || (this.#state === 'lost' && !recreating())) {
           done(() => reject(new TransportError(`the session is ${this.#state}${this.#cause ? ` (${this.#cause})` : ''}`)));
         }

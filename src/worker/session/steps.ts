@@ -52,8 +52,12 @@ export interface StepsContext {
    * comes (`setToken`, a page's), which calls `online()`.
    */
   waitsForToken(): boolean;
-  /** Opens a session: creates one (no id) or claims `sessionId`, on `server`. */
-  open(sessionId: number | undefined, server: string, cancelled: () => boolean): Promise<JanusSession>;
+  /**
+   * Opens a session: creates one (no id) or claims `sessionId`, on `server`. `onClaimSent`: see
+   * `JanusSessionOptions` (a claim over WebSocket hands out its session once it went out).
+   */
+  open(sessionId: number | undefined, server: string, cancelled: () => boolean,
+    onClaimSent?: (session: JanusSession) => void): Promise<JanusSession>;
   deliver(owner: string, event: TabEvent): void;
   broadcast(event: Extract<TabEvent, { type: 'session-lost' }>): void;
   /** Told once per keeper when the server ends WebSocket sessions with their socket (for `debug`). */
@@ -75,6 +79,13 @@ export class SessionSteps {
   #adoptedFrom: number | undefined;
   /** When a claim of the session after a drop last went out on an open link (it may have reached Janus). */
   #claimSentAt = -Infinity;
+  /**
+   * The claim of this generation that went out on a WebSocket, not answered yet: calls go right
+   * behind it on its link (pipelined) instead of waiting for its answer.
+   */
+  #pipeline: { epoch: number; session: JanusSession } | undefined;
+  /** An establish is reading the stored record: a tab's handle ids may be adopted from it. */
+  #reading = false;
 
   readonly #watch: OwnershipWatch;
   readonly #expiry: ExpiryWatch;
@@ -126,21 +137,40 @@ export class SessionSteps {
     return this.#job ?? this.#run((epoch) => this.#establish(epoch, sessionId));
   }
 
-  /** The open session: waits through a reconnection or a recreate; creates one when there is none. */
+  /**
+   * The open session: waits through a reconnection or a recreate; creates one when there is none.
+   * While a claim is on its way over WebSocket, the session it claims as soon as the claim went out:
+   * the call goes right behind it and settles once the claim's answer is known (see `onClaimSent`).
+   */
   async live(timeoutMs: number): Promise<JanusSession> {
     const { machine } = this.#ctx;
     const waiting = machine.state === 'reconnecting' || machine.state === 'connecting'
       || (machine.state === 'lost' && this.#recreate !== undefined);
-    if (waiting) await machine.untilReady(timeoutMs, () => this.#recreate !== undefined);
+    if (waiting) await machine.untilReady(timeoutMs, () => this.#recreate !== undefined, () => this.#pipelined() !== undefined);
+    const claiming = this.#pipelined();
+    if (claiming) return claiming;
     if (!this.#isReady()) await this.create(undefined, timeoutMs);
     if (!this.#isReady()) throw new TransportError('no open session to Janus');
     return this.#session!;
   }
 
+  /** True while an establish reads the stored record (whose handles a tab's first call may name). */
+  get readingRecord(): boolean {
+    return this.#reading;
+  }
+
+  /** The claim of the current generation that went out, unanswered, on an open WebSocket. */
+  #pipelined(): JanusSession | undefined {
+    const pipeline = this.#pipeline;
+    if (!pipeline || !this.#ctx.machine.isCurrent(pipeline.epoch) || pipeline.session.state !== 'open') return undefined;
+    return pipeline.session;
+  }
+
   /** The network is back: the scheduled claim (or recreate) runs now, spaced by the local limit. */
   online(cause = 'network back online'): void {
     const { machine, recovery } = this.#ctx;
-    if (this.#job) return;
+    // A refused token with no provider: only a new token (which ends the failure first) goes on.
+    if (this.#job || this.#ctx.waitsForToken()) return;
     if (machine.state === 'reconnecting') machine.go('reconnecting', cause, recovery.soon(() => this.#startReclaim()));
     else if (machine.state === 'lost' && this.#recreate) machine.go('lost', cause, recovery.soon(() => this.#startRecreate()));
   }
@@ -202,10 +232,10 @@ export class SessionSteps {
 
   /** Claims the given, live or stored session on its owner; when Janus refuses it (or none), creates. */
   async #establish(epoch: number, givenId: number | undefined): Promise<CreateResult> {
-    const { machine, record, handles, servers, autoRecreate } = this.#ctx;
+    const { machine, handles, servers, autoRecreate } = this.#ctx;
     machine.go('connecting', givenId !== undefined ? 'claim' : this.#recreate ? 'recreate after a loss' : 'create');
     try {
-      const stored = await record.loadClaimable();
+      const stored = await this.#readRecord();
       machine.check(epoch, 'create');
       const candidate = givenId ?? this.#session?.id ?? stored?.sessionId;
       const fromStore = stored !== undefined && stored.sessionId === candidate;
@@ -243,6 +273,16 @@ export class SessionSteps {
     } catch (error) {
       if (machine.isCurrent(epoch)) this.#failed(error);
       throw error;
+    }
+  }
+
+  /** The stored record, if it can still be claimed; `readingRecord` while it is read. */
+  async #readRecord() {
+    this.#reading = true;
+    try {
+      return await this.#ctx.record.loadClaimable();
+    } finally {
+      this.#reading = false;
     }
   }
 
@@ -302,11 +342,16 @@ export class SessionSteps {
     stats.connections++;
     let session: JanusSession;
     try {
-      session = await this.#ctx.open(sessionId, server, () => !machine.isCurrent(epoch));
+      session = await this.#ctx.open(sessionId, server, () => !machine.isCurrent(epoch),
+        sessionId === undefined ? undefined : (early) => this.#claimSent(epoch, early));
     } catch (error) {
-      machine.check(epoch, what); // cancelled as its generation ended: the caller hears why (e.g. destroyed)
+      this.#unpipeline(epoch);
+      // The generation ended meanwhile (e.g. a cancelled create): its callers learn why, as documented
+      // (DestroyedError after destroy()), not the cancelled attempt's own error.
+      machine.check(epoch, what);
       throw error;
     }
+    this.#unpipeline(epoch, session);
     if (sessionId === undefined) stats.creates++;
     else stats.claims++;
     if (!machine.isCurrent(epoch)) {
@@ -314,6 +359,29 @@ export class SessionSteps {
       machine.check(epoch, what);
     }
     return session;
+  }
+
+  /**
+   * The claim went out: the handles are bound to its session (no requests), and calls waiting for
+   * the session go now, right behind the claim on its link.
+   */
+  #claimSent(epoch: number, session: JanusSession): void {
+    const { machine, handles } = this.#ctx;
+    if (!machine.isCurrent(epoch)) return;
+    handles.bindAll(session);
+    this.#pipeline = { epoch, session };
+    machine.notify();
+  }
+
+  /**
+   * The claim of `epoch` was answered (`answered`: its session) or failed: calls wait for the
+   * session's state again. Handles bound to a claim that failed are bound to nothing until the next.
+   */
+  #unpipeline(epoch: number, answered?: JanusSession): void {
+    const pipeline = this.#pipeline;
+    if (pipeline?.epoch !== epoch) return;
+    this.#pipeline = undefined;
+    if (pipeline.session !== answered && this.#ctx.machine.isCurrent(epoch)) this.#ctx.handles.unbindAll();
   }
 
   /** A fresh session nobody will use is destroyed; a claimed one is closed (its record may be claimed again). */

@@ -1,0 +1,100 @@
+// What goes over a WebSocket through the fault proxy, as Janus frames in the order the proxy read
+// them: `up` when the client sent it (the proxy reads it at once), `down` when Janus sent it (the
+// proxy sits next to Janus), before the proxy's link delay. Decodes WebSocket frames from the
+// proxy's tap (masked client frames included); pass a client without permessage-deflate.
+import WebSocket from 'ws';
+import type { WebSocketConstructor } from '../src/janus/index.js';
+
+export interface WireFrame {
+  connection: number;
+  direction: 'up' | 'down';
+  janus: string;
+  transaction?: string;
+  at: number;
+}
+
+/** The `ws` client without compression, so that the frames on the wire can be read. */
+export const PlainWebSocket = class extends WebSocket {
+  constructor(url: string, protocols?: string | string[]) {
+    super(url, protocols, { perMessageDeflate: false });
+  }
+} as unknown as WebSocketConstructor;
+
+export class WireLog {
+  readonly frames: WireFrame[] = [];
+  readonly #buffers = new Map<string, { data: Buffer; upgraded: boolean; fragments?: Buffer[] }>();
+
+  /** The proxy's `tap`. */
+  readonly tap = (connection: number, direction: 'up' | 'down', chunk: Buffer | null): void => {
+    const key = `${connection}${direction}`;
+    if (chunk === null) {
+      this.#buffers.delete(key);
+      return;
+    }
+    const at = performance.now();
+    const state = this.#buffers.get(key) ?? { data: Buffer.alloc(0), upgraded: false };
+    this.#buffers.set(key, state);
+    state.data = Buffer.concat([state.data, chunk]);
+    if (!state.upgraded) {
+      const end = state.data.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      state.data = state.data.subarray(end + 4);
+      state.upgraded = true;
+    }
+    for (;;) {
+      const frame = nextFrame(state.data);
+      if (!frame) return;
+      state.data = state.data.subarray(frame.size);
+      // A text message may come in fragments: a text frame without FIN, then continuations.
+      if (frame.opcode === 1) state.fragments = [];
+      else if (frame.opcode !== 0 || !state.fragments) continue;
+      state.fragments.push(frame.payload);
+      if (!frame.fin) continue;
+      const text = Buffer.concat(state.fragments).toString('utf8');
+      state.fragments = undefined;
+      try {
+        const message = JSON.parse(text) as { janus?: unknown; transaction?: unknown };
+        if (typeof message.janus !== 'string') continue;
+        this.frames.push({ connection, direction, janus: message.janus, at,
+          ...(typeof message.transaction === 'string' ? { transaction: message.transaction } : {}) });
+      } catch {
+        // not JSON: not a Janus frame
+      }
+    }
+  };
+
+  /** The first frame that matches, from index `from`. */
+  find(match: (frame: WireFrame) => boolean, from = 0): WireFrame | undefined {
+    return this.frames.slice(from).find(match);
+  }
+
+  /** Index of the first frame that matches (-1: none). */
+  indexOf(match: (frame: WireFrame) => boolean, from = 0): number {
+    const index = this.frames.slice(from).findIndex(match);
+    return index < 0 ? -1 : index + from;
+  }
+}
+
+function nextFrame(data: Buffer): { fin: boolean; opcode: number; payload: Buffer; size: number } | undefined {
+  if (data.length < 2) return undefined;
+  const fin = (data[0]! & 0x80) !== 0;
+  const opcode = data[0]! & 0x0f;
+  const masked = (data[1]! & 0x80) !== 0;
+  let length = data[1]! & 0x7f;
+  let offset = 2;
+  if (length === 126) {
+    if (data.length < 4) return undefined;
+    length = data.readUInt16BE(2);
+    offset = 4;
+  } else if (length === 127) {
+    if (data.length < 10) return undefined;
+    length = Number(data.readBigUInt64BE(2));
+    offset = 10;
+  }
+  const maskAt = offset;
+  if (masked) offset += 4;
+  if (data.length < offset + length) return undefined;
+  const payload = Buffer.from(data.subarray(offset, offset + length));
+  if (masked) for (let i = 0; i < payload.length; i++) payload[i] = payload[i]! ^ data[maskAt + (i % 4)]!;
+  return { fin, opcode, payload, size: offset + length };
+}
