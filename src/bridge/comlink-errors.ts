@@ -1,5 +1,6 @@
-// For an app that exposes its own objects through Comlink: Comlink's "throw" handler made to keep
-// this library's error classes and fields (the keeper itself speaks bridge/port-calls, not Comlink).
+// Comlink's "throw" handler made to keep this library's error classes and fields (`name`, `code`,
+// `reason`, a plugin error's `data`...): the keeper's calls are Comlink calls (bridge/port-calls),
+// and an app that wraps the keeper itself, or exposes its own objects, installs it the same way.
 import { transferHandlers, type TransferHandler } from 'comlink';
 import { deserializeError, serializeError, type SerializedKeeperError } from './errors.js';
 

@@ -3,11 +3,14 @@
 // by the browser, crashed, restarted by WebKit). The link then opens the worker again under the
 // same name and URL, says hello again with the same tab, and the new keeper claims the stored
 // session. Calls in flight settle: safe ones are sent again, the others reject with `TransportError`.
+// Calls are Comlink calls on the SharedWorker's port (client/keeper-remote.ts, bridge/port-calls.ts);
+// each has its deadline here, since a Comlink call whose worker died never settles.
 import type { KeeperCalls, KeeperState, TabEvent, TabHello } from '../bridge/api.js';
-import { isCallReply, PortCaller, sayHello, type CallMethod, type PendingReply } from '../bridge/port-calls.js';
+import { CALL_METHODS, type CallMethod } from '../bridge/port-calls.js';
 import { VERSION, VersionMismatchError } from '../bridge/version.js';
 import { DestroyedError, TimeoutError, TransportError } from '../janus/index.js';
 import { DeadlineQueue, withDeadline } from './deadline.js';
+import { sayHello, wrapKeeper, type KeeperRemote } from './keeper-remote.js';
 import { LocalEventPort, type EventPort } from './local-port.js';
 import { watchWorkerLoad, WorkerLoadError } from './worker-load.js';
 import { ReconnectView, watchWorkerLock } from './worker-watch.js';
@@ -22,30 +25,27 @@ export interface SharedWorkerLinkOptions {
   lockHeld?: Promise<unknown>;
 }
 
+type RemoteCall = (...args: unknown[]) => Promise<unknown>;
+
 interface Connection {
-  /** Every call after `hello`, on the tab's own port (the lean protocol of bridge/port-calls). */
-  caller: PortCaller;
+  /** The keeper's Comlink proxy on the SharedWorker's port: `hello`, then every call. */
+  keeper: KeeperRemote;
+  /** Its method proxies, made once per connection (none made per call). */
+  calls: Record<CallMethod, RemoteCall>;
+  /** The tab's event port: the keeper's events come in on it, the page's notices go out. */
   port: MessagePort;
   release(): void;
 }
 
-/** A call of the app's, across reconnections: its own reply target on whichever port it went out on. */
-class Call implements PendingReply {
+/** A call of the app's, across reconnections: settled by the answer on the connection it went out on. */
+interface Call {
+  readonly method: CallMethod;
+  readonly args: unknown[];
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
   /** The connection it went out on; undefined while it waits for one. */
-  sentOn: Connection | undefined = undefined;
-  retried = false;
-
-  constructor(
-    readonly method: CallMethod,
-    readonly args: unknown[],
-    readonly resolve: (value: unknown) => void,
-    readonly reject: (error: Error) => void,
-    private readonly answered: (call: Call, value: unknown, error: Error | undefined) => void,
-  ) {}
-
-  settle(value: unknown, error: Error | undefined): void {
-    this.answered(this, value, error);
-  }
+  sentOn: Connection | undefined;
+  retried: boolean;
 }
 
 /** Calls whose effect is the same when sent twice (the keeper joins a create in flight). */
@@ -188,27 +188,29 @@ export class SharedWorkerLink implements KeeperCalls {
     // since the keeper watches it from its answer on.
     const worker = new SharedWorker(workerUrl, { name, type: 'module', extendedLifetime } as WorkerOptions);
     const load = watchWorkerLoad(worker, workerUrl);
+    const keeper = wrapKeeper(worker.port);
+    const calls = {} as Record<CallMethod, RemoteCall>;
+    for (const method of CALL_METHODS) calls[method] = keeper[method] as unknown as RemoteCall;
     const channel = new MessageChannel();
-    const caller = new PortCaller(channel.port1);
     const connection: Connection = {
-      caller,
+      keeper,
+      calls,
       port: channel.port1,
       release: () => {
+        // Calls still waiting on it were settled or moved by the link: Comlink's own promises of
+        // this port then never settle, and nothing listens to them.
         load.stop();
-        caller.close();
         channel.port1.close();
         worker.port.close();
       },
     };
     try {
       await this.#lockHeld;
-      const answer = sayHello(worker.port, this.#hello, channel.port2);
+      const answer = sayHello(keeper, this.#hello, channel.port2);
       const state = checkWorkerVersion(await withDeadline(Promise.race([answer, load.failed]), timeoutMs, 'connect'));
       load.stop();
-      channel.port1.onmessage = (message: MessageEvent<unknown>) => {
-        const data = message.data;
-        if (isCallReply(data)) caller.receive(data);
-        else if (this.#connection === connection) this.#post(data as TabEvent);
+      channel.port1.onmessage = (message: MessageEvent<TabEvent>) => {
+        if (this.#connection === connection) this.#post(message.data);
       };
       return { connection, state };
     } catch (error) {
@@ -227,7 +229,7 @@ export class SharedWorkerLink implements KeeperCalls {
     if (again && hadSession && state.sessionId === undefined) {
       // The new keeper starts empty: every tab asks it to claim the stored session (it makes one
       // claim), before the calls that waited, so they run on the session they were made for.
-      await withDeadline(connection.caller.call('create', []), this.options.callTimeoutMs, 'create').catch(() => {});
+      await withDeadline(connection.calls.create(), this.options.callTimeoutMs, 'create').catch(() => {});
     }
     if (this.#closed || this.#connection !== connection) return;
     this.#callsOpen = true;
@@ -297,24 +299,34 @@ export class SharedWorkerLink implements KeeperCalls {
         reject(this.#broken ?? new DestroyedError(`${method}: the page closed its connection to the keeper`));
         return;
       }
-      const call = new Call(method, args, resolve as (value: unknown) => void, reject, this.#answered);
+      const call: Call = { method, args, resolve: resolve as (value: unknown) => void, reject, sentOn: undefined, retried: false };
       this.#pending.add(call);
       this.#deadlines.add(call);
       this.#send(call);
     }) as R;
   }
 
+  /** One Comlink call; its answer counts only on the connection it went out on (a call moved off it waits on). */
   #send(call: Call): void {
     const connection = this.#connection;
     if (!connection || !this.#callsOpen) return;
     call.sentOn = connection;
-    connection.caller.post(call.method, call.args, call);
+    let answer: Promise<unknown>;
+    try {
+      answer = connection.calls[call.method](...call.args);
+    } catch (error) {
+      answer = Promise.reject(error);
+    }
+    answer.then(
+      (value) => {
+        if (call.sentOn === connection) this.#finish(call, value, undefined);
+      },
+      (error: unknown) => {
+        // e.g. an argument that cannot be cloned, or the keeper's error (with its class)
+        if (call.sentOn === connection) this.#finish(call, undefined, error instanceof Error ? error : new Error(String(error)));
+      },
+    );
   }
-
-  /** A reply on the port the call went out on; a call moved off it (to be sent again) waits on. */
-  readonly #answered = (call: Call, value: unknown, error: Error | undefined): void => {
-    if (call.sentOn !== undefined) this.#finish(call, value, error);
-  };
 
   #finish(call: Call, value: unknown, error: Error | undefined): void {
     if (!this.#pending.delete(call)) return;
