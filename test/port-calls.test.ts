@@ -1,14 +1,15 @@
-// The keeper's calls over Comlink (bridge/port-calls `exposeKeeper`, client/keeper-remote) in Node,
+// The keeper's calls over Comlink (bridge/port-calls `exposeKeeper`, a `Comlink.wrap` proxy) in Node,
 // whose MessageChannel stands in for a SharedWorker's connect port: `hello` transfers the tab's
 // event port, every call after it is one Comlink message each way on the connect port, events come
 // on the event port only, errors keep their class and fields; and the page's SharedWorkerLink over
 // it (a fake SharedWorker): per-call deadlines, a re-hello on a new port with the calls that waited.
 import assert from 'node:assert/strict';
+import { transfer, wrap } from 'comlink';
 import { afterEach, describe, it } from 'node:test';
 import type { KeeperEndpoint, KeeperState, TabEvent, TabHello } from '../src/bridge/api.js';
+import { receiveErrors } from '../src/bridge/comlink-errors.js';
 import { exposeKeeper } from '../src/bridge/port-calls.js';
 import { VERSION } from '../src/bridge/version.js';
-import { sayHello, wrapKeeper } from '../src/client/keeper-remote.js';
 import { SharedWorkerLink } from '../src/client/shared-worker-link.js';
 import { DestroyedError, InvalidArgumentError, JanusError, PluginError, TimeoutError, TransportError } from '../src/janus/index.js';
 import { TabEndpoint } from '../src/worker/host/endpoint.js';
@@ -41,6 +42,15 @@ function fakeEndpoint(calls: Partial<KeeperEndpoint>, asked: string[] = []): Kee
   }
   return endpoint as unknown as KeeperEndpoint;
 }
+
+/** The page's side, as SharedWorkerLink does it: a Comlink proxy, errors received with their class. */
+function wrapKeeper(port: MessagePort) {
+  receiveErrors();
+  return wrap<KeeperEndpoint>(port);
+}
+
+const sayHello = (keeper: ReturnType<typeof wrapKeeper>, hello: TabHello, events: MessagePort) =>
+  keeper.hello(hello, transfer(events, [events]));
 
 const nextMessage = (port: MessagePort): Promise<unknown> => new Promise((resolve) => {
   port.addEventListener('message', (event) => resolve((event as MessageEvent).data), { once: true });

@@ -1,6 +1,6 @@
 // The keeper's calls over Comlink, as the design has them: the keeper worker exposes each page's
 // endpoint (`Comlink.expose`) on the port the page connected with (a SharedWorker's connect port),
-// and the page calls it through a `Comlink.wrap` proxy (client/keeper-remote.ts): one Comlink
+// and the page calls it through a `Comlink.wrap` proxy (client/shared-worker-link.ts): one Comlink
 // message each way per call. `hello` is the first call; it transfers the tab's event port
 // (`Comlink.transfer`), on which the keeper's events (TabEvent) come one-way and the page's notices
 // (PageNotice) go back, so the Comlink port carries calls only. Errors cross by Comlink's "throw"

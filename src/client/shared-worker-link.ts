@@ -3,14 +3,15 @@
 // by the browser, crashed, restarted by WebKit). The link then opens the worker again under the
 // same name and URL, says hello again with the same tab, and the new keeper claims the stored
 // session. Calls in flight settle: safe ones are sent again, the others reject with `TransportError`.
-// Calls are Comlink calls on the SharedWorker's port (client/keeper-remote.ts, bridge/port-calls.ts);
+// Calls are Comlink calls on the SharedWorker's port (the worker's side: bridge/port-calls.ts);
 // each has its deadline here, since a Comlink call whose worker died never settles.
-import type { KeeperCalls, KeeperState, TabEvent, TabHello } from '../bridge/api.js';
+import { transfer, wrap } from 'comlink';
+import type { KeeperCalls, KeeperEndpoint, KeeperState, TabEvent, TabHello } from '../bridge/api.js';
+import { receiveErrors } from '../bridge/comlink-errors.js';
 import { CALL_METHODS, type CallMethod } from '../bridge/port-calls.js';
 import { VERSION, VersionMismatchError } from '../bridge/version.js';
 import { DestroyedError, TimeoutError, TransportError } from '../janus/index.js';
 import { DeadlineQueue, withDeadline } from './deadline.js';
-import { sayHello, wrapKeeper, type KeeperRemote } from './keeper-remote.js';
 import { LocalEventPort, type EventPort } from './local-port.js';
 import { watchWorkerLoad, WorkerLoadError } from './worker-load.js';
 import { ReconnectView, watchWorkerLock } from './worker-watch.js';
@@ -28,9 +29,7 @@ export interface SharedWorkerLinkOptions {
 type RemoteCall = (...args: unknown[]) => Promise<unknown>;
 
 interface Connection {
-  /** The keeper's Comlink proxy on the SharedWorker's port: `hello`, then every call. */
-  keeper: KeeperRemote;
-  /** Its method proxies, made once per connection (none made per call). */
+  /** The method proxies of the keeper's Comlink proxy on the SharedWorker's port, made once per connection. */
   calls: Record<CallMethod, RemoteCall>;
   /** The tab's event port: the keeper's events come in on it, the page's notices go out. */
   port: MessagePort;
@@ -52,7 +51,7 @@ interface Call {
 const SAFE_AGAIN = new Set<keyof KeeperCalls>(['create', 'state', 'online', 'info']);
 /** A new worker may still be the dying one's name for a moment: its hello gets a short deadline. */
 const REHELLO_TIMEOUT_MS = 3_000;
-const RESTORED_CAUSE = 'back from the back/forward cache: joining the keeper again';
+const RESTORED_CAUSE = 'back from the back/forward cache'; // the cause docs/lifecycle.md names
 /**
  * Before each attempt. Not the first at once: Firefox (ESR 153) hands a `new SharedWorker` made in
  * the first few ms after the old worker's lock came free to that closing worker, which never answers
@@ -66,7 +65,22 @@ export function checkWorkerVersion(state: KeeperState): KeeperState {
   return state;
 }
 
+/** The keeper's calls but `goodbye`: each one `#call(method, args)`, made on the prototype (see `static`). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface SharedWorkerLink extends Omit<KeeperCalls, 'goodbye'> {}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class SharedWorkerLink implements KeeperCalls {
+  static {
+    // One loop instead of twelve alike methods: the page's bundle is on a byte budget.
+    for (const method of CALL_METHODS) {
+      if (method === 'goodbye') continue;
+      (SharedWorkerLink.prototype as unknown as Record<CallMethod, unknown>)[method] = function call(this: SharedWorkerLink, ...args: unknown[]) {
+        return this.#call(method, args);
+      };
+    }
+  }
+
   // What the page says back (`leaving` on pagehide) goes to the worker of now.
   readonly #events = new LocalEventPort((notice) => this.#connection?.port.postMessage(notice));
   readonly #view = new ReconnectView();
@@ -93,6 +107,7 @@ export class SharedWorkerLink implements KeeperCalls {
     this.#hello = options.hello;
     this.#workerName = options.name;
     this.#lockHeld = options.lockHeld ?? Promise.resolve();
+    receiveErrors(); // the keeper's errors come back with their class
     const ms = options.callTimeoutMs;
     this.#deadlines = new DeadlineQueue<Call>(ms, (call) => this.#finish(call, undefined,
       new TimeoutError(`${call.method}: the keeper did not answer within ${ms} ms`, ms)));
@@ -122,18 +137,6 @@ export class SharedWorkerLink implements KeeperCalls {
     return state;
   }
 
-  create(...args: Parameters<KeeperCalls['create']>) { return this.#call<ReturnType<KeeperCalls['create']>>('create', args); }
-  attach(...args: Parameters<KeeperCalls['attach']>) { return this.#call<ReturnType<KeeperCalls['attach']>>('attach', args); }
-  message(...args: Parameters<KeeperCalls['message']>) { return this.#call<ReturnType<KeeperCalls['message']>>('message', args); }
-  trickle(...args: Parameters<KeeperCalls['trickle']>) { return this.#call<Promise<void>>('trickle', args); }
-  hangup(...args: Parameters<KeeperCalls['hangup']>) { return this.#call<Promise<void>>('hangup', args); }
-  detach(...args: Parameters<KeeperCalls['detach']>) { return this.#call<Promise<void>>('detach', args); }
-  state() { return this.#call<ReturnType<KeeperCalls['state']>>('state', []); }
-  info() { return this.#call<ReturnType<KeeperCalls['info']>>('info', []); }
-  online() { return this.#call<Promise<void>>('online', []); }
-  setToken(...args: Parameters<KeeperCalls['setToken']>) { return this.#call<Promise<void>>('setToken', args); }
-  answerToken(...args: Parameters<KeeperCalls['answerToken']>) { return this.#call<Promise<void>>('answerToken', args); }
-  destroy() { return this.#call<Promise<void>>('destroy', []); }
   /**
    * The page leaves: it stops watching first (the worker lets the page's lock go as it answers).
    * Without a worker (reconnecting) there is no one to tell: the page's lock says it all.
@@ -188,12 +191,11 @@ export class SharedWorkerLink implements KeeperCalls {
     // since the keeper watches it from its answer on.
     const worker = new SharedWorker(workerUrl, { name, type: 'module', extendedLifetime } as WorkerOptions);
     const load = watchWorkerLoad(worker, workerUrl);
-    const keeper = wrapKeeper(worker.port);
+    const keeper = wrap<KeeperEndpoint>(worker.port); // the keeper's Comlink proxy
     const calls = {} as Record<CallMethod, RemoteCall>;
     for (const method of CALL_METHODS) calls[method] = keeper[method] as unknown as RemoteCall;
     const channel = new MessageChannel();
     const connection: Connection = {
-      keeper,
       calls,
       port: channel.port1,
       release: () => {
@@ -206,7 +208,8 @@ export class SharedWorkerLink implements KeeperCalls {
     };
     try {
       await this.#lockHeld;
-      const answer = sayHello(keeper, this.#hello, channel.port2);
+      // hello, a Comlink call like the others, transfers the tab's event port.
+      const answer = keeper.hello(this.#hello, transfer(channel.port2, [channel.port2]));
       const state = checkWorkerVersion(await withDeadline(Promise.race([answer, load.failed]), timeoutMs, 'connect'));
       load.stop();
       channel.port1.onmessage = (message: MessageEvent<TabEvent>) => {
@@ -311,20 +314,11 @@ export class SharedWorkerLink implements KeeperCalls {
     const connection = this.#connection;
     if (!connection || !this.#callsOpen) return;
     call.sentOn = connection;
-    let answer: Promise<unknown>;
-    try {
-      answer = connection.calls[call.method](...call.args);
-    } catch (error) {
-      answer = Promise.reject(error);
-    }
-    answer.then(
-      (value) => {
-        if (call.sentOn === connection) this.#finish(call, value, undefined);
-      },
-      (error: unknown) => {
-        // e.g. an argument that cannot be cloned, or the keeper's error (with its class)
-        if (call.sentOn === connection) this.#finish(call, undefined, error instanceof Error ? error : new Error(String(error)));
-      },
+    // A Comlink call rejects (never throws): an argument that cannot be cloned, or the keeper's
+    // error with its class (errors are what the keeper throws: bridge/comlink-errors).
+    connection.calls[call.method](...call.args).then(
+      (value) => call.sentOn === connection && this.#finish(call, value, undefined),
+      (error: Error) => call.sentOn === connection && this.#finish(call, undefined, error),
     );
   }
 
