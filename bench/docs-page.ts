@@ -215,9 +215,11 @@ fails when what loads at start passes its budget, naming the bundle, its size, i
 biggest inputs. The list is \`scripts/bundle-budgets.ts\`; the budgets are the table in
 [README](../README.md#bundle-budgets); row 7 above reports the same sizes.
 
-Where the bytes went: \`hello\` is a plain message on the lean protocol (\`src/bridge/port-calls.ts\`:
-\`sayHello\` / \`serveHello\`, the tab's port transferred with it), so neither bundle carries Comlink
-(-1.8 / -1.7 KB gzip); the leader-tab fallback (\`src/client/via-leader.ts\`: relay client, election)
+Where the bytes went: both bundles carry Comlink, since every keeper call is a Comlink call on the
+SharedWorker's port as designed (\`src/bridge/port-calls.ts\` \`exposeKeeper\`, the page's \`Comlink.wrap\`
+proxy in \`src/client/shared-worker-link.ts\`; +1,370 / +1,589 B gzip over the protocol of the
+project's own it replaced; the page installs only the receiving half of the error handler); the
+leader-tab fallback (\`src/client/via-leader.ts\`: relay client, election)
 is a dynamic \`import()\`, its own chunk in an app's bundle; the page no longer carries the config
 checks the keeper makes at \`hello\` anyway (\`bridge/config\`, \`janus/options\`: -1.5 KB), and still
 refuses a config that cannot be sent before any I/O. The page also loads the \`debug\` formatter and
