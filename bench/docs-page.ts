@@ -225,6 +225,14 @@ checks the keeper makes at \`hello\` anyway (\`bridge/config\`, \`janus/options\
 refuses a config that cannot be sent before any I/O. The page also loads the \`debug\` formatter and
 the next worker name after a silent worker only where needed.
 
+The hop with Comlink (row 11, \`npm run bench -- --only=11\`, the protocol of the project's own before
+and Comlink after, two runs each, alternating, on 2 cores shared with another job: load average
+2.7-7.7 at start): one tab p50 0.10 / 0.10 ms, p99 1.5-1.9 / 1.4-1.5 ms; 8 tabs p50 1.2-1.3 /
+1.3-2.0 ms, p99 10.8-19.1 / 8.8-16.6 ms. No difference beyond the noise of the machine: a call is
+still one message each way (Comlink's method proxies are made once per connection), and the
+events have their own port. Neither build met the goals (p99 <= 1 ms for one tab, p50 <= 0.5 ms
+for 8) on that machine.
+
 **Nothing more to serve.** The leader-tab chunk is part of the page's import graph: Vite, webpack
 and esbuild with \`splitting\` emit it next to the page's own chunks, and a bundler without
 splitting inlines it. The keeper worker stays one file (\`janus-keeper/keeper-worker.js\`), for both
