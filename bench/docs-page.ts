@@ -215,13 +215,23 @@ fails when what loads at start passes its budget, naming the bundle, its size, i
 biggest inputs. The list is \`scripts/bundle-budgets.ts\`; the budgets are the table in
 [README](../README.md#bundle-budgets); row 7 above reports the same sizes.
 
-Where the bytes went: \`hello\` is a plain message on the lean protocol (\`src/bridge/port-calls.ts\`:
-\`sayHello\` / \`serveHello\`, the tab's port transferred with it), so neither bundle carries Comlink
-(-1.8 / -1.7 KB gzip); the leader-tab fallback (\`src/client/via-leader.ts\`: relay client, election)
+Where the bytes went: both bundles carry Comlink, since every keeper call is a Comlink call on the
+SharedWorker's port as designed (\`src/bridge/port-calls.ts\` \`exposeKeeper\`, the page's \`Comlink.wrap\`
+proxy in \`src/client/shared-worker-link.ts\`; +1,370 / +1,589 B gzip over the protocol of the
+project's own it replaced; the page installs only the receiving half of the error handler); the
+leader-tab fallback (\`src/client/via-leader.ts\`: relay client, election)
 is a dynamic \`import()\`, its own chunk in an app's bundle; the page no longer carries the config
 checks the keeper makes at \`hello\` anyway (\`bridge/config\`, \`janus/options\`: -1.5 KB), and still
 refuses a config that cannot be sent before any I/O. The page also loads the \`debug\` formatter and
 the next worker name after a silent worker only where needed.
+
+The hop with Comlink (row 11, \`npm run bench -- --only=11\`, the protocol of the project's own before
+and Comlink after, two runs each, alternating, on 2 cores shared with another job: load average
+2.7-7.7 at start): one tab p50 0.10 / 0.10 ms, p99 1.5-1.9 / 1.4-1.5 ms; 8 tabs p50 1.2-1.3 /
+1.3-2.0 ms, p99 10.8-19.1 / 8.8-16.6 ms. No difference beyond the noise of the machine: a call is
+still one message each way (Comlink's method proxies are made once per connection), and the
+events have their own port. Neither build met the goals (p99 <= 1 ms for one tab, p50 <= 0.5 ms
+for 8) on that machine.
 
 **Nothing more to serve.** The leader-tab chunk is part of the page's import graph: Vite, webpack
 and esbuild with \`splitting\` emit it next to the page's own chunks, and a bundler without

@@ -27,13 +27,15 @@ export const BUNDLE_BUDGETS: readonly BundleBudget[] = [
     name: 'connect-only page',
     what: 'a page that imports only `connect` (tree-shaken as an app bundler would)',
     contents: "export { connect } from './src/client/index.ts';",
-    budgetBytes: 7_168,
+    // 8 KiB with Comlink, the page's side of every keeper call.
+    budgetBytes: 8_192,
   },
   {
     name: 'keeper worker',
     what: 'the keeper SharedWorker (`janus-keeper/keeper-worker.js`)',
     contents: "import './src/worker/host/shared-worker.ts';",
-    budgetBytes: 25_600,
+    // Comlink (+1,589 B gzip) and calls pipelined behind a claim (+657 B) on top of 24,509 B.
+    budgetBytes: 27_136,
   },
   {
     name: 'peer helper',
@@ -45,7 +47,8 @@ export const BUNDLE_BUDGETS: readonly BundleBudget[] = [
     name: 'janus.js adapter',
     what: 'the janus.js-compatible adapter (`src/janusjs`)',
     contents: "export * from './src/janusjs/index.ts';",
-    budgetBytes: 10_240,
+    // 11 KiB with Comlink (+1,372 B gzip: 9,731 -> 11,103), as the page.
+    budgetBytes: 11_264,
     requires: 'src/janusjs/index.ts',
   },
 ];

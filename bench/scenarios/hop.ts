@@ -1,7 +1,7 @@
 // 11. The page <-> worker hop alone, no Janus: 1, 8 and 50 tabs at once each call `keeper.state()`
 // (answered from the keeper's memory) one after the other and time each round trip. This is the
-// keeper's own per-call cost on the lean protocol (one structured clone each way on the tab's port,
-// one deadline timer per link). janus.js has no such hop (n/a).
+// keeper's own per-call cost: one Comlink call (a message each way on the SharedWorker's port, the
+// events on their own port) and one deadline timer per link. janus.js has no such hop (n/a).
 import type { BenchContext } from '../context.js';
 import { openTabs } from '../browser.js';
 import { quantile } from '../stats.js';

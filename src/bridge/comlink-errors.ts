@@ -1,7 +1,10 @@
-// For an app that exposes its own objects through Comlink: Comlink's "throw" handler made to keep
-// this library's error classes and fields (the keeper itself speaks bridge/port-calls, not Comlink).
+// Comlink's "throw" handler made to keep this library's error classes and fields (`name`, `code`,
+// `reason`, a plugin error's `data`...): the keeper's calls are Comlink calls (bridge/port-calls),
+// and an app that wraps the keeper itself, or exposes its own objects, installs it the same way.
 import { transferHandlers, type TransferHandler } from 'comlink';
 import { deserializeError, serializeError, type SerializedKeeperError } from './errors.js';
+
+type ThrowHandler = TransferHandler<{ value: unknown }, unknown>;
 
 let installed = false;
 
@@ -9,14 +12,32 @@ let installed = false;
 export function installErrorTransfer(): void {
   if (installed) return;
   installed = true;
-  const original = transferHandlers.get('throw') as TransferHandler<{ value: unknown }, unknown>;
-  const handler: TransferHandler<{ value: unknown }, unknown> = {
-    canHandle: (value): value is { value: unknown } => original.canHandle(value),
+  receiveErrors();
+  const receiving = transferHandlers.get('throw') as ThrowHandler;
+  const original = receiving.serialize;
+  const handler: ThrowHandler = {
+    ...receiving,
     serialize(thrown) {
       const value = thrown.value;
       const serialized = value instanceof Error ? serializeError(value) : undefined;
-      return serialized ? [serialized, []] : original.serialize(thrown);
+      return serialized ? [serialized, []] : original(thrown);
     },
+  };
+  transferHandlers.set('throw', handler);
+}
+
+let receiving = false;
+
+/**
+ * The receiving half, all a page needs (it never throws to the keeper): an error of this library
+ * comes back with its class and fields. `installErrorTransfer` includes it.
+ */
+export function receiveErrors(): void {
+  if (receiving) return;
+  receiving = true;
+  const original = transferHandlers.get('throw') as ThrowHandler;
+  const handler: ThrowHandler = {
+    ...original,
     deserialize(serialized) {
       if (typeof serialized === 'object' && serialized !== null && 'keeperError' in serialized) {
         throw deserializeError(serialized as SerializedKeeperError);

@@ -1,4 +1,4 @@
-// Errors cross the page <-> worker boundary (bridge/port-calls, the relay) with their class and
+// Errors cross the page <-> worker boundary (Comlink's "throw" handler, the relay) with their class and
 // fields (`code`, `reason`, a plugin error's `data`, `sessionId`, `timeoutMs`, `local`...), not only message, name and stack.
 import {
   DestroyedError,

@@ -20,7 +20,7 @@ export class VersionMismatchError extends JanusKeeperError {
     readonly workerVersion: string | undefined,
     where = 'the keeper worker',
   ) {
-    super(`janus-keeper version mismatch: the page is ${pageVersion}, ${where} is ${workerVersion ?? 'older than 0.2 (unversioned)'}; `
-      + 'serve the keeper-worker.js of the same janus-keeper version as the page (a stale copy or cache after an upgrade?)');
+    super(`janus-keeper version mismatch: the page is ${pageVersion}, ${where} is ${workerVersion ?? 'unversioned (0.1)'}; `
+      + "serve the page's version of keeper-worker.js (a stale copy or cache after an upgrade?)");
   }
 }

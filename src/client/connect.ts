@@ -39,8 +39,22 @@ export interface ConnectOptions extends KeeperConfig {
 }
 
 const TAB_ID_KEY = 'janus-keeper:tab';
-// 2: `hello` on the lean protocol (bridge/port-calls), no Comlink; a page never joins a worker of another.
-const WORKER_PROTOCOL_VERSION = 2;
+// 3: every call a Comlink call on the SharedWorker's port (`hello` first, the event port transferred
+// with it); 2 was a protocol of the project's own. A page never joins a worker of another.
+const WORKER_PROTOCOL_VERSION = 3;
+
+/** What names this page's keeper: its SharedWorker, and in the fallback its leader lock and relay channel. */
+const keeperBase = (name: string | undefined): string => `${name ?? 'janus-keeper'}/v${WORKER_PROTOCOL_VERSION}`;
+
+/**
+ * The name of the keeper SharedWorker that `connect()` starts or joins with these options (`name`
+ * and `extendedLifetime` as given to it). An app that wraps the keeper with Comlink itself opens
+ * `new SharedWorker(workerUrl, { name: keeperWorkerName(), type: 'module', extendedLifetime: true })`
+ * to share the keeper of its `connect()` pages.
+ */
+export function keeperWorkerName(options: { name?: string; extendedLifetime?: boolean } = {}): string {
+  return `${keeperBase(options.name)}${(options.extendedLifetime ?? true) ? '/extended' : ''}`;
+}
 
 /** Starts or joins the keeper (a SharedWorker, or the leader tab's Worker) and registers this page. */
 export async function connect(options: ConnectOptions): Promise<KeeperClient> {
@@ -49,7 +63,7 @@ export async function connect(options: ConnectOptions): Promise<KeeperClient> {
   const tokenProvider = typeof options.token === 'function' ? options.token : undefined;
   const mode = options.mode ?? 'auto';
   const callTimeoutMs = options.callTimeoutMs ?? 20_000;
-  const base = `${options.name ?? 'janus-keeper'}/v${WORKER_PROTOCOL_VERSION}`;
+  const base = keeperBase(options.name);
   const tab = tabId();
   const tag = await tabTag(tab).catch(() => undefined);
   const lockName = pageLockName(tag);
@@ -64,7 +78,7 @@ export async function connect(options: ConnectOptions): Promise<KeeperClient> {
     for (const release of releases.splice(0).reverse()) release();
   };
   const client = sharedWorker && mode !== 'leader'
-    ? await viaSharedWorker(options, base, hello, () => pageLockName(tag), callTimeoutMs, releases, releaseAll, tokenProvider)
+    ? await viaSharedWorker(options, hello, () => pageLockName(tag), callTimeoutMs, releases, releaseAll, tokenProvider)
     // The fallback loads only where it runs (its own chunk in an app's bundle).
     : await (await import('./via-leader.js')).viaLeader(options.workerUrl, base, hello, callTimeoutMs, releases, releaseAll,
       tokenProvider);
@@ -78,10 +92,10 @@ export async function connect(options: ConnectOptions): Promise<KeeperClient> {
   return client;
 }
 
-async function viaSharedWorker(options: ConnectOptions, base: string, hello: TabHello, newLockName: () => string,
+async function viaSharedWorker(options: ConnectOptions, hello: TabHello, newLockName: () => string,
   callTimeoutMs: number, releases: Array<() => void>, releaseAll: () => void, tokenProvider: TokenProvider | undefined) {
   const extendedLifetime = options.extendedLifetime ?? true;
-  const name = `${base}${extendedLifetime ? '/extended' : ''}`;
+  const name = keeperWorkerName({ name: options.name, extendedLifetime });
   let lock = holdLock(hello.lockName);
   const link = new SharedWorkerLink({ workerUrl: options.workerUrl, name, extendedLifetime, hello, callTimeoutMs, lockHeld: lock });
   releases.push(() => link.close(), () => void lock.then((release) => release()));
@@ -114,7 +128,7 @@ function checkConnectOptions(options: ConnectOptions): KeeperConfig {
   config.server = resolveServers(config.server, globalThis.location?.href, config.transport);
   if (typeof config.token === 'function') delete config.token;
   else if (config.token !== undefined && config.token !== null && (typeof config.token !== 'string' || config.token === '')) {
-    throw new InvalidArgumentError('token must be a non-empty string, null or a function that returns one');
+    throw new InvalidArgumentError('token must be a string, null or a function');
   }
   // The keeper checks the config at `hello` (bridge/config), before any Janus or storage I/O, and
   // its InvalidArgumentError comes back with its class: the page does not carry the same checks.

@@ -1,4 +1,4 @@
-export { connect, type ConnectMode, type ConnectOptions } from './connect.js';
+export { connect, keeperWorkerName, type ConnectMode, type ConnectOptions } from './connect.js';
 export { LeaderGoneError } from '../bridge/leader-gone.js';
 export { KeeperClient, type KeeperClientEvents } from './keeper-client.js';
 export type {
@@ -6,18 +6,23 @@ export type {
   CreateResult,
   HandleEvent,
   HandleInfo,
+  KeeperCalls,
   KeeperConfig,
+  KeeperEndpoint,
   KeeperMode,
   KeeperState,
   KeeperStateName,
   KeeperStats,
   MessageResult,
+  PageNotice,
   ServerAllows,
   TabEvent,
+  TabHello,
   TokenAnswer,
   WebRtcState,
 } from '../bridge/api.js';
 export { registerErrorClass } from '../bridge/errors.js';
+export { installErrorTransfer } from '../bridge/comlink-errors.js';
 export {
   DestroyedError,
   InvalidArgumentError,

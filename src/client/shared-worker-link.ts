@@ -3,8 +3,12 @@
 // by the browser, crashed, restarted by WebKit). The link then opens the worker again under the
 // same name and URL, says hello again with the same tab, and the new keeper claims the stored
 // session. Calls in flight settle: safe ones are sent again, the others reject with `TransportError`.
-import type { KeeperCalls, KeeperState, TabEvent, TabHello } from '../bridge/api.js';
-import { isCallReply, PortCaller, sayHello, type CallMethod, type PendingReply } from '../bridge/port-calls.js';
+// Calls are Comlink calls on the SharedWorker's port (the worker's side: bridge/port-calls.ts);
+// each has its deadline here, since a Comlink call whose worker died never settles.
+import { transfer, wrap } from 'comlink';
+import type { KeeperCalls, KeeperEndpoint, KeeperState, TabEvent, TabHello } from '../bridge/api.js';
+import { receiveErrors } from '../bridge/comlink-errors.js';
+import { CALL_METHODS, type CallMethod } from '../bridge/port-calls.js';
 import { VERSION, VersionMismatchError } from '../bridge/version.js';
 import { DestroyedError, TimeoutError, TransportError } from '../janus/index.js';
 import { DeadlineQueue, withDeadline } from './deadline.js';
@@ -22,37 +26,32 @@ export interface SharedWorkerLinkOptions {
   lockHeld?: Promise<unknown>;
 }
 
+type RemoteCall = (...args: unknown[]) => Promise<unknown>;
+
 interface Connection {
-  /** Every call after `hello`, on the tab's own port (the lean protocol of bridge/port-calls). */
-  caller: PortCaller;
+  /** The method proxies of the keeper's Comlink proxy on the SharedWorker's port, made once per connection. */
+  calls: Record<CallMethod, RemoteCall>;
+  /** The tab's event port: the keeper's events come in on it, the page's notices go out. */
   port: MessagePort;
   release(): void;
 }
 
-/** A call of the app's, across reconnections: its own reply target on whichever port it went out on. */
-class Call implements PendingReply {
+/** A call of the app's, across reconnections: settled by the answer on the connection it went out on. */
+interface Call {
+  readonly method: CallMethod;
+  readonly args: unknown[];
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
   /** The connection it went out on; undefined while it waits for one. */
-  sentOn: Connection | undefined = undefined;
-  retried = false;
-
-  constructor(
-    readonly method: CallMethod,
-    readonly args: unknown[],
-    readonly resolve: (value: unknown) => void,
-    readonly reject: (error: Error) => void,
-    private readonly answered: (call: Call, value: unknown, error: Error | undefined) => void,
-  ) {}
-
-  settle(value: unknown, error: Error | undefined): void {
-    this.answered(this, value, error);
-  }
+  sentOn: Connection | undefined;
+  retried: boolean;
 }
 
 /** Calls whose effect is the same when sent twice (the keeper joins a create in flight). */
 const SAFE_AGAIN = new Set<keyof KeeperCalls>(['create', 'state', 'online', 'info']);
 /** A new worker may still be the dying one's name for a moment: its hello gets a short deadline. */
 const REHELLO_TIMEOUT_MS = 3_000;
-const RESTORED_CAUSE = 'back from the back/forward cache: joining the keeper again';
+const RESTORED_CAUSE = 'back from the back/forward cache'; // the cause docs/lifecycle.md names
 /**
  * Before each attempt. Not the first at once: Firefox (ESR 153) hands a `new SharedWorker` made in
  * the first few ms after the old worker's lock came free to that closing worker, which never answers
@@ -66,7 +65,22 @@ export function checkWorkerVersion(state: KeeperState): KeeperState {
   return state;
 }
 
+/** The keeper's calls but `goodbye`: each one `#call(method, args)`, made on the prototype (see `static`). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface SharedWorkerLink extends Omit<KeeperCalls, 'goodbye'> {}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class SharedWorkerLink implements KeeperCalls {
+  static {
+    // One loop instead of twelve alike methods: the page's bundle is on a byte budget.
+    for (const method of CALL_METHODS) {
+      if (method === 'goodbye') continue;
+      (SharedWorkerLink.prototype as unknown as Record<CallMethod, unknown>)[method] = function call(this: SharedWorkerLink, ...args: unknown[]) {
+        return this.#call(method, args);
+      };
+    }
+  }
+
   // What the page says back (`leaving` on pagehide) goes to the worker of now.
   readonly #events = new LocalEventPort((notice) => this.#connection?.port.postMessage(notice));
   readonly #view = new ReconnectView();
@@ -93,6 +107,7 @@ export class SharedWorkerLink implements KeeperCalls {
     this.#hello = options.hello;
     this.#workerName = options.name;
     this.#lockHeld = options.lockHeld ?? Promise.resolve();
+    receiveErrors(); // the keeper's errors come back with their class
     const ms = options.callTimeoutMs;
     this.#deadlines = new DeadlineQueue<Call>(ms, (call) => this.#finish(call, undefined,
       new TimeoutError(`${call.method}: the keeper did not answer within ${ms} ms`, ms)));
@@ -122,18 +137,6 @@ export class SharedWorkerLink implements KeeperCalls {
     return state;
   }
 
-  create(...args: Parameters<KeeperCalls['create']>) { return this.#call<ReturnType<KeeperCalls['create']>>('create', args); }
-  attach(...args: Parameters<KeeperCalls['attach']>) { return this.#call<ReturnType<KeeperCalls['attach']>>('attach', args); }
-  message(...args: Parameters<KeeperCalls['message']>) { return this.#call<ReturnType<KeeperCalls['message']>>('message', args); }
-  trickle(...args: Parameters<KeeperCalls['trickle']>) { return this.#call<Promise<void>>('trickle', args); }
-  hangup(...args: Parameters<KeeperCalls['hangup']>) { return this.#call<Promise<void>>('hangup', args); }
-  detach(...args: Parameters<KeeperCalls['detach']>) { return this.#call<Promise<void>>('detach', args); }
-  state() { return this.#call<ReturnType<KeeperCalls['state']>>('state', []); }
-  info() { return this.#call<ReturnType<KeeperCalls['info']>>('info', []); }
-  online() { return this.#call<Promise<void>>('online', []); }
-  setToken(...args: Parameters<KeeperCalls['setToken']>) { return this.#call<Promise<void>>('setToken', args); }
-  answerToken(...args: Parameters<KeeperCalls['answerToken']>) { return this.#call<Promise<void>>('answerToken', args); }
-  destroy() { return this.#call<Promise<void>>('destroy', []); }
   /**
    * The page leaves: it stops watching first (the worker lets the page's lock go as it answers).
    * Without a worker (reconnecting) there is no one to tell: the page's lock says it all.
@@ -188,27 +191,29 @@ export class SharedWorkerLink implements KeeperCalls {
     // since the keeper watches it from its answer on.
     const worker = new SharedWorker(workerUrl, { name, type: 'module', extendedLifetime } as WorkerOptions);
     const load = watchWorkerLoad(worker, workerUrl);
+    const keeper = wrap<KeeperEndpoint>(worker.port); // the keeper's Comlink proxy
+    const calls = {} as Record<CallMethod, RemoteCall>;
+    for (const method of CALL_METHODS) calls[method] = keeper[method] as unknown as RemoteCall;
     const channel = new MessageChannel();
-    const caller = new PortCaller(channel.port1);
     const connection: Connection = {
-      caller,
+      calls,
       port: channel.port1,
       release: () => {
+        // Calls still waiting on it were settled or moved by the link: Comlink's own promises of
+        // this port then never settle, and nothing listens to them.
         load.stop();
-        caller.close();
         channel.port1.close();
         worker.port.close();
       },
     };
     try {
       await this.#lockHeld;
-      const answer = sayHello(worker.port, this.#hello, channel.port2);
+      // hello, a Comlink call like the others, transfers the tab's event port.
+      const answer = keeper.hello(this.#hello, transfer(channel.port2, [channel.port2]));
       const state = checkWorkerVersion(await withDeadline(Promise.race([answer, load.failed]), timeoutMs, 'connect'));
       load.stop();
-      channel.port1.onmessage = (message: MessageEvent<unknown>) => {
-        const data = message.data;
-        if (isCallReply(data)) caller.receive(data);
-        else if (this.#connection === connection) this.#post(data as TabEvent);
+      channel.port1.onmessage = (message: MessageEvent<TabEvent>) => {
+        if (this.#connection === connection) this.#post(message.data);
       };
       return { connection, state };
     } catch (error) {
@@ -227,7 +232,7 @@ export class SharedWorkerLink implements KeeperCalls {
     if (again && hadSession && state.sessionId === undefined) {
       // The new keeper starts empty: every tab asks it to claim the stored session (it makes one
       // claim), before the calls that waited, so they run on the session they were made for.
-      await withDeadline(connection.caller.call('create', []), this.options.callTimeoutMs, 'create').catch(() => {});
+      await withDeadline(connection.calls.create(), this.options.callTimeoutMs, 'create').catch(() => {});
     }
     if (this.#closed || this.#connection !== connection) return;
     this.#callsOpen = true;
@@ -297,24 +302,25 @@ export class SharedWorkerLink implements KeeperCalls {
         reject(this.#broken ?? new DestroyedError(`${method}: the page closed its connection to the keeper`));
         return;
       }
-      const call = new Call(method, args, resolve as (value: unknown) => void, reject, this.#answered);
+      const call: Call = { method, args, resolve: resolve as (value: unknown) => void, reject, sentOn: undefined, retried: false };
       this.#pending.add(call);
       this.#deadlines.add(call);
       this.#send(call);
     }) as R;
   }
 
+  /** One Comlink call; its answer counts only on the connection it went out on (a call moved off it waits on). */
   #send(call: Call): void {
     const connection = this.#connection;
     if (!connection || !this.#callsOpen) return;
     call.sentOn = connection;
-    connection.caller.post(call.method, call.args, call);
+    // A Comlink call rejects (never throws): an argument that cannot be cloned, or the keeper's
+    // error with its class (errors are what the keeper throws: bridge/comlink-errors).
+    connection.calls[call.method](...call.args).then(
+      (value) => call.sentOn === connection && this.#finish(call, value, undefined),
+      (error: Error) => call.sentOn === connection && this.#finish(call, undefined, error),
+    );
   }
-
-  /** A reply on the port the call went out on; a call moved off it (to be sent again) waits on. */
-  readonly #answered = (call: Call, value: unknown, error: Error | undefined): void => {
-    if (call.sentOn !== undefined) this.#finish(call, value, error);
-  };
 
   #finish(call: Call, value: unknown, error: Error | undefined): void {
     if (!this.#pending.delete(call)) return;

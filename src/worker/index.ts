@@ -10,6 +10,6 @@ export type { SessionStore, StoredHandle, StoredSession } from './record/store.j
 export { DEFAULT_BACKOFF, fullJitter, retryDelay, type BackoffPolicy, type RetryCause, type RetrySchedule } from './session/backoff.js';
 export { TabRegistry, webLocksLiveness, type LivenessWatch } from './host/tabs.js';
 export { installErrorTransfer } from '../bridge/comlink-errors.js';
-export { serveHello } from '../bridge/port-calls.js';
+export { exposeKeeper } from '../bridge/port-calls.js';
 export { debugKeeper } from './debug.js';
 export { VERSION, VersionMismatchError } from '../bridge/version.js';

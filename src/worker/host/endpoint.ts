@@ -18,7 +18,6 @@ import {
   type TrickleCandidate,
 } from '../../janus/index.js';
 import { checkConfig } from '../../bridge/config.js';
-import { serveCalls } from '../../bridge/port-calls.js';
 import { VERSION, VersionMismatchError } from '../../bridge/version.js';
 import type { RelayMethod } from '../../bridge/relay.js';
 import type { Keeper } from '../keeper.js';
@@ -31,8 +30,9 @@ export type KeeperLookup = (config: KeeperConfig) => Keeper;
 export type OwnerRelayLookup = (keeper: Keeper) => OwnerRelay | undefined;
 
 /**
- * What one page gets through Comlink: the keeper's calls, bound to that page's tab so that
- * handles belong to it. Every call before `hello` throws.
+ * What one page gets through Comlink (bridge/port-calls `exposeKeeper`, on the page's connect
+ * port) or the leader's relay: the keeper's calls, bound to that page's tab so that handles belong
+ * to it; its events go on the port `hello` was given. Every call before `hello` throws.
  */
 export class TabEndpoint implements KeeperEndpoint {
   #keeper: Keeper | undefined;
@@ -79,7 +79,6 @@ export class TabEndpoint implements KeeperEndpoint {
     if (hello.tokenProvider === true) keeper.pageTokens.add(lockName, (event) => events.postMessage(event));
     // A token this page brings (janus.js `new Janus({ token })` in a later tab) is newer.
     if (typeof config.token === 'string') keeper.offerToken(config.token);
-    serveCalls(events, this); // every call after hello comes on the tab's own port
     return { ...keeper.snapshot(this.#tabId), version: VERSION };
   }
 

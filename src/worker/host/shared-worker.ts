@@ -3,7 +3,7 @@
 // (browsers without SharedWorker), the same keeper, reached by every tab over the BroadcastChannel relay.
 import type { KeeperConfig, KeeperState, TabHello } from '../../bridge/api.js';
 import { keeperKey } from '../../bridge/config.js';
-import { serveHello } from '../../bridge/port-calls.js';
+import { exposeKeeper } from '../../bridge/port-calls.js';
 import { relayNames } from '../../bridge/relay.js';
 import { workerNameLock } from '../../bridge/worker-name.js';
 import { consoleLogger } from '../../janus/index.js';
@@ -111,8 +111,10 @@ if (!('WorkerGlobalScope' in globalThis)) {
   void navigator.locks?.request(workerNameLock(self.name), () => new Promise<never>(() => {}));
   self.addEventListener('connect', (event) => {
     const port = event.ports[0];
-    // Once the page is gone, its connect port closes: its endpoint and listener can be collected.
-    if (port) serveHello(port, new WatchedEndpoint(keeperFor, () => port.close(), ownerRelayFor));
+    // The page's calls are Comlink calls on its connect port, `hello` first. Once the page is gone,
+    // the port closes (its endpoint and Comlink's listener can be collected), after the answer to a
+    // goodbye has gone out: Comlink answers in a microtask once the call settled.
+    if (port) exposeKeeper(port, new WatchedEndpoint(keeperFor, () => setTimeout(() => port.close(), 0), ownerRelayFor));
   });
 } else {
   // A dedicated Worker started by the leader tab; its name is the keeper's name.
