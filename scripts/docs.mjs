@@ -34,9 +34,9 @@ const present = readdirSync(join(root, 'docs')).filter((file) => file.endsWith('
 const guides = [...order.filter((name) => present.includes(name)), ...present.filter((name) => !order.includes(name)).sort()]
   .map((name) => `docs/${name}.md`);
 
-const notExported = ['HandleEventBase', 'PageKeeperOptions', 'KeeperEndpoint', 'EventOf', 'TransportChoice',
-  'UnseenTabWatch', 'DoomedHandle', 'ErrorClass', 'KeeperCalls', 'EventPort', 'HandleOwner', 'TransportEvents',
-  'OwnerRelayLookup', 'TabHello', 'TabRegistryOptions', 'HttpCallOptions'];
+const notExported = ['HandleEventBase', 'PageKeeperOptions', 'EventOf', 'TransportChoice',
+  'UnseenTabWatch', 'DoomedHandle', 'ErrorClass', 'EventPort', 'HandleOwner', 'TransportEvents',
+  'OwnerRelayLookup', 'TabRegistryOptions', 'HttpCallOptions'];
 
 execFileSync(process.execPath, [join(tools, 'node_modules', 'typedoc', 'bin', 'typedoc'),
   '--tsconfig', 'tsconfig.build.json', '--out', SITE, '--name', 'janus-keeper',

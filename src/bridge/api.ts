@@ -182,6 +182,7 @@ export interface MessageResult {
   jsep?: Jsep;
 }
 
+/** What a page says to the keeper first (`hello`): its config, its tab and its page lock. */
 export interface TabHello {
   /** The page's config; a token provider stays in the page (`tokenProvider` says there is one). */
   config: KeeperConfig;
