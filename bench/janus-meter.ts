@@ -87,28 +87,10 @@ export class WebSocketUpstreamParser {
 
   /** Consumes one complete frame if the buffer holds one. */
   #frame(): boolean {
-    const b = this.#buffer;
-    if (b.length < 2) return false;
-    const fin = (b[0]! & 0x80) !== 0;
-    const opcode = b[0]! & 0x0f;
-    const masked = (b[1]! & 0x80) !== 0;
-    let length = b[1]! & 0x7f;
-    let offset = 2;
-    if (length === 126) {
-      if (b.length < 4) return false;
-      length = b.readUInt16BE(2);
-      offset = 4;
-    } else if (length === 127) {
-      if (b.length < 10) return false;
-      length = Number(b.readBigUInt64BE(2));
-      offset = 10;
-    }
-    const maskAt = offset;
-    if (masked) offset += 4;
-    if (b.length < offset + length) return false;
-    const payload = Buffer.from(b.subarray(offset, offset + length));
-    if (masked) for (let i = 0; i < payload.length; i++) payload[i]! ^= b[maskAt + (i % 4)]!;
-    this.#buffer = b.subarray(offset + length);
+    const frame = nextFrame(this.#buffer);
+    if (!frame) return false;
+    const { fin, opcode, payload } = frame;
+    this.#buffer = this.#buffer.subarray(frame.size);
     if (opcode === 0x1 || (opcode === 0x0 && this.#fragmentedText)) {
       this.#fragments.push(payload);
       this.#fragmentedText = !fin;
@@ -119,4 +101,29 @@ export class WebSocketUpstreamParser {
     }
     return true;
   }
+}
+
+/** One complete WebSocket frame at the start of `data` (unmasked), or undefined while it is incomplete. */
+export function nextFrame(data: Buffer): { fin: boolean; opcode: number; payload: Buffer; size: number } | undefined {
+  if (data.length < 2) return undefined;
+  const fin = (data[0]! & 0x80) !== 0;
+  const opcode = data[0]! & 0x0f;
+  const masked = (data[1]! & 0x80) !== 0;
+  let length = data[1]! & 0x7f;
+  let offset = 2;
+  if (length === 126) {
+    if (data.length < 4) return undefined;
+    length = data.readUInt16BE(2);
+    offset = 4;
+  } else if (length === 127) {
+    if (data.length < 10) return undefined;
+    length = Number(data.readBigUInt64BE(2));
+    offset = 10;
+  }
+  const maskAt = offset;
+  if (masked) offset += 4;
+  if (data.length < offset + length) return undefined;
+  const payload = Buffer.from(data.subarray(offset, offset + length));
+  if (masked) for (let i = 0; i < payload.length; i++) payload[i] = payload[i]! ^ data[maskAt + (i % 4)]!;
+  return { fin, opcode, payload, size: offset + length };
 }

@@ -4,6 +4,7 @@
 // proxy's tap (masked client frames included); pass a client without permessage-deflate.
 import WebSocket from 'ws';
 import type { WebSocketConstructor } from '../src/janus/index.js';
+import { nextFrame } from '../bench/janus-meter.js';
 
 export interface WireFrame {
   connection: number;
@@ -73,28 +74,4 @@ export class WireLog {
     const index = this.frames.slice(from).findIndex(match);
     return index < 0 ? -1 : index + from;
   }
-}
-
-function nextFrame(data: Buffer): { fin: boolean; opcode: number; payload: Buffer; size: number } | undefined {
-  if (data.length < 2) return undefined;
-  const fin = (data[0]! & 0x80) !== 0;
-  const opcode = data[0]! & 0x0f;
-  const masked = (data[1]! & 0x80) !== 0;
-  let length = data[1]! & 0x7f;
-  let offset = 2;
-  if (length === 126) {
-    if (data.length < 4) return undefined;
-    length = data.readUInt16BE(2);
-    offset = 4;
-  } else if (length === 127) {
-    if (data.length < 10) return undefined;
-    length = Number(data.readBigUInt64BE(2));
-    offset = 10;
-  }
-  const maskAt = offset;
-  if (masked) offset += 4;
-  if (data.length < offset + length) return undefined;
-  const payload = Buffer.from(data.subarray(offset, offset + length));
-  if (masked) for (let i = 0; i < payload.length; i++) payload[i] = payload[i]! ^ data[maskAt + (i % 4)]!;
-  return { fin, opcode, payload, size: offset + length };
 }
