@@ -147,7 +147,7 @@ export class JanusSession extends Emitter<SessionEvents> {
    * or rejects as it would without `onClaimSent`.
    */
   static async create(options: JanusSessionOptions): Promise<JanusSession> {
-    const onClaimSent = options.onClaimSent;
+    const onClaimSent = (options as JanusSessionOptions | null)?.onClaimSent; // bad options: openSession's typed error
     if (!onClaimSent) return new JanusSession(await openSession(options));
     const made: { early?: JanusSession } = {};
     let init: SessionInit;
