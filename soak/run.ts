@@ -112,13 +112,19 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     timeline.add('every tab closes');
     await tabs.closeAll();
     const closedAt = Date.now();
-    const left = await sessionsLeft(monitor, closedAt + bounds.expiryMs);
+    const watch: LeftWatch = { since: closedAt };
+    const left = await sessionsLeft(monitor, closedAt + bounds.expiryMs, watch);
+    const openAtBound = proxy.open;
     if (left.length > 0) {
-      // How long they outlive the bound tells a slow expiry from a session kept alive.
-      const gone = await sessionsLeft(monitor, closedAt + bounds.expiryMs + 2 * config.sessionTimeoutMs);
+      // How long they outlive the bound tells a slow expiry from a session kept alive; when their
+      // handles went tells whether the keeper let the closed tabs go (their grace ran out).
+      const gone = await sessionsLeft(monitor, closedAt + bounds.expiryMs + 2 * config.sessionTimeoutMs, watch);
+      const detached = watch.handlesGoneMs === undefined ? 'their handles never detached' : `their handles gone ${watch.handlesGoneMs} ms after it`;
+      const links = `${openAtBound} connection(s) open through the fault proxy then`;
       monitor.violate('none-left', `${left.length} session(s) still on Janus ${bounds.expiryMs} ms after the last tab closed: `
-        + `${left.map((id) => timeline.alias(id)).join(', ')}; ${gone.length === 0 ? `all gone after ${Date.now() - closedAt} ms` : `${gone.length} still there after ${Date.now() - closedAt} ms`}`);
-    } else timeline.add(`no session left on Janus ${Date.now() - closedAt} ms after the last tab closed`);
+        + `${left.map((id) => timeline.alias(id)).join(', ')}; ${detached}; ${links}; `
+        + `${gone.length === 0 ? `all gone after ${Date.now() - closedAt} ms` : `${gone.length} still there after ${Date.now() - closedAt} ms`}`);
+    } else timeline.add(`no session left on Janus ${Date.now() - closedAt} ms after the last tab closed (no handle left after ${watch.handlesGoneMs} ms)`);
     if (options.timeline) console.log(`timeline:\n${timeline.recent(Infinity).join('\n')}`);
     return { faults: faults.done, skipped: faults.skipped, checks: monitor.checks, violations: monitor.violations, convergence, episodes,
       unknownAttaches: monitor.unknownAttaches, mediaChecks };
@@ -157,12 +163,21 @@ function checkMedia(monitor: Monitor, before: CallMark | undefined, after: CallM
 }
 
 /** Polls Janus until no session is left or `until`; returns the sessions still there. */
-async function sessionsLeft(monitor: Monitor, until: number): Promise<number[]> {
+interface LeftWatch {
+  since: number;
+  /** ms from `since` until no session on Janus held a handle. */
+  handlesGoneMs?: number;
+}
+
+async function sessionsLeft(monitor: Monitor, until: number, watch: LeftWatch): Promise<number[]> {
   let left: number[] = [];
   for (;;) {
     const janus = await monitor.readJanus();
     monitor.checks++;
     if (janus) left = [...janus.keys()];
+    if (janus && watch.handlesGoneMs === undefined && [...janus.values()].every((handles) => handles.length === 0)) {
+      watch.handlesGoneMs = Date.now() - watch.since;
+    }
     if ((janus && left.length === 0) || Date.now() >= until) return left;
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }

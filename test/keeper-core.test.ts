@@ -107,6 +107,26 @@ describe('keeper core regressions against a real Janus', () => {
     }
   });
 
+  it('the last page closing while another tab is within its grace (a reload): the link stays, every handle is detached before it closes', async () => {
+    const { keeper } = keeperOn(janus().wsUrl, { tabGraceMs: 60_000 });
+    keeper.tabs.add('reloads', 'lock-reloads', fakePort());
+    keeper.tabs.add('closes', 'lock-closes', fakePort());
+    const { sessionId } = await keeper.create();
+    const kept = await keeper.attach('reloads', ECHO);
+    const closed = await keeper.attach('closes', ECHO);
+    keeper.tabs.remove('lock-reloads', true); // away for a reload: may come back within the grace
+    keeper.tabs.remove('lock-closes', false); // gone for good
+    await waitFor('the closed tab\'s handle gone from Janus', async () => !(await janus().listHandles(sessionId)).includes(closed.handleId));
+    assert.equal(keeper.state, 'ready', 'a tab within its grace still wants the session');
+    keeper.tabs.add('reloads', 'lock-reloads-2', fakePort());
+    assert.deepEqual(keeper.snapshot('reloads').handles.map((h) => h.handleId), [kept.handleId]);
+    assert.equal(keeper.snapshot().sessionId, sessionId);
+    keeper.tabs.remove('lock-reloads-2', false);
+    await waitFor('idle', () => keeper.state === 'idle');
+    // The link is closed now: the session waits out its reclaim window on Janus, with no handle left.
+    assert.deepEqual(await janus().listHandles(sessionId), []);
+  });
+
   it('bug 9: another tab takes a handle only with take: true and the same plugin; the previous owner is told', async () => {
     const { keeper } = keeperOn(janus().wsUrl);
     const [portA, portB] = [fakePort(), fakePort()];

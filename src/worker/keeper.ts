@@ -350,7 +350,8 @@ export class Keeper extends Emitter<KeeperEvents> {
     if (this.#options.standalone) return;
     const bound = this.#handles.releaseTab(tabId, this.#machine.state === 'ready');
     await Promise.all(bound.map((handle) => this.#handles.detachOrDoom(handle).catch(() => {})));
-    if (this.tabs.pageCount === 0) this.#steps.sleep();
+    // Not while another tab may still come back: its handles are let go first, on this link.
+    if (!this.tabs.inUse) this.#steps.sleep();
   }
 
   async #ownedHandle(tabId: string, handleId: number): Promise<PluginHandle> {

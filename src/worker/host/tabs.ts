@@ -63,6 +63,11 @@ export class TabRegistry {
     return this.#pages.size;
   }
 
+  /** A page is open, or a tab whose page went may still come back (within its grace period). */
+  get inUse(): boolean {
+    return this.#pages.size > 0 || this.#graceTimers.size > 0;
+  }
+
   isLive(tabId: string): boolean {
     for (const page of this.#pages.values()) if (page.tabId === tabId) return true;
     return false;
