@@ -59,6 +59,25 @@ describe('simulation: soak defects 1-3 (worker restart, half-open links)', () =>
     assert.deepEqual(restored.map((event) => event.type === 'restore' && event.handle.handleId), [handleId], explain(world));
   });
 
+  const diedWhileRecreating = 'a worker that dies while it recreates a lost session (autoRecreate): the next one restores the handles on its new session';
+  it(diedWhileRecreating, knownFailing(diedWhileRecreating), async () => {
+    // Janus's stock timers: the session ends with its WebSocket (reclaim window 0).
+    const world = worldWith({ autoRecreate: true, sessionTimeoutS: 60, reclaimTimeoutS: 0 });
+    const sessionId = await ready(world);
+    const handleId = await attached(world);
+    world.net.connectFaults.push('refuse', 'refuse'); // the network is down a while
+    world.net.drop(linkOf(world, sessionId));
+    await advance(world, 500);
+    assert.ok(world.tab('tab-1').page!.port.events.some((event) => event.type === 'session-lost'), explain(world));
+    world.restartWorker(); // before its new session: the handles to restore went with it
+    await finish(world, world.create('tab-1'));
+    await advance(world, 5_000);
+    assert.equal(world.keeper.state, 'ready', explain(world));
+    noViolations(world);
+    const restored = world.tab('tab-1').page!.port.events.filter((event) => event.type === 'restore');
+    assert.deepEqual(restored.map((event) => event.type === 'restore' && event.handle.handleId), [handleId], explain(world));
+  });
+
   const defect2 = 'soak defect 2: after a half-open link the keeper claims before it creates: no ghost session';
   it(defect2, knownFailing(defect2), async () => {
     const world = worldWith({ autoRecreate: true, sessionTimeoutS: 30, reclaimTimeoutS: 10 });

@@ -13,6 +13,12 @@ describe('stored session records', () => {
     assert.deepEqual(parseStoredSession(good, server), good);
   });
 
+  it('keeps the mark of a lost session\'s handles awaiting their restore (only a true one)', () => {
+    const awaiting: StoredSession = { ...good, awaitingRestore: true };
+    assert.deepEqual(parseStoredSession(awaiting, server), awaiting);
+    assert.deepEqual(parseStoredSession({ ...good, awaitingRestore: 'yes' }, server), good);
+  });
+
   it('discards every malformed record', () => {
     const bad: unknown[] = [null, 42, 'x', [], { ...good, version: 2 }, { ...good, server: 'other' },
       { ...good, sessionId: '123' }, { ...good, sessionId: 0 }, { ...good, sessionId: 2 ** 53 + 2 },

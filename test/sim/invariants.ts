@@ -28,6 +28,15 @@ export class Invariants {
   /** A claim went out for a session already reported lost. */
   #reclaimedReported = false;
   #destroying = 0;
+  /**
+   * autoRecreate: handles whose session was lost, each owed a `restore` to the page of its tab that
+   * was open then (handle id -> tab and page lock; a page loaded later reads the handles afresh).
+   */
+  readonly #restoreOwed = new Map<number, { tab: string; lockName: string }>();
+  /** The worker restarts and store load failures when the owed restores were last added. */
+  #owedSince = { restarts: 0, loadFailures: 0 };
+  /** The handles the running keeper listed for the tabs at the last check (those it can owe a restore). */
+  #keeperListed = new Set<number>();
   #lastTabCall = 0;
   /** Set once a destroy() resolved; cleared by the next tab call. */
   #quietAfterDestroy = false;
@@ -79,6 +88,8 @@ export class Invariants {
       // savedAt is when Janus last answered: a new worker judges the reclaim window by it, so a later
       // time (the write's) would make it claim a session Janus has already dropped.
       // (A session starts counting once its create or claim and the info beside it were answered.)
+      // (A lost session's handles awaiting their restore: its savedAt is when the loss was stored.)
+      if (record?.awaitingRestore) return;
       const last = record && this.#lastAnswer.get(record.sessionId);
       const answered = last === undefined ? undefined : Math.max(last, this.#lastInfoAnswer);
       if (record && (answered === undefined || record.savedAt > answered)) {
@@ -128,6 +139,7 @@ export class Invariants {
 
   destroyStarted(): void {
     this.#destroying++;
+    this.#restoreOwed.clear();
     this.janus.destroyStarted();
   }
 
@@ -177,6 +189,7 @@ export class Invariants {
     if (port.closed) this.#fail('post-after-close', `${tab.id}: ${event.type} posted on a closed port`);
     this.janus.posted(tab.id, event);
     if (event.type === 'handle-moved' as string) this.#toldMoved.add((event as unknown as { handleId: number }).handleId);
+    if (event.type === 'restore') this.#restoreOwed.delete(event.handle.handleId);
   }
 
   /** The checks that look at the whole state; run after every step, once it settled. */
@@ -184,6 +197,19 @@ export class Invariants {
     const { world } = this;
     const { keeper, clock, options } = world;
     const snapshot = keeper.snapshot();
+    // autoRecreate: once a new session is ready, each tab with a page has heard `restore` for every
+    // handle the lost one took, whichever keeper made it (the one that lost it may have died).
+    // (A new worker that could not read the record, or a record not written, cannot know them.)
+    const restarted = world.restarts > this.#owedSince.restarts;
+    if (restarted && (world.store.loadFailures > this.#owedSince.loadFailures || world.store.staleSinceWrite)) this.#restoreOwed.clear();
+    if (snapshot.state === 'ready' && this.#destroying === 0) {
+      for (const [handleId, { tab, lockName }] of this.#restoreOwed) {
+        if (world.tabs.get(tab)?.page?.lockName !== lockName) continue;
+        this.#restoreOwed.delete(handleId);
+        this.#fail('restore-owed', `${tab} was never told to restore handle ${handleId} on the new session`);
+      }
+    }
+    this.#keeperListed = new Set([...world.tabs.keys()].flatMap((tab) => keeper.snapshot(tab).handles.map((handle) => handle.handleId)));
     const settledTime = !clock.overdue;
     const awake = world.awake;
     const R = options.requestTimeoutMs;
@@ -290,6 +316,14 @@ export class Invariants {
 
   #onLost(event: { reason: string; code?: number }): void {
     this.world.log(`keeper: session-lost (${event.reason}${event.code ? `, ${event.code}` : ''})`);
+    if (this.world.options.autoRecreate && this.#destroying === 0) {
+      for (const [handleId, { tab }] of this.world.handles) {
+        if (!this.#keeperListed.has(handleId)) continue;
+        const lockName = this.world.tabs.get(tab)?.page?.lockName;
+        if (lockName !== undefined) this.#restoreOwed.set(handleId, { tab, lockName });
+      }
+      this.#owedSince = { restarts: this.world.restarts, loadFailures: this.world.store.loadFailures };
+    }
     // Every loss is reported once: a second report (or one with no session) makes tabs drop handles twice.
     if (this.#held === undefined && this.#claimed === undefined && this.#destroying === 0) {
       this.#fail('loss-twice', this.#reclaimedReported

@@ -32,16 +32,11 @@ export class SessionRecord {
   /**
    * The stored record, unless Janus has surely dropped its session by now or it names an owner
    * that is not one of this keeper's servers (then it is cleared). A store that fails gives none.
+   * A lost session's handles waiting for their restore come as they are (`awaitingRestore`: never claimed).
    */
   async loadClaimable(): Promise<StoredSession | undefined> {
-    await this.#queue; // a write still on its way is part of what is stored
-    let stored: StoredSession | undefined;
-    try {
-      stored = await this.store.load(this.key);
-    } catch (error) {
-      this.#warn.warn(`could not read the stored session record (going on without it): ${describe(error)}`);
-      return undefined;
-    }
+    const stored = await this.#load();
+    if (stored?.awaitingRestore) return stored;
     const why = stored && (this.#ended.has(stored.sessionId)
       ? 'the stored session has ended (its record could not be cleared before): not claimed'
       : unclaimable(stored, this.servers, this.clock.now()));
@@ -49,6 +44,16 @@ export class SessionRecord {
     this.#warn.warn(why);
     void this.clear();
     return undefined;
+  }
+
+  async #load(): Promise<StoredSession | undefined> {
+    await this.#queue; // a write still on its way is part of what is stored
+    try {
+      return await this.store.load(this.key);
+    } catch (error) {
+      this.#warn.warn(`could not read the stored session record (going on without it): ${describe(error)}`);
+      return undefined;
+    }
   }
 
   /** Queues a write of the live session (its `savedAt` is when Janus last answered on it). */
@@ -72,6 +77,13 @@ export class SessionRecord {
   ended(sessionId: number): Promise<void> {
     this.#ended.add(sessionId);
     return this.clear();
+  }
+
+  /** The session `sessionId` was lost and `handles` wait for their restore on a new one (`awaitingRestore`). */
+  awaitRestore(sessionId: number, handles: StoredHandle[]): Promise<void> {
+    this.#ended.add(sessionId);
+    const record: StoredSession = { version: STORE_VERSION, server: this.key, sessionId, handles, savedAt: this.clock.now(), awaitingRestore: true };
+    return this.#enqueue(() => this.store.save(record), 'save');
   }
 
   clear(): Promise<void> {

@@ -22,7 +22,7 @@ export interface StoredSession {
   ownerServer?: string;
   sessionId: number;
   handles: StoredHandle[];
-  /** When Janus last answered on this session (epoch ms), as the keeper saw it. */
+  /** When Janus last answered on this session (epoch ms), as the keeper saw it (`awaitingRestore`: when it was lost). */
   savedAt: number;
   /** Janus surely drops the session this long after `savedAt` (see `surelyExpired`); absent: unknown. */
   expiresAfterMs?: number;
@@ -30,6 +30,11 @@ export interface StoredSession {
   endsWithLink?: true;
   /** Handles no tab holds whose detach Janus has not confirmed: detached after the next claim. */
   doomed?: DoomedHandle[];
+  /**
+   * The session was lost (never claimed again); `handles` wait to be restored on the next session
+   * (`autoRecreate`), by whichever keeper creates it: the one that lost it may die first.
+   */
+  awaitingRestore?: true;
 }
 
 export interface DoomedHandle {
@@ -142,6 +147,7 @@ export function parseStoredSession(value: unknown, server: string): StoredSessio
   if (expiresAfterMs !== undefined) parsed.expiresAfterMs = expiresAfterMs;
   if (ownerServer !== undefined) parsed.ownerServer = ownerServer;
   if (record['endsWithLink'] === true) parsed.endsWithLink = true;
+  if (record['awaitingRestore'] === true) parsed.awaitingRestore = true;
   if (doomed !== undefined) parsed.doomed = doomed.map(({ handleId, plugin }) => ({ handleId, plugin }));
   return parsed;
 }

@@ -17,6 +17,7 @@ import { ExpiryWatch } from './expiry-watch.js';
 import { describe, isFatal, isTokenFailure, redactIds } from './failures.js';
 import { OwnershipWatch } from './ownership-watch.js';
 import type { SessionRecord } from '../record/record.js';
+import type { StoredHandle } from '../record/store.js';
 import type { Recovery } from './recovery.js';
 import { creationOrder, firstThatAnswers, lastReachOf, ownerOf, surelyExpired } from './servers.js';
 import {
@@ -211,7 +212,8 @@ export class SessionSteps {
     const session = this.#session;
     const { record, servers, handles } = this.#ctx;
     // (Handles adopted from the record, not claimed yet: the record stays, for the claim to come.)
-    if (!session) return this.#adoptedFrom === undefined ? record.clear() : Promise.resolve();
+    // (Handles waiting for their restore: the record keeps them, for a keeper that takes over.)
+    if (!session) return this.#adoptedFrom === undefined && !this.#recreate?.length ? record.clear() : Promise.resolve();
     return record.save({ session, ownerServer: this.#owner ?? servers[0], handles: handles.stored(),
       doomed: handles.storedDoomed() });
   }
@@ -235,8 +237,11 @@ export class SessionSteps {
     const { machine, handles, servers, autoRecreate } = this.#ctx;
     machine.go('connecting', givenId !== undefined ? 'claim' : this.#recreate ? 'recreate after a loss' : 'create');
     try {
-      const stored = await this.#readRecord();
+      const read = await this.#readRecord();
       machine.check(epoch, 'create');
+      // A lost session's handles that wait for a restore (the keeper that lost it may have died since).
+      if (read?.awaitingRestore && autoRecreate && this.#recreate === undefined) this.#recreate = read.handles.map(asOrphan);
+      const stored = read?.awaitingRestore ? undefined : read;
       const candidate = givenId ?? this.#session?.id ?? stored?.sessionId;
       const fromStore = stored !== undefined && stored.sessionId === candidate;
       if (fromStore && handles.size === 0) {
@@ -254,16 +259,17 @@ export class SessionSteps {
           this.#lostOn = claimOn;
           const why = fromStore && stored.endsWithLink ? RECLAIM_ZERO_CAUSE : `claim refused: ${error.reason}`;
           this.#forget(why, error.code, 'connecting', true, true, candidate);
-          if (autoRecreate) this.#recreate = [...(this.#recreate ?? []), ...orphans];
+          if (autoRecreate) this.#awaitRestore(candidate, orphans);
         }
       }
       // Handles of a session that cannot be claimed any more are gone with it: a fresh session never
       // inherits their ids (every call on them would answer 459 while the tabs show ready).
       if (handles.size > 0) {
         const orphans = handles.orphans();
+        const endedId = this.#adoptedFrom;
         this.#forget('the session of these handles can no longer be claimed: they are gone with it',
-          JanusErrorCode.SessionNotFound, 'connecting', true, true, this.#adoptedFrom);
-        if (autoRecreate) this.#recreate = [...(this.#recreate ?? []), ...orphans];
+          JanusErrorCode.SessionNotFound, 'connecting', true, true, endedId);
+        if (autoRecreate) this.#awaitRestore(endedId, orphans);
       }
       handles.clear(); // doomed ids of a session not claimed went with it
       const order = preferLinkThatOutlives(creationOrder(servers, this.#lostOn), this.#wsEndsSessions, this.#outlivesPages);
@@ -497,12 +503,24 @@ export class SessionSteps {
     const { machine, recovery, handles } = this.#ctx;
     machine.bump();
     const orphans = handles.orphans();
+    const endedId = this.#session?.id;
     this.#lostOn = this.#owner;
     this.#forget(reason, code, 'lost', true);
     recovery.reset();
     if (recreate && this.#wanted()) {
-      this.#recreate = [...(this.#recreate ?? []), ...orphans];
+      this.#awaitRestore(endedId, orphans);
       if (!this.#ctx.waitsForToken()) this.#startRecreate();
+    }
+  }
+
+  /**
+   * `orphans` wait for a new session (autoRecreate), kept in the record too: a keeper that takes over
+   * before one is made (this worker killed, another tab's keeper) still restores them.
+   */
+  #awaitRestore(endedId: number | undefined, orphans: Orphan[]): void {
+    this.#recreate = [...(this.#recreate ?? []), ...orphans];
+    if (endedId !== undefined && this.#recreate.length > 0) {
+      void this.#ctx.record.awaitRestore(endedId, this.#recreate.map(({ info, owner }) => ({ ...info, owner })));
     }
   }
 
@@ -550,4 +568,8 @@ export class SessionSteps {
   #wanted(): boolean {
     return this.#ctx.standalone || this.#ctx.tabs.pageCount > 0;
   }
+}
+
+function asOrphan({ owner, ...info }: StoredHandle): Orphan {
+  return { info, owner };
 }
