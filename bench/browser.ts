@@ -9,7 +9,13 @@ export type Lib = 'ours' | 'janus.js';
  * The pages a tab can load: a client's, the floor (the same harness, no Janus work), or janus.js's
  * page with the keeper's janus.js adapter (its one script tag) added.
  */
-export type PageKind = Lib | 'floor' | 'janus.js+keeper';
+export type PageKind = Lib | 'floor' | 'janus.js+keeper' | KeeperVariant;
+/**
+ * The keeper's page with its worker not kept past its last page (`extendedLifetime: false`: every
+ * lone-tab reload starts a new worker, as in Firefox and WebKit), and with the worker started by an
+ * inline script before the page's bundle (`prestart`).
+ */
+export type KeeperVariant = 'ours, worker not kept' | 'ours, prestart' | 'ours, worker not kept, prestart';
 export const LIBS: Lib[] = ['ours', 'janus.js'];
 
 export interface TabOptions {
@@ -57,7 +63,9 @@ export async function openTabs(context: BrowserContext, site: StaticServer, lib:
   if (options.keepAliveMs) query.set('keepAliveMs', String(options.keepAliveMs));
   if (options.keepAliveTimeoutMs) query.set('keepAliveTimeoutMs', String(options.keepAliveTimeoutMs));
   if (lib === 'janus.js+keeper') query.set('keeper', '1');
-  const file = { ours: 'keeper.html', 'janus.js': 'janusjs.html', 'janus.js+keeper': 'janusjs.html', floor: 'floor.html' }[lib];
+  if (lib.includes('not kept')) query.set('extendedLifetime', '0');
+  if (lib.includes('prestart')) query.set('prestart', '1');
+  const file = lib.startsWith('ours') ? 'keeper.html' : { 'janus.js': 'janusjs.html', 'janus.js+keeper': 'janusjs.html', floor: 'floor.html' }[lib as Exclude<PageKind, 'ours' | KeeperVariant>];
   const pages: Page[] = [];
   for (let i = 0; i < count; i++) {
     const page = await context.newPage();
@@ -79,7 +87,17 @@ export interface ReloadTiming {
   /** location.reload() -> the reloaded page has an EchoTest answer on its handle. */
   ms: number;
   /** reload -> the page's script runs; the page's script -> session + handle ready; the probe. */
-  parts: { pageLoadMs: number; setupMs: number; probeMs: number };
+  parts: { pageLoadMs: number; setupMs: number; probeMs: number } & Partial<WorkerStartParts>;
+}
+
+/** A keeper worker started by the reload (it did not outlive the page): its start, from the page's script. */
+export interface WorkerStartParts {
+  /** The page's script ran -> the worker was created (negative: started before it, by a prestart). */
+  workerCreatedMs: number;
+  /** The worker created -> its script had run (fetch, parse, compile, evaluate). */
+  workerScriptMs: number;
+  /** Its script had run -> it took the page's hello. */
+  workerHelloMs: number;
 }
 
 /** Reloads the tab from inside (location.reload()); ms from then until an EchoTest answer. */

@@ -60,14 +60,22 @@ export function install({ echo, sameIds, call, ...pageOwn }) {
   };
   window.bench = bench;
   return {
-    /** The page's client is set up: finish a pending reload measurement, then say ready. */
-    async started() {
+    /**
+     * The page's client is set up: finish a pending reload measurement, then say ready. `worker`:
+     * the keeper's `workerStart`; a worker started after the reload adds its start to the parts.
+     */
+    async started(worker) {
       const reloadAt = sessionStorage.getItem(RELOAD_KEY);
       if (reloadAt) {
         sessionStorage.removeItem(RELOAD_KEY);
         const setupAt = now();
         await echo();
         bench.reloadParts = { pageLoadMs: scriptAt - Number(reloadAt), setupMs: setupAt - scriptAt, probeMs: now() - setupAt };
+        if (worker && worker.createdAt > Number(reloadAt)) {
+          Object.assign(bench.reloadParts, {
+            workerCreatedMs: worker.createdAt - scriptAt, workerScriptMs: worker.scriptMs, workerHelloMs: worker.firstHelloMs - worker.scriptMs,
+          });
+        }
         bench.usableAfterReloadMs = now() - Number(reloadAt);
       }
       document.body.dataset.ready = 'true';

@@ -7,22 +7,30 @@
 // in the page: reload -> the page's script runs (page load: the browser, the bundles), the script ->
 // session + handle ready (the client's share: for ours connect + hello + create from the keeper's
 // memory, no Janus request), then the probe (one EchoTest round trip, the same for both).
+// A keeper worker that dies with its page (Firefox and WebKit always; Chromium without
+// `extendedLifetime`, measured here as its own page kind) starts anew on each lone-tab reload: its
+// start is split out (created -> script run -> first hello), and a variant starts it from an inline
+// script before the page's bundle (prestart).
 import type { BenchContext } from '../context.js';
-import { openTabs, reloadUntilUsable, type PageKind, type ReloadTiming } from '../browser.js';
+import { openTabs, reloadUntilUsable, type PageKind, type ReloadTiming, type WorkerStartParts } from '../browser.js';
 import { startMeteredProxy } from '../janus-meter.js';
 import { quantile } from '../stats.js';
 import { timing, type Row } from '../table.js';
 
-const KINDS: PageKind[] = ['ours', 'janus.js', 'floor', 'janus.js+keeper'];
 const median = (values: number[]) => quantile(values, 0.5);
 
 export async function reloads(ctx: BenchContext): Promise<Row[]> {
+  const chromium = ctx.browser.browserType().name() === 'chromium';
+  // The page kind whose worker starts anew on each reload, and the same with the worker prestarted.
+  const fresh: PageKind = chromium ? 'ours, worker not kept' : 'ours';
+  const prestart: PageKind = chromium ? 'ours, worker not kept, prestart' : 'ours, prestart';
+  const kinds: PageKind[] = ['ours', 'janus.js', 'floor', 'janus.js+keeper', ...(chromium ? [fresh] : []), prestart];
   const runs = ctx.quick ? 3 : ctx.delayMs > 0 ? 12 : 20;
   const samples: Partial<Record<PageKind, ReloadTiming[]>> = {};
   const requests: Record<string, number> = {};
-  const kinds: Record<string, string> = {};
+  const requestKinds: Record<string, string> = {};
   const alive: Record<string, number> = {};
-  for (const lib of KINDS) {
+  for (const lib of kinds) {
     const before = new Set(await ctx.janus.listSessions());
     const meter = await startMeteredProxy(ctx.janus.ports.ws, ctx.delayMs);
     const context = await ctx.browser.newContext();
@@ -36,7 +44,7 @@ export async function reloads(ctx: BenchContext): Promise<Row[]> {
       alive[lib] = (await ctx.janus.listSessions()).filter((id) => !before.has(id)).length;
       samples[lib] = timings;
       requests[lib] = counts['total']! / runs;
-      kinds[lib] = Object.entries(counts).filter(([k]) => k !== 'total')
+      requestKinds[lib] = Object.entries(counts).filter(([k]) => k !== 'total')
         .map(([k, v]) => `${k} ${(v / runs).toFixed(1)}`).join(', ');
     } finally {
       await context.close();
@@ -47,26 +55,51 @@ export async function reloads(ctx: BenchContext): Promise<Row[]> {
   const of = (lib: PageKind, pick: (t: ReloadTiming) => number) => samples[lib]!.map(pick);
   const ours = timing(of('ours', (t) => t.ms)), theirs = timing(of('janus.js', (t) => t.ms));
   const adapted = timing(of('janus.js+keeper', (t) => t.ms));
-  const part = (name: keyof ReloadTiming['parts'], metric: string, note: string, withFloor: boolean): Row => ({
+  const part = (name: 'pageLoadMs' | 'setupMs' | 'probeMs', metric: string, note: string, withFloor: boolean): Row => ({
     scenario: '2', metric, unit: 'ms', note,
     ours: median(of('ours', (t) => t.parts[name])), janusjs: median(of('janus.js', (t) => t.parts[name])),
     ...(withFloor ? { floor: median(of('floor', (t) => t.parts[name])) } : {}),
   });
+  const floor = median(of('floor', (t) => t.ms));
+  const started = (lib: PageKind, name: keyof WorkerStartParts) => {
+    const values = samples[lib]!.flatMap((t) => (t.parts[name] === undefined ? [] : [t.parts[name]]));
+    return { value: values.length ? median(values) : NaN, n: values.length };
+  };
+  const startRow = (lib: PageKind, label: string): Row => {
+    const [created, script, hello] = (['workerCreatedMs', 'workerScriptMs', 'workerHelloMs'] as const).map((name) => started(lib, name));
+    return { scenario: '2', metric: `a new keeper worker's start on a reload, ${label}: created -> first hello (medians)`, unit: 'ms',
+      ours: script!.value + hello!.value, janusjs: null,
+      note: `${script!.n} of ${samples[lib]!.length} reloads started a new worker; page script -> worker created ${created!.value.toFixed(1)} ms, `
+        + `created -> its script run ${script!.value.toFixed(1)} ms (fetch, parse, compile, evaluate), -> the page's hello taken ${hello!.value.toFixed(1)} ms` };
+  };
+  const freshTiming = timing(of(fresh, (t) => t.ms)), prestartTiming = timing(of(prestart, (t) => t.ms));
+  const freshRows: Row[] = [
+    ...(chromium ? [{ scenario: '2', metric: 'the keeper worker not kept (extendedLifetime false, as Firefox and WebKit do): reload -> handle usable', unit: 'ms' as const,
+      ours: freshTiming.value, janusjs: theirs.value, oursText: freshTiming.text, janusjsText: theirs.text, floor,
+      samples: { ours: freshTiming.summary, janusjs: theirs.summary }, note: 'each lone-tab reload starts a new keeper worker, which claims the stored session' }] : []),
+    startRow(fresh, chromium ? 'worker not kept' : 'lone tab'),
+    { scenario: '2', metric: `the worker started by an inline script before the page's bundle (prestart${chromium ? ', worker not kept' : ''}): reload -> handle usable`, unit: 'ms',
+      ours: prestartTiming.value, janusjs: theirs.value, oursText: prestartTiming.text, janusjsText: theirs.text, floor,
+      samples: { ours: prestartTiming.summary, janusjs: theirs.summary },
+      note: `the same page without the prestart: ${timing(of(fresh, (t) => t.ms)).value.toFixed(1)} ms` },
+    startRow(prestart, 'prestart'),
+  ];
   return [
     { scenario: '2', metric: 'reload -> handle usable again', unit: 'ms', ours: ours.value, janusjs: theirs.value,
       oursText: ours.text, janusjsText: theirs.text, samples: { ours: ours.summary, janusjs: theirs.summary },
-      floor: median(of('floor', (t) => t.ms)), note: 'floor: the same page without a client, reloaded the same way' },
+      floor, note: 'floor: the same page without a client, reloaded the same way' },
     { scenario: '2', metric: 'janus.js with the keeper (its script tag added): reload -> handle usable again', unit: 'ms',
       ours: adapted.value, janusjs: theirs.value, oursText: adapted.text, janusjsText: theirs.text,
       samples: { ours: adapted.summary, janusjs: theirs.summary },
-      note: `"ours" here is janus.js's page with the adapter; Janus requests per reload ${requests['janus.js+keeper']!.toFixed(1)} (${kinds['janus.js+keeper']}), sessions alive after the reloads ${alive['janus.js+keeper']}` },
+      note: `"ours" here is janus.js's page with the adapter; Janus requests per reload ${requests['janus.js+keeper']!.toFixed(1)} (${requestKinds['janus.js+keeper']}), sessions alive after the reloads ${alive['janus.js+keeper']}` },
     part('pageLoadMs', 'reload -> page script runs (page load, medians)', 'the browser and the bundles; no Janus yet for either', true),
     part('setupMs', 'page script -> session + handle ready (the client\'s share of a reload, medians)',
       'ours: connect + hello + create + handles from the keeper\'s memory; janus.js: socket + create + attach', false),
     part('probeMs', 'session + handle ready -> first EchoTest answer (medians)', 'one message round trip for both', false),
     { scenario: '2', metric: 'Janus requests per reload', unit: 'count', ours: requests['ours']!, janusjs: requests['janus.js']!,
-      note: `ours: ${kinds['ours']}; janus.js: ${kinds['janus.js']}` },
+      note: `ours: ${requestKinds['ours']}; janus.js: ${requestKinds['janus.js']}` },
     { scenario: '2', metric: `Janus sessions alive right after ${runs + 1} reloads of one tab`, unit: 'count',
       ours: alive['ours']!, janusjs: alive['janus.js']!, note: 'janus.js closes its socket on unload: Janus keeps each session for the reclaim window (30 s here)' },
+    ...freshRows,
   ];
 }

@@ -107,6 +107,28 @@ export interface KeeperState {
    * page that queues for it learns at once when that worker is gone.
    */
   workerLock?: string;
+  /**
+   * When the keeper's worker started, and how long it took to take its first page's call: on the
+   * state `hello` returns, and in a page's client on every later state (the worker it joined last).
+   * @example
+   * const start = keeper.currentState.workerStart;
+   * if (start && start.createdAt > performance.timeOrigin) console.log(`keeper ready ${start.firstHelloMs} ms after its worker started`);
+   */
+  workerStart?: WorkerStart;
+}
+
+/**
+ * When the keeper's worker started and how long it took to answer its first page (see
+ * `KeeperState.workerStart`). A reload where the worker dies with its last page (Firefox, WebKit,
+ * Chromium without `extendedLifetime`) pays this before any call.
+ */
+export interface WorkerStart {
+  /** The worker's creation (its `performance.timeOrigin`, ms since the epoch). */
+  createdAt: number;
+  /** ms from its creation until its script had run: fetched, parsed, compiled, evaluated. */
+  scriptMs: number;
+  /** ms from its creation until it took its first page's `hello`. */
+  firstHelloMs: number;
 }
 
 /** See `KeeperState.serverAllows`. */

@@ -20,6 +20,7 @@ export type {
   TabHello,
   TokenAnswer,
   WebRtcState,
+  WorkerStart,
 } from '../bridge/api.js';
 export { registerErrorClass } from '../bridge/errors.js';
 export { installErrorTransfer } from '../bridge/comlink-errors.js';

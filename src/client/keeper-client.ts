@@ -190,7 +190,8 @@ export class KeeperClient extends Emitter<KeeperClientEvents> {
   }
 
   #stamp(state: KeeperState): KeeperState {
-    return { ...state, mode: this.modeOf() };
+    // The worker's start comes with a hello's state: every later one carries it on.
+    return { workerStart: this.#state?.workerStart, ...state, mode: this.modeOf() };
   }
 
   #receive(event: TabEvent): void {

@@ -18,6 +18,10 @@ import { indexedDbStore } from '../record/store.js';
 import { expireWhenPagesGone } from '../handles/unseen-tabs.js';
 import { holdWorkerLock, type HeldWorkerLock } from './worker-lock.js';
 
+/** ms from this worker's creation until its script ran (the bundle's last statements run here). */
+const scriptMs = performance.now();
+let firstHelloMs: number | undefined;
+
 // The DOM library has no SharedWorkerGlobalScope; this is the part used here.
 declare const self: {
   name: string;
@@ -92,9 +96,10 @@ class WatchedEndpoint extends TabEndpoint {
   }
 
   override async hello(hello: TabHello, events: MessagePort): Promise<KeeperState> {
+    firstHelloMs ??= performance.now();
     const lock = await (this.#workerLock ??= holdWorkerLock());
     try {
-      const state = await super.hello(hello, events);
+      const state = { ...await super.hello(hello, events), workerStart: { createdAt: performance.timeOrigin, scriptMs, firstHelloMs } };
       return lock === undefined ? state : { ...state, workerLock: lock.name };
     } catch (error) {
       lock?.release();
