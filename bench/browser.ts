@@ -59,21 +59,29 @@ let workerNames = 0;
  */
 export async function openTabs(context: BrowserContext, site: StaticServer, lib: PageKind, count: number,
   options: TabOptions): Promise<Page[]> {
-  const query = new URLSearchParams({ server: options.server, name: `bench-${process.pid}-${++workerNames}` });
-  if (options.keepAliveMs) query.set('keepAliveMs', String(options.keepAliveMs));
-  if (options.keepAliveTimeoutMs) query.set('keepAliveTimeoutMs', String(options.keepAliveTimeoutMs));
-  if (lib === 'janus.js+keeper') query.set('keeper', '1');
-  if (lib.includes('not kept')) query.set('extendedLifetime', '0');
-  if (lib.includes('prestart')) query.set('prestart', '1');
-  const file = lib.startsWith('ours') ? 'keeper.html' : { 'janus.js': 'janusjs.html', 'janus.js+keeper': 'janusjs.html', floor: 'floor.html' }[lib as Exclude<PageKind, 'ours' | KeeperVariant>];
+  const url = benchPageUrl(site, lib, options);
   const pages: Page[] = [];
   for (let i = 0; i < count; i++) {
     const page = await context.newPage();
-    await page.goto(`${site.url}/bench/pages/${file}?${query}`);
+    await page.goto(url);
     await waitReady(page);
     pages.push(page);
   }
   return pages;
+}
+
+/** The bench page of `lib` (tabs of one URL share one keeper worker; each call names a new one). */
+export function benchPageUrl(site: StaticServer, lib: PageKind, options: TabOptions & { stubWebRtc?: boolean }): string {
+  const query = new URLSearchParams({ server: options.server, name: `bench-${process.pid}-${++workerNames}` });
+  if (options.keepAliveMs) query.set('keepAliveMs', String(options.keepAliveMs));
+  if (options.keepAliveTimeoutMs) query.set('keepAliveTimeoutMs', String(options.keepAliveTimeoutMs));
+  if (options.stubWebRtc) query.set('stubWebRtc', '1');
+  if (lib === 'janus.js+keeper') query.set('keeper', '1');
+  if (lib.includes('not kept')) query.set('extendedLifetime', '0');
+  if (lib.includes('prestart')) query.set('prestart', '1');
+  const file = lib.startsWith('ours') ? 'keeper.html'
+    : { 'janus.js': 'janusjs.html', 'janus.js+keeper': 'janusjs.html', floor: 'floor.html' }[lib as Exclude<PageKind, 'ours' | KeeperVariant>];
+  return `${site.url}/bench/pages/${file}?${query}`;
 }
 
 export async function waitReady(page: Page, timeoutMs = 30_000): Promise<void> {

@@ -16,6 +16,7 @@ import type { BenchContext } from './context.js';
 import { bundleSizes } from './scenarios/bundles.js';
 import { callSetup } from './scenarios/call-setup.js';
 import { browserScale } from './scenarios/browser-scale.js';
+import { reloadsInOtherEngines } from './scenarios/reload-engines.js';
 import { nodeScale } from './scenarios/node-scale.js';
 import { claimVsCreate } from './scenarios/claim.js';
 import { demoReload } from './scenarios/demo-reload.js';
@@ -46,6 +47,8 @@ if (!ENGINES.includes(engine)) throw new Error(`--engine must be one of ${ENGINE
 /** Rows that run in any engine (the others need CDP or Chromium's flags, or measure no browser). */
 const ENGINE_NEUTRAL = new Set(['1', '2', '3', '4', '5']);
 const partial = Boolean(only) || engine !== 'chromium';
+// Row 2 (a lone tab's reload) in Firefox ESR and WebKit too, in the same run: in a full run, or with `--engines`.
+const otherEngines = engine === 'chromium' && !quick && ((!only) || process.argv.includes('--engines'));
 const started = performance.now();
 const log = (message: string) => console.error(`[bench ${((performance.now() - started) / 1000).toFixed(1)} s] ${message}`);
 const packageVersion = (name: string) =>
@@ -87,6 +90,7 @@ try {
       rows.push(...measured.map((row) => (when === 'per delay' ? { ...row, delayMs } : row)));
     }
   }
+  if (otherEngines) rows.push(...await reloadsInOtherEngines({ janus, site, quick, log, delays: DELAYS }));
 } finally {
   await browser.close();
   await site.close();

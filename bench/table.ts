@@ -17,6 +17,8 @@ export interface Row {
   /** The same page doing no Janus work, measured the same way: ours - floor is the keeper's own cost. */
   floor?: number;
   samples?: { ours?: Summary; janusjs?: Summary };
+  /** Measured in another engine than the run's (its metric names it too). */
+  engine?: 'firefox' | 'webkit';
 }
 
 export function fmt(value: number | null, unit: Row['unit']): string {

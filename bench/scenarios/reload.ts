@@ -19,12 +19,40 @@ import { timing, type Row } from '../table.js';
 
 const median = (values: number[]) => quantile(values, 0.5);
 
-export async function reloads(ctx: BenchContext): Promise<Row[]> {
+/**
+ * Opens one tab of a page kind (its server: `server`), reloads it once to warm up, calls
+ * `counting()`, then reloads it `runs` times: each one's timing.
+ */
+export type ReloadDriver = (lib: PageKind, server: string, runs: number, counting: () => void) => Promise<ReloadTiming[]>;
+
+/** Row 2 in a Playwright engine (Chromium, Firefox): one browser context per page kind. */
+export function reloads(ctx: BenchContext): Promise<Row[]> {
   const chromium = ctx.browser.browserType().name() === 'chromium';
+  return reloadRows(ctx, chromium, async (lib, server, runs, counting) => {
+    const context = await ctx.browser.newContext();
+    try {
+      const [page] = await openTabs(context, ctx.site, lib, 1, { server, keepAliveMs: 25_000 });
+      await reloadUntilUsable(page!); // warm-up: not counted
+      counting();
+      const timings: ReloadTiming[] = [];
+      for (let i = 0; i < runs; i++) timings.push(await reloadUntilUsable(page!));
+      return timings;
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+/**
+ * Row 2's measurements and rows with any driver. `workerKept`: the engine keeps the keeper's worker
+ * past a reload (Chromium with `extendedLifetime`), so a page kind without it is measured too.
+ */
+export async function reloadRows(ctx: Pick<BenchContext, 'janus' | 'quick' | 'delayMs' | 'log'>, workerKept: boolean,
+  drive: ReloadDriver): Promise<Row[]> {
   // The page kind whose worker starts anew on each reload, and the same with the worker prestarted.
-  const fresh: PageKind = chromium ? 'ours, worker not kept' : 'ours';
-  const prestart: PageKind = chromium ? 'ours, worker not kept, prestart' : 'ours, prestart';
-  const kinds: PageKind[] = ['ours', 'janus.js', 'floor', 'janus.js+keeper', ...(chromium ? [fresh] : []), prestart];
+  const fresh: PageKind = workerKept ? 'ours, worker not kept' : 'ours';
+  const prestart: PageKind = workerKept ? 'ours, worker not kept, prestart' : 'ours, prestart';
+  const kinds: PageKind[] = ['ours', 'janus.js', 'floor', 'janus.js+keeper', ...(workerKept ? [fresh] : []), prestart];
   const runs = ctx.quick ? 3 : ctx.delayMs > 0 ? 12 : 20;
   const samples: Partial<Record<PageKind, ReloadTiming[]>> = {};
   const requests: Record<string, number> = {};
@@ -33,21 +61,15 @@ export async function reloads(ctx: BenchContext): Promise<Row[]> {
   for (const lib of kinds) {
     const before = new Set(await ctx.janus.listSessions());
     const meter = await startMeteredProxy(ctx.janus.ports.ws, ctx.delayMs);
-    const context = await ctx.browser.newContext();
     try {
-      const [page] = await openTabs(context, ctx.site, lib, 1, { server: meter.proxy.via(ctx.janus.wsUrl), keepAliveMs: 25_000 });
-      await reloadUntilUsable(page!); // warm-up: not counted
-      const start = performance.now();
-      const timings: ReloadTiming[] = [];
-      for (let i = 0; i < runs; i++) timings.push(await reloadUntilUsable(page!));
+      let start = performance.now();
+      samples[lib] = await drive(lib, meter.proxy.via(ctx.janus.wsUrl), runs, () => (start = performance.now()));
       const counts = meter.countSince(start);
       alive[lib] = (await ctx.janus.listSessions()).filter((id) => !before.has(id)).length;
-      samples[lib] = timings;
       requests[lib] = counts['total']! / runs;
       requestKinds[lib] = Object.entries(counts).filter(([k]) => k !== 'total')
         .map(([k, v]) => `${k} ${(v / runs).toFixed(1)}`).join(', ');
     } finally {
-      await context.close();
       await meter.proxy.close();
     }
   }
@@ -74,11 +96,11 @@ export async function reloads(ctx: BenchContext): Promise<Row[]> {
   };
   const freshTiming = timing(of(fresh, (t) => t.ms)), prestartTiming = timing(of(prestart, (t) => t.ms));
   const freshRows: Row[] = [
-    ...(chromium ? [{ scenario: '2', metric: 'the keeper worker not kept (extendedLifetime false, as Firefox and WebKit do): reload -> handle usable', unit: 'ms' as const,
+    ...(workerKept ? [{ scenario: '2', metric: 'the keeper worker not kept (extendedLifetime false, as Firefox and WebKit do): reload -> handle usable', unit: 'ms' as const,
       ours: freshTiming.value, janusjs: theirs.value, oursText: freshTiming.text, janusjsText: theirs.text, floor,
       samples: { ours: freshTiming.summary, janusjs: theirs.summary }, note: 'each lone-tab reload starts a new keeper worker, which claims the stored session' }] : []),
-    startRow(fresh, chromium ? 'worker not kept' : 'lone tab'),
-    { scenario: '2', metric: `the worker started by an inline script before the page's bundle (prestart${chromium ? ', worker not kept' : ''}): reload -> handle usable`, unit: 'ms',
+    startRow(fresh, workerKept ? 'worker not kept' : 'lone tab'),
+    { scenario: '2', metric: `the worker started by an inline script before the page's bundle (prestart${workerKept ? ', worker not kept' : ''}): reload -> handle usable`, unit: 'ms',
       ours: prestartTiming.value, janusjs: theirs.value, oursText: prestartTiming.text, janusjsText: theirs.text, floor,
       samples: { ours: prestartTiming.summary, janusjs: theirs.summary },
       note: `the same page without the prestart: ${timing(of(fresh, (t) => t.ms)).value.toFixed(1)} ms` },
