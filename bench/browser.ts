@@ -13,9 +13,11 @@ export type PageKind = Lib | 'floor' | 'janus.js+keeper' | KeeperVariant;
 /**
  * The keeper's page with its worker not kept past its last page (`extendedLifetime: false`: every
  * lone-tab reload starts a new worker, as in Firefox and WebKit), and with the worker started by an
- * inline script before the page's bundle (`prestart`).
+ * inline script before the page's bundle (`prestart`), and the page that takes its stored handle from
+ * the state the keeper sends once its claim went out, so that its first call rides the claim.
  */
-export type KeeperVariant = 'ours, worker not kept' | 'ours, prestart' | 'ours, worker not kept, prestart';
+export type KeeperVariant = 'ours, worker not kept' | 'ours, prestart' | 'ours, worker not kept, prestart'
+  | 'ours, first call rides the claim' | 'ours, worker not kept, first call rides the claim';
 export const LIBS: Lib[] = ['ours', 'janus.js'];
 
 export interface TabOptions {
@@ -79,6 +81,7 @@ export function benchPageUrl(site: StaticServer, lib: PageKind, options: TabOpti
   if (lib === 'janus.js+keeper') query.set('keeper', '1');
   if (lib.includes('not kept')) query.set('extendedLifetime', '0');
   if (lib.includes('prestart')) query.set('prestart', '1');
+  if (lib.includes('rides the claim')) query.set('early', '1');
   const file = lib.startsWith('ours') ? 'keeper.html'
     : { 'janus.js': 'janusjs.html', 'janus.js+keeper': 'janusjs.html', floor: 'floor.html' }[lib as Exclude<PageKind, 'ours' | KeeperVariant>];
   return `${site.url}/bench/pages/${file}?${query}`;

@@ -112,3 +112,9 @@ if (quick || !partial) writeFileSync(picture, benchPicture(rows));
 // A full run rewrites docs/benchmarks.md from the results it just wrote.
 if (!quick && !partial) writeBenchmarksPage();
 log(`results written to ${quick || partial ? 'the OS temp folder (a smoke, --only or --engine run leaves the committed results alone)' : 'bench/results.json, docs/bench-link.svg and docs/benchmarks.md'}`);
+// Every browser, server and child is closed above; should anything still hold the event loop, say
+// what it is and end anyway: the results are written and a benchmark must not hang its shell.
+setTimeout(() => {
+  log(`still open after the run: ${process.getActiveResourcesInfo().join(', ') || 'nothing named'}; exiting`);
+  process.exit(0);
+}, 10_000).unref();

@@ -48,9 +48,12 @@ await build({
 });
 
 // Browser bundles with everything inlined: the keeper worker is an export (`janus-keeper/keeper-worker.js`,
-// what an app serves as `workerUrl`); the other two are for the e2e pages and the benchmarks.
+// what an app serves as `workerUrl`); the other two are for the e2e pages and the benchmarks. An app
+// copies these files under other names (Vite hashes them) without their maps: the map ships beside
+// each, unlinked, so that a copy never points the browser at a file that is not there.
 await build({
   ...common,
+  sourcemap: 'external',
   entryPoints: {
     'janus.browser': 'src/janus/index.ts',
     'janus-keeper': 'src/client/index.ts',
@@ -67,6 +70,7 @@ await build({
   ...common,
   entryPoints: { 'janus-keeper-janusjs': 'src/janusjs/classic.ts' },
   outdir: 'dist/browser',
+  sourcemap: 'external',
   format: 'iife',
   platform: 'browser',
   minify: production,

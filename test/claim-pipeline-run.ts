@@ -17,8 +17,10 @@ const ECHO = 'janus.plugin.echotest';
  * - `reload`: a new keeper on the stored record (a reload whose worker died with the page): its
  *   `create()` and the tab's first `message()` on its stored handle, made together.
  * - `reload-sequential`: the same, the message made once `create()` resolved.
+ * - `reload-told`: the tab does not know its handle's id (a reloaded page): it waits for the state
+ *   that lists it (sent once the claim went out), then makes the message.
  */
-export type ClaimCase = 'drop' | 'reload' | 'reload-sequential';
+export type ClaimCase = 'drop' | 'reload' | 'reload-sequential' | 'reload-told';
 
 export interface ClaimRun {
   /** From the claim on the wire (client side) to the message's answer in the keeper (ms). */
@@ -27,6 +29,18 @@ export interface ClaimRun {
   pipelined: boolean;
   /** Janus frames on the claim's link, in the proxy's order (up: requests, down: answers). */
   order: string[];
+}
+
+/** The id of tab `me`'s handle of `plugin`, from the first state of `keeper` that lists it. */
+function listedHandle(keeper: Keeper, plugin: string): Promise<number> {
+  return new Promise((resolve) => {
+    const off = keeper.on('state', () => {
+      const handle = keeper.snapshot('me').handles.find((known) => known.plugin === plugin);
+      if (!handle) return;
+      off();
+      resolve(handle.handleId);
+    });
+  });
 }
 
 export async function claimThenMessage(janus: RunningJanus, oneWayMs: number, how: ClaimCase): Promise<ClaimRun> {
@@ -56,7 +70,9 @@ export async function claimThenMessage(janus: RunningJanus, oneWayMs: number, ho
       const created = fresh.create();
       answered = how === 'reload'
         ? Promise.all([created, fresh.message('me', handleId, { audio: true })])
-        : created.then(() => fresh.message('me', handleId, { audio: true }));
+        : how === 'reload-told'
+          ? Promise.all([created, listedHandle(fresh, ECHO).then((id) => fresh.message('me', id, { audio: true }))])
+          : created.then(() => fresh.message('me', handleId, { audio: true }));
     }
     await answered;
     const doneAt = performance.now();

@@ -25,6 +25,12 @@ describe('keeper: calls pipelined behind a claim (real Janus, 50 ms each way)', 
     assert.ok(run.pipelined, `the message left before Janus answered the claim: ${run.order.join(', ')}`);
   });
 
+  it('a new keeper lists the tab\'s stored handles once the claim went out: a message made on that state goes right behind it', async () => {
+    const run = await claimThenMessage(janus(), ONE_WAY_MS, 'reload-told');
+    console.log(`reload, handle id from the state: claim sent -> message answered ${run.claimToAnswerMs.toFixed(1)} ms; ${run.order.join(', ')}`);
+    assert.ok(run.pipelined, `the message left before Janus answered the claim: ${run.order.join(', ')}`);
+  });
+
   it('for comparison, a message made once create() resolved goes after the claim\'s answer', async () => {
     const run = await claimThenMessage(janus(), ONE_WAY_MS, 'reload-sequential');
     console.log(`reload, message after create(): claim sent -> message answered ${run.claimToAnswerMs.toFixed(1)} ms; ${run.order.join(', ')}`);

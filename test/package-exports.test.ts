@@ -70,4 +70,22 @@ describe('package entries in Node', () => {
     const classic = readFileSync(fileURLToPath(import.meta.resolve('janus-keeper/janus-keeper-janusjs.js')), 'utf8');
     assert.ok(!/^\s*(import|export)\b/m.test(classic), 'a classic script: no module syntax');
   });
+
+  it('every module entry resolves for import and require alike (a "default" condition, never "import" alone)', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    for (const [entry, target] of Object.entries(pkg.exports as Record<string, unknown>)) {
+      if (typeof target === 'string') continue;
+      assert.ok('default' in (target as object), `${entry} has no "default" condition`);
+    }
+    const { createRequire } = await import('node:module');
+    assert.equal(typeof createRequire(import.meta.url)('janus-keeper/peer').peer, 'function');
+  });
+
+  it('the browser bundles name no source map: a copy under another name must not point at a missing file', () => {
+    for (const entry of ['janus-keeper/keeper-worker.js', 'janus-keeper/janus-keeper-janusjs.js']) {
+      const path = fileURLToPath(import.meta.resolve(entry));
+      assert.ok(!readFileSync(path, 'utf8').includes('sourceMappingURL'), `${entry} links its map`);
+      assert.ok(existsSync(`${path}.map`), `${entry}'s map ships beside it`);
+    }
+  });
 });

@@ -52,7 +52,8 @@ export async function reloadRows(ctx: Pick<BenchContext, 'janus' | 'quick' | 'de
   // The page kind whose worker starts anew on each reload, and the same with the worker prestarted.
   const fresh: PageKind = workerKept ? 'ours, worker not kept' : 'ours';
   const prestart: PageKind = workerKept ? 'ours, worker not kept, prestart' : 'ours, prestart';
-  const kinds: PageKind[] = ['ours', 'janus.js', 'floor', 'janus.js+keeper', ...(workerKept ? [fresh] : []), prestart];
+  const rides: PageKind = workerKept ? 'ours, worker not kept, first call rides the claim' : 'ours, first call rides the claim';
+  const kinds: PageKind[] = ['ours', 'janus.js', 'floor', 'janus.js+keeper', ...(workerKept ? [fresh] : []), prestart, rides];
   const runs = ctx.quick ? 3 : ctx.delayMs > 0 ? 12 : 20;
   const samples: Partial<Record<PageKind, ReloadTiming[]>> = {};
   const requests: Record<string, number> = {};
@@ -95,6 +96,7 @@ export async function reloadRows(ctx: Pick<BenchContext, 'janus' | 'quick' | 'de
         + `created -> its script run ${script!.value.toFixed(1)} ms (fetch, parse, compile, evaluate), -> the page's hello taken ${hello!.value.toFixed(1)} ms` };
   };
   const freshTiming = timing(of(fresh, (t) => t.ms)), prestartTiming = timing(of(prestart, (t) => t.ms));
+  const ridesTiming = timing(of(rides, (t) => t.ms));
   const freshRows: Row[] = [
     ...(workerKept ? [{ scenario: '2', metric: 'the keeper worker not kept (extendedLifetime false, as Firefox and WebKit do): reload -> handle usable', unit: 'ms' as const,
       ours: freshTiming.value, janusjs: theirs.value, oursText: freshTiming.text, janusjsText: theirs.text, floor,
@@ -105,6 +107,11 @@ export async function reloadRows(ctx: Pick<BenchContext, 'janus' | 'quick' | 'de
       samples: { ours: prestartTiming.summary, janusjs: theirs.summary },
       note: `the same page without the prestart: ${timing(of(fresh, (t) => t.ms)).value.toFixed(1)} ms` },
     startRow(prestart, 'prestart'),
+    { scenario: '2', metric: `the first call rides the claim${workerKept ? ' (worker not kept)' : ''}: reload -> handle usable`, unit: 'ms',
+      ours: ridesTiming.value, janusjs: theirs.value, oursText: ridesTiming.text, janusjsText: theirs.text, floor,
+      samples: { ours: ridesTiming.summary, janusjs: theirs.summary },
+      note: `the page takes its handle from the state sent once the claim went out and messages at once (docs/reconnection.md); `
+        + `README's create() -> state() -> message(): ${freshTiming.value.toFixed(1)} ms` },
   ];
   return [
     { scenario: '2', metric: 'reload -> handle usable again', unit: 'ms', ours: ours.value, janusjs: theirs.value,

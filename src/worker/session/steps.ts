@@ -376,7 +376,10 @@ export class SessionSteps {
     if (!machine.isCurrent(epoch)) return;
     handles.bindAll(session);
     this.#pipeline = { epoch, session };
-    machine.notify();
+    // The same state told again: a reloaded tab learns now which of its handles the claim carries,
+    // so that its first call can go right behind the claim too.
+    if (machine.state === 'connecting' || machine.state === 'reconnecting') machine.go(machine.state, machine.cause ?? 'claim');
+    else machine.notify();
   }
 
   /**
