@@ -75,8 +75,9 @@ export class KeeperClient extends Emitter<KeeperClientEvents> {
   }
 
   /**
-   * The last state the keeper reported; its `handles` follow this tab's own `attach` and `detach`
-   * (and `detached`, `handle-moved`) at once, without a round trip (`state()` asks the keeper).
+   * The last state the keeper reported (on `connect`, each `state` event, each `state()` call). Its
+   * `handles` do not change when this tab's own `attach` or `detach` settles: the handle `attach`
+   * gave is the one to use, and `state()` asks the keeper for the list.
    */
   get currentState(): KeeperState {
     return this.#state;
@@ -105,12 +106,8 @@ export class KeeperClient extends Emitter<KeeperClientEvents> {
     return this.#call('create', () => this.endpoint.create(sessionId));
   }
 
-  async attach(plugin: string, options?: AttachRequest): Promise<HandleInfo> {
-    const handle = await this.#call('attach', () => this.endpoint.attach(plugin, options));
-    if (!this.#state.handles.some((known) => known.handleId === handle.handleId)) {
-      this.#state = { ...this.#state, handles: [...this.#state.handles, handle] };
-    }
-    return handle;
+  attach(plugin: string, options?: AttachRequest): Promise<HandleInfo> {
+    return this.#call('attach', () => this.endpoint.attach(plugin, options));
   }
 
   /**
@@ -135,9 +132,8 @@ export class KeeperClient extends Emitter<KeeperClientEvents> {
     return this.#call('hangup', () => this.endpoint.hangup(handleId));
   }
 
-  async detach(handleId: number): Promise<void> {
-    await this.#call('detach', () => this.endpoint.detach(handleId));
-    this.#forgetHandle(handleId);
+  detach(handleId: number): Promise<void> {
+    return this.#call('detach', () => this.endpoint.detach(handleId));
   }
 
   async state(): Promise<KeeperState> {
@@ -197,11 +193,6 @@ export class KeeperClient extends Emitter<KeeperClientEvents> {
     if (!this.#closed) await this.endpoint.answerToken(id, answer).catch(() => {});
   }
 
-  #forgetHandle(handleId: number): void {
-    const handles = this.#state.handles.filter((known) => known.handleId !== handleId);
-    if (handles.length !== this.#state.handles.length) this.#state = { ...this.#state, handles };
-  }
-
   #stamp(state: KeeperState): KeeperState {
     // The worker's start comes with a hello's state: every later one carries it on.
     return { workerStart: this.#state?.workerStart, ...state, mode: this.modeOf() };
@@ -213,15 +204,12 @@ export class KeeperClient extends Emitter<KeeperClientEvents> {
         this.#state = this.#stamp(event.state);
         this.emit('state', this.#state);
         break;
-      case 'detached':
-      case 'handle-moved':
-        this.#forgetHandle(event.handleId);
-        this.emit(event.type, { handleId: event.handleId });
-        break;
       case 'event':
       case 'events-dropped':
       case 'missed-events':
       case 'session-lost':
+      case 'detached':
+      case 'handle-moved':
       case 'restore': {
         const { type, ...detail } = event;
         this.emit(type, detail as never);

@@ -25,6 +25,18 @@ export interface OwnedHandle {
 
 export type Orphan = Pick<OwnedHandle, 'info' | 'owner'>;
 
+/** A handle as the stored record keeps it. */
+export function toStored({ info, owner }: Orphan): StoredHandle {
+  return { ...info, owner };
+}
+
+/** A stored record's handle, as the table (and a restore) keeps it: its id, plugin and opaque id only. */
+export function fromStored(stored: StoredHandle): Orphan {
+  const info: HandleInfo = { handleId: stored.handleId, plugin: stored.plugin };
+  if (stored.opaqueId !== undefined) info.opaqueId = stored.opaqueId;
+  return { info, owner: stored.owner };
+}
+
 export interface HandleTableHost {
   /** Sends a tab event to the pages of `owner` (and to the keeper's own listeners). */
   deliver(owner: string, event: TabEvent): void;
@@ -70,7 +82,7 @@ export class HandleTable {
 
   /** What the stored record keeps of each handle. */
   stored(): StoredHandle[] {
-    return [...this.#handles.values()].map(({ info, owner }) => ({ ...info, owner }));
+    return [...this.#handles.values()].map(toStored);
   }
 
   /** The doomed handles, for the stored record (a new worker detaches them after its claim). */
@@ -85,11 +97,7 @@ export class HandleTable {
   /** Handles of a record, before they are re-bound on the claimed session. */
   adopt(handles: StoredHandle[], doomed: DoomedHandle[]): void {
     for (const { handleId, plugin } of doomed) this.#doomed.set(handleId, plugin);
-    for (const stored of handles) {
-      const info: HandleInfo = { handleId: stored.handleId, plugin: stored.plugin };
-      if (stored.opaqueId !== undefined) info.opaqueId = stored.opaqueId;
-      this.#handles.set(stored.handleId, { info, owner: stored.owner, handle: undefined });
-    }
+    for (const { info, owner } of handles.map(fromStored)) this.#handles.set(info.handleId, { info, owner, handle: undefined });
   }
 
   add(handle: PluginHandle, owner: string, opaqueId: string | undefined): HandleInfo {

@@ -12,12 +12,11 @@ import {
   type Clock,
   type JanusSession,
 } from '../../janus/index.js';
-import type { HandleTable, Orphan } from '../handles/handle-table.js';
+import { fromStored, toStored, type HandleTable, type Orphan } from '../handles/handle-table.js';
 import { ExpiryWatch } from './expiry-watch.js';
 import { describe, isFatal, isTokenFailure, redactIds } from './failures.js';
 import { OwnershipWatch } from './ownership-watch.js';
 import type { SessionRecord } from '../record/record.js';
-import type { StoredHandle } from '../record/store.js';
 import type { Recovery } from './recovery.js';
 import { creationOrder, firstThatAnswers, lastReachOf, ownerOf, surelyExpired } from './servers.js';
 import {
@@ -240,7 +239,7 @@ export class SessionSteps {
       const read = await this.#readRecord();
       machine.check(epoch, 'create');
       // A lost session's handles that wait for a restore (the keeper that lost it may have died since).
-      if (read?.awaitingRestore && autoRecreate && this.#recreate === undefined) this.#recreate = read.handles.map(asOrphan);
+      if (read?.awaitingRestore && autoRecreate && this.#recreate === undefined) this.#recreate = read.handles.map(fromStored);
       const stored = read?.awaitingRestore ? undefined : read;
       const candidate = givenId ?? this.#session?.id ?? stored?.sessionId;
       const fromStore = stored !== undefined && stored.sessionId === candidate;
@@ -523,7 +522,7 @@ export class SessionSteps {
   #awaitRestore(endedId: number | undefined, orphans: Orphan[]): void {
     this.#recreate = [...(this.#recreate ?? []), ...orphans];
     if (endedId !== undefined && this.#recreate.length > 0) {
-      void this.#ctx.record.awaitRestore(endedId, this.#recreate.map(({ info, owner }) => ({ ...info, owner })));
+      void this.#ctx.record.awaitRestore(endedId, this.#recreate.map(toStored));
     }
   }
 
@@ -571,8 +570,4 @@ export class SessionSteps {
   #wanted(): boolean {
     return this.#ctx.standalone || this.#ctx.tabs.pageCount > 0;
   }
-}
-
-function asOrphan({ owner, ...info }: StoredHandle): Orphan {
-  return { info, owner };
 }
