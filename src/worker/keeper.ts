@@ -119,6 +119,7 @@ export class Keeper extends Emitter<KeeperEvents> {
   readonly #machine: SessionMachine;
   readonly #handles: HandleTable;
   readonly #steps: SessionSteps;
+  readonly #record: SessionRecord;
   readonly #stats: KeeperStats = { keepalives: 0, creates: 0, claims: 0, connections: 0 };
   /** Why this keeper cannot go on yet (another keeper holds its record), while that lasts. */
   #waitCause: string | undefined;
@@ -166,12 +167,13 @@ export class Keeper extends Emitter<KeeperEvents> {
       ...(options.schedule ? { schedule: options.schedule } : {}),
       maxAttemptsPerMinute: config.maxAttemptsPerMinute ?? DEFAULT_MAX_ATTEMPTS_PER_MINUTE,
     });
+    this.#record = new SessionRecord(options.store, this.key, this.#servers, clock, options.logger);
     this.#steps = new SessionSteps({
       machine: this.#machine,
       recovery,
       handles: this.#handles,
       tabs: this.tabs,
-      record: new SessionRecord(options.store, this.key, this.#servers, clock, options.logger),
+      record: this.#record,
       servers: this.#servers,
       clock,
       stats: this.#stats,
@@ -361,7 +363,7 @@ export class Keeper extends Emitter<KeeperEvents> {
     } catch (error) {
       // A new keeper reading its stored record: the tab's first call may name a handle it will
       // adopt from it (and go right behind the claim). Asked again below.
-      if (!(error instanceof InvalidArgumentError) || !this.#steps.readingRecord) throw error;
+      if (!(error instanceof InvalidArgumentError) || !this.#record.loading) throw error;
     }
     await this.#steps.live(this.#requestTimeoutMs);
     const { handle } = this.#handles.owned(tabId, handleId);

@@ -17,6 +17,7 @@ export class SessionRecord {
   /** Sessions this keeper saw end: never claimed again from a record that could not be cleared. */
   readonly #ended = new Set<number>();
   #queue: Promise<void> = Promise.resolve();
+  #loading = 0;
 
   constructor(
     private readonly store: SessionStore,
@@ -29,13 +30,24 @@ export class SessionRecord {
     this.#warn = rateLimited(logger ?? { warn() {} }, 3, 60_000, () => clock.now());
   }
 
+  /** A `loadClaimable` is on its way (a new keeper's establish: a tab's first call may name a handle it will adopt). */
+  get loading(): boolean {
+    return this.#loading > 0;
+  }
+
   /**
    * The stored record, unless Janus has surely dropped its session by now or it names an owner
    * that is not one of this keeper's servers (then it is cleared). A store that fails gives none.
    * A lost session's handles waiting for their restore come as they are (`awaitingRestore`: never claimed).
    */
   async loadClaimable(): Promise<StoredSession | undefined> {
-    const stored = await this.#load();
+    this.#loading++;
+    let stored: StoredSession | undefined;
+    try {
+      stored = await this.#load();
+    } finally {
+      this.#loading--;
+    }
     if (stored?.awaitingRestore) return stored;
     const why = stored && (this.#ended.has(stored.sessionId)
       ? 'the stored session has ended (its record could not be cleared before): not claimed'

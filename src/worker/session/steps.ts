@@ -2,67 +2,26 @@
 // reclaiming after a drop, losing, recreating, destroying and sleeping. Every step runs in a
 // generation of the state machine and re-checks it after each await, so the outcome of an older
 // step never binds, persists or publishes.
-import type { CreateResult, KeeperStats, TabEvent } from '../../bridge/api.js';
+import type { CreateResult, ServerAllows } from '../../bridge/api.js';
 import {
   JanusError,
   JanusErrorCode,
   requestMayHaveReached,
   SessionReclaimException,
   TransportError,
-  type Clock,
   type JanusSession,
 } from '../../janus/index.js';
-import { fromStored, toStored, type HandleTable, type Orphan } from '../handles/handle-table.js';
+import { fromStored, toStored, type Orphan } from '../handles/handle-table.js';
+import { openAttempt } from './attempt.js';
+import { ClaimPipeline } from './claim-pipeline.js';
 import { ExpiryWatch } from './expiry-watch.js';
 import { describe, isFatal, isTokenFailure, redactIds } from './failures.js';
+import { announceMissedEvents, announceRestores } from './handle-notices.js';
 import { OwnershipWatch } from './ownership-watch.js';
-import type { SessionRecord } from '../record/record.js';
-import type { Recovery } from './recovery.js';
-import { creationOrder, firstThatAnswers, lastReachOf, ownerOf, surelyExpired } from './servers.js';
-import {
-  closedUnderUs,
-  endsWithItsLink,
-  httpAlternative,
-  keeperOutlivesPages,
-  preferLinkThatOutlives,
-  RECLAIM_ZERO_CAUSE,
-  serverAllows,
-} from './server-allows.js';
-import type { ServerAllows } from '../../bridge/api.js';
-import type { ServerTimeouts } from '../../janus/index.js';
-import type { SessionMachine } from './session-machine.js';
-import type { TabRegistry } from '../host/tabs.js';
-
-export interface StepsContext {
-  machine: SessionMachine;
-  recovery: Recovery;
-  handles: HandleTable;
-  tabs: TabRegistry;
-  record: SessionRecord;
-  servers: readonly string[];
-  clock: Clock;
-  stats: KeeperStats;
-  autoRecreate: boolean;
-  standalone: boolean;
-  /** Probe for a session claimed elsewhere after this long without events (0: never). */
-  ownershipProbeMs: number;
-  requestTimeoutMs: number;
-  /**
-   * Janus refused the token and no provider can give another: no create or claim until a new one
-   * comes (`setToken`, a page's), which calls `online()`.
-   */
-  waitsForToken(): boolean;
-  /**
-   * Opens a session: creates one (no id) or claims `sessionId`, on `server`. `onClaimSent`: see
-   * `JanusSessionOptions` (a claim over WebSocket hands out its session once it went out).
-   */
-  open(sessionId: number | undefined, server: string, cancelled: () => boolean,
-    onClaimSent?: (session: JanusSession) => void): Promise<JanusSession>;
-  deliver(owner: string, event: TabEvent): void;
-  broadcast(event: Extract<TabEvent, { type: 'session-lost' }>): void;
-  /** Told once per keeper when the server ends WebSocket sessions with their socket (for `debug`). */
-  note?(line: string): void;
-}
+import { closedUnderUs, endsWithItsLink, preferLinkThatOutlives, RECLAIM_ZERO_CAUSE } from './server-allows.js';
+import { ServerKnowledge } from './server-knowledge.js';
+import { creationOrder, firstThatAnswers, ownerOf } from './servers.js';
+import type { StepsContext } from './steps-context.js';
 
 export class SessionSteps {
   readonly #ctx: StepsContext;
@@ -77,27 +36,16 @@ export class SessionSteps {
   #recreate: Orphan[] | undefined;
   /** The session whose handles were adopted from the stored record (none bound yet). */
   #adoptedFrom: number | undefined;
-  /** When a claim of the session after a drop last went out on an open link (it may have reached Janus). */
-  #claimSentAt = -Infinity;
-  /**
-   * The claim of this generation that went out on a WebSocket, not answered yet: calls go right
-   * behind it on its link (pipelined) instead of waiting for its answer.
-   */
-  #pipeline: { epoch: number; session: JanusSession } | undefined;
-  /** An establish is reading the stored record: a tab's handle ids may be adopted from it. */
-  #reading = false;
+  readonly #pipeline: ClaimPipeline;
 
   readonly #watch: OwnershipWatch;
   readonly #expiry: ExpiryWatch;
-  /** The timers of the last session's server (Janus `info`), and that server. */
-  #timers: { server: string; timers: ServerTimeouts } | undefined;
-  /** Learned: the WebSocket server of this list ends a session with its socket (reclaim window 0). */
-  #wsEndsSessions = false;
-  readonly #outlivesPages: boolean;
+  readonly #known: ServerKnowledge;
 
   constructor(context: StepsContext) {
     this.#ctx = context;
-    this.#outlivesPages = keeperOutlivesPages(context.standalone);
+    this.#known = new ServerKnowledge(context.servers, context.standalone, context.note);
+    this.#pipeline = new ClaimPipeline(context.machine, context.handles);
     this.#expiry = new ExpiryWatch(context.clock);
     this.#watch = new OwnershipWatch({
       clock: context.clock,
@@ -121,8 +69,7 @@ export class SessionSteps {
 
   /** What the server of the last session allows it to survive (see `ServerAllows`); undefined until Janus told. */
   get serverAllows(): ServerAllows | undefined {
-    const known = this.#timers;
-    return known && serverAllows(known.server, this.#ctx.servers, known.timers, this.#outlivesPages);
+    return this.#known.allows;
   }
 
   /** The server that owns the session; with none, the first to try. */
@@ -146,24 +93,12 @@ export class SessionSteps {
     const { machine } = this.#ctx;
     const waiting = machine.state === 'reconnecting' || machine.state === 'connecting'
       || (machine.state === 'lost' && this.#recreate !== undefined);
-    if (waiting) await machine.untilReady(timeoutMs, () => this.#recreate !== undefined, () => this.#pipelined() !== undefined);
-    const claiming = this.#pipelined();
+    if (waiting) await machine.untilReady(timeoutMs, () => this.#recreate !== undefined, () => this.#pipeline.session !== undefined);
+    const claiming = this.#pipeline.session;
     if (claiming) return claiming;
     if (!this.#isReady()) await this.create(undefined, timeoutMs);
     if (!this.#isReady()) throw new TransportError('no open session to Janus');
     return this.#session!;
-  }
-
-  /** True while an establish reads the stored record (whose handles a tab's first call may name). */
-  get readingRecord(): boolean {
-    return this.#reading;
-  }
-
-  /** The claim of the current generation that went out, unanswered, on an open WebSocket. */
-  #pipelined(): JanusSession | undefined {
-    const pipeline = this.#pipeline;
-    if (!pipeline || !this.#ctx.machine.isCurrent(pipeline.epoch) || pipeline.session.state !== 'open') return undefined;
-    return pipeline.session;
   }
 
   /** The network is back: the scheduled claim (or recreate) runs now, spaced by the local limit. */
@@ -236,7 +171,7 @@ export class SessionSteps {
     const { machine, handles, servers, autoRecreate } = this.#ctx;
     machine.go('connecting', givenId !== undefined ? 'claim' : this.#recreate ? 'recreate after a loss' : 'create');
     try {
-      const read = await this.#readRecord();
+      const read = await this.#ctx.record.loadClaimable();
       machine.check(epoch, 'create');
       // A lost session's handles that wait for a restore (the keeper that lost it may have died since).
       if (read?.awaitingRestore && autoRecreate && this.#recreate === undefined) this.#recreate = read.handles.map(fromStored);
@@ -271,9 +206,10 @@ export class SessionSteps {
         if (autoRecreate) this.#awaitRestore(endedId, orphans);
       }
       handles.clear(); // doomed ids of a session not claimed went with it
-      const order = preferLinkThatOutlives(creationOrder(servers, this.#lostOn), this.#wsEndsSessions, this.#outlivesPages);
-      const opened = await this.#onLinkThatOutlives(epoch,
-        await firstThatAnswers(order, (server) => this.#open(epoch, undefined, server)));
+      const order = preferLinkThatOutlives(creationOrder(servers, this.#lostOn), this.#known.wsEndsSessions, this.#known.outlivesPages);
+      const create = (server: string) => this.#open(epoch, undefined, server);
+      const opened = await this.#known.onLinkThatOutlives(await firstThatAnswers(order, create), create,
+        () => machine.check(epoch, 'create'));
       return this.#bind(epoch, opened.session, opened.server, 'created');
     } catch (error) {
       if (machine.isCurrent(epoch)) this.#failed(error);
@@ -281,46 +217,6 @@ export class SessionSteps {
     }
   }
 
-  /** The stored record, if it can still be claimed; `readingRecord` while it is read. */
-  async #readRecord() {
-    this.#reading = true;
-    try {
-      return await this.#ctx.record.loadClaimable();
-    } finally {
-      this.#reading = false;
-    }
-  }
-
-  /**
-   * A fresh session on a WebSocket that Janus ends with its socket (reclaim window 0), in a keeper
-   * that dies with its pages: a lone tab's reload would end it. When the list has an HTTP server
-   * too, the session is made there instead (this one destroyed, unused) and later creates go there
-   * first. Else, or when the HTTP server does not answer, the WebSocket session stays.
-   */
-  async #onLinkThatOutlives(epoch: number, opened: { session: JanusSession; server: string }):
-    Promise<{ session: JanusSession; server: string }> {
-    if (!endsWithItsLink(opened.server, opened.session.serverTimeouts)) return opened;
-    this.#learn(opened.server, opened.session.serverTimeouts);
-    const http = httpAlternative(this.#ctx.servers);
-    if (this.#outlivesPages || http === undefined) return opened;
-    try {
-      const session = await this.#open(epoch, undefined, http);
-      void opened.session.destroy().catch(() => opened.session.close());
-      return { session, server: http };
-    } catch (error) {
-      this.#ctx.machine.check(epoch, 'create');
-      return opened;
-    }
-  }
-
-  /** Remembers what the server told of its timers; says once when it ends WebSocket sessions with their socket. */
-  #learn(server: string, timers: ServerTimeouts | undefined): void {
-    if (!timers) return;
-    this.#timers = { server, timers };
-    if (!endsWithItsLink(server, timers) || this.#wsEndsSessions) return;
-    this.#wsEndsSessions = true;
-    this.#ctx.note?.(this.serverAllows?.note ?? RECLAIM_ZERO_CAUSE);
-  }
 
   /** An establish failed: idle; or, while a new session is wanted after a loss, lost with a retry. */
   #failed(error: unknown): void {
@@ -337,65 +233,9 @@ export class SessionSteps {
     machine.go(wasRecreating ? 'lost' : 'idle', cause);
   }
 
-  /** One attempt, within the per-minute limit; a session that outlived its generation is let go. */
-  async #open(epoch: number, sessionId: number | undefined, server: string): Promise<JanusSession> {
-    const { machine, recovery, stats } = this.#ctx;
-    const what = sessionId === undefined ? 'create' : 'claim';
-    machine.check(epoch, what);
-    while (!(await recovery.slot((at) => machine.setNextRetryAt(at)))) machine.check(epoch, what);
-    machine.check(epoch, what);
-    stats.connections++;
-    let session: JanusSession;
-    try {
-      session = await this.#ctx.open(sessionId, server, () => !machine.isCurrent(epoch),
-        sessionId === undefined ? undefined : (early) => this.#claimSent(epoch, early));
-    } catch (error) {
-      this.#unpipeline(epoch);
-      // The generation ended meanwhile (e.g. a cancelled create): its callers learn why, as documented
-      // (DestroyedError after destroy()), not the cancelled attempt's own error.
-      machine.check(epoch, what);
-      throw error;
-    }
-    this.#unpipeline(epoch, session);
-    if (sessionId === undefined) stats.creates++;
-    else stats.claims++;
-    if (!machine.isCurrent(epoch)) {
-      this.#discard(session);
-      machine.check(epoch, what);
-    }
-    return session;
-  }
-
-  /**
-   * The claim went out: the handles are bound to its session (no requests), and calls waiting for
-   * the session go now, right behind the claim on its link.
-   */
-  #claimSent(epoch: number, session: JanusSession): void {
-    const { machine, handles } = this.#ctx;
-    if (!machine.isCurrent(epoch)) return;
-    handles.bindAll(session);
-    this.#pipeline = { epoch, session };
-    // The same state told again: a reloaded tab learns now which of its handles the claim carries,
-    // so that its first call can go right behind the claim too.
-    if (machine.state === 'connecting' || machine.state === 'reconnecting') machine.go(machine.state, machine.cause ?? 'claim');
-    else machine.notify();
-  }
-
-  /**
-   * The claim of `epoch` was answered (`answered`: its session) or failed: calls wait for the
-   * session's state again. Handles bound to a claim that failed are bound to nothing until the next.
-   */
-  #unpipeline(epoch: number, answered?: JanusSession): void {
-    const pipeline = this.#pipeline;
-    if (pipeline?.epoch !== epoch) return;
-    this.#pipeline = undefined;
-    if (pipeline.session !== answered && this.#ctx.machine.isCurrent(epoch)) this.#ctx.handles.unbindAll();
-  }
-
-  /** A fresh session nobody will use is destroyed; a claimed one is closed (its record may be claimed again). */
-  #discard(session: JanusSession): void {
-    if (!session.reclaimed || this.#ctx.machine.ended === 'destroyed') void session.destroy().catch(() => session.close());
-    else session.close();
+  /** One attempt (see `openAttempt`). */
+  #open(epoch: number, sessionId: number | undefined, server: string): Promise<JanusSession> {
+    return openAttempt(this.#ctx, this.#pipeline, epoch, sessionId, server);
   }
 
   /** Makes `session` the live one and re-binds every known handle to it (no requests). */
@@ -405,11 +245,10 @@ export class SessionSteps {
     if (session.state !== 'open') throw new TransportError('the link dropped as the session opened');
     this.#session = session;
     this.#owner = server;
-    this.#learn(server, session.serverTimeouts);
+    this.#known.learn(server, session.serverTimeouts);
     this.#lostOn = undefined;
     this.#adoptedFrom = undefined;
-    this.#claimSentAt = -Infinity;
-    this.#expiry.stop();
+    this.#expiry.reset();
     recovery.up();
     session.on('keepalive', () => {
       if (session !== this.#session) return;
@@ -425,10 +264,10 @@ export class SessionSteps {
     void this.persist();
     machine.go('ready', how);
     this.#watch.start(session);
-    if (session.reclaimed) this.#announceMissedEvents(session.id);
+    if (session.reclaimed) announceMissedEvents(handles, session.id, this.#ctx.deliver);
     const restore = this.#recreate;
     this.#recreate = undefined;
-    if (restore) this.#restore(restore, session.id);
+    if (restore) announceRestores(restore, session.id, tabs, standalone, this.#ctx.deliver);
     return { sessionId: session.id, reclaimed: session.reclaimed };
   }
 
@@ -458,13 +297,13 @@ export class SessionSteps {
    * unless Janus has surely dropped the session (see `surelyExpired`).
    */
   #retryLater(cause: string, kind: 'local' | 'server', retry = true): void {
-    const { machine, recovery, clock } = this.#ctx;
+    const { machine, recovery } = this.#ctx;
     const session = this.#session!;
-    // After a local fault (a wake from sleep) the clocks say little about Janus: the claim will tell.
-    const reachedAt = Math.max(lastReachOf(session), this.#claimSentAt);
     const expired = () => this.#lose('the session timeout passed before Janus was reachable again', JanusErrorCode.SessionNotFound);
-    if (kind === 'server' && surelyExpired(session.serverTimeouts, reachedAt, clock.now())) return expired();
-    if (kind === 'server') this.#expiry.arm(session, reachedAt, () => session === this.#session && machine.state === 'reconnecting' && expired());
+    // After a local fault (a wake from sleep) the clocks say little about Janus: the claim will tell.
+    if (kind === 'server' && this.#expiry.afterDrop(session, () => session === this.#session && machine.state === 'reconnecting' && expired())) {
+      return expired();
+    }
     machine.go('reconnecting', cause, retry ? recovery.later(kind, () => this.#startReclaim()) : undefined);
   }
 
@@ -486,7 +325,7 @@ export class SessionSteps {
       return this.#bind(epoch, await this.#open(epoch, previous.id, owner), owner, 'claimed after a drop');
     } catch (error) {
       if (machine.isCurrent(epoch)) {
-        if (requestMayHaveReached(error)) this.#claimSentAt = this.#ctx.clock.now();
+        if (requestMayHaveReached(error)) this.#expiry.claimMayHaveReached();
         if (error instanceof SessionReclaimException) this.#lose(`the session expired on Janus: ${error.reason}`, error.code);
         else if (isFatal(error)) this.#lose(`Janus refused the claim: ${(error as JanusError).reason}`, (error as JanusError).code, false);
         else this.#retryLater(describe(error), 'server', !this.#awaitsToken(error));
@@ -543,23 +382,6 @@ export class SessionSteps {
     const text = redactIds(reason);
     if (told) broadcast(code === undefined ? { type: 'session-lost', reason: text } : { type: 'session-lost', reason: text, code });
     machine.go(next, text);
-  }
-
-  #announceMissedEvents(sessionId: number): void {
-    const byOwner = new Map<string, number[]>();
-    for (const { info, owner } of this.#ctx.handles.orphans()) byOwner.set(owner, [...(byOwner.get(owner) ?? []), info.handleId]);
-    for (const [owner, handleIds] of byOwner) this.#ctx.deliver(owner, { type: 'missed-events', handleIds, sessionId });
-  }
-
-  /** Tells each handle's tab that it is gone and which new session to re-attach it on. */
-  #restore(orphans: Orphan[], sessionId: number): void {
-    const { tabs, standalone } = this.#ctx;
-    for (const { info, owner } of orphans) {
-      // A tab with no page here yet (its handle adopted from the record, its page still joining this
-      // worker) gets the restore when it says hello, not never: it would be ready and deaf.
-      if (!standalone && !tabs.isLive(owner)) tabs.expectBack(owner);
-      this.#ctx.deliver(owner, { type: 'restore', handle: { ...info }, sessionId });
-    }
   }
 
   #isReady(): boolean {
