@@ -34,8 +34,10 @@ export const BUNDLE_BUDGETS: readonly BundleBudget[] = [
     name: 'keeper worker',
     what: 'the keeper SharedWorker (`janus-keeper/keeper-worker.js`)',
     contents: "import './src/worker/host/shared-worker.ts';",
-    // Comlink (+1,589 B gzip) and calls pipelined behind a claim (+657 B) on top of 24,509 B.
-    budgetBytes: 27_136,
+    // Comlink (+1,589 B gzip) and calls pipelined behind a claim (+657 B) on top of 24,509 B; the
+    // keeper's steps and the session layer split by concern into files under 400 lines (+313 B:
+    // 27,032 -> 27,345; gzip finds fewer repeats across module boundaries).
+    budgetBytes: 27_392,
   },
   {
     name: 'peer helper',

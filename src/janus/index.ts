@@ -1,7 +1,7 @@
 export { JanusSession } from './session.js';
 export { ownsSession } from './ownership-probe.js';
 export { requestMayHaveReached } from './reach.js';
-export type { AttachOptions, SessionEvents, SessionState } from './session.js';
+export type { AttachOptions, SessionEvents, SessionState } from './session-events.js';
 export type { ServerTimeouts } from './server-timeouts.js';
 export { DEFAULT_REQUEST_TIMEOUT_MS, SESSION_TUNING_KEYS, validateSessionOptions } from './options.js';
 export type { JanusSessionOptions, SessionSettings, SessionTuning } from './options.js';

@@ -2,65 +2,20 @@ import type { Clock } from './clock.js';
 import { sendAuthorized, type Credentials } from './credentials.js';
 import { checkToken } from './token.js';
 import { Emitter } from './emitter.js';
-import { DestroyedError, JanusError, JanusErrorCode, SessionReclaimException, TimeoutError, TokenProviderError, TokenRefusedError,
-  TransportError } from './errors.js';
+import { DestroyedError, JanusError, JanusErrorCode, SessionReclaimException, TimeoutError, TransportError } from './errors.js';
 import { PluginHandle } from './handle.js';
 import { PendingTransactions } from './pending.js';
 import type { JanusSessionOptions } from './options.js';
 import { defaultKeepAlive, type ServerTimeouts } from './server-timeouts.js';
+import { KeepAliveLoop } from './keepalive-loop.js';
+import { PendingClaim } from './pending-claim.js';
+import type { AttachOptions, SessionEvents, SessionState } from './session-events.js';
 import { openSession, type ClaimSent, type SessionInit } from './session-open.js';
-import {
-  janusErrorOf,
-  isJanusId,
-  newTransaction,
-  requireId,
-  requireNonEmptyString,
-  type JanusMessage,
-  type JanusRequest,
-} from './protocol.js';
+import { janusErrorOf, isJanusId, newTransaction, requireId, requireNonEmptyString, type JanusMessage,
+  type JanusRequest } from './protocol.js';
 import type { Transport, TransportKind } from './transport.js';
 
-/** A session's life: open, disconnected, lost or destroyed. */
-export type SessionState = 'open' | 'disconnected' | 'lost' | 'destroyed';
-
 const MAX_ABANDONED_ATTACHES = 16;
-
-/** The events of a {@link JanusSession}: `disconnected`, `lost`, `destroyed`, `keepalive`, `event`, `late-handle`. */
-export interface SessionEvents {
-  /**
-   * The link is gone; the session may still live on Janus: claim it with `create({ sessionId })`.
-   * `error.local` is true when this side caused it (e.g. the keepalive timer woke up after the
-   * machine slept longer than the session timeout: the link is likely dead and the session may be).
-   */
-  disconnected: TransportError;
-  /** Janus no longer has the session (timed out, or 458 to a request). */
-  lost: JanusError;
-  destroyed: undefined;
-  /** Janus acknowledged a keepalive (for counters). */
-  keepalive: undefined;
-  /** A frame for no known handle (e.g. for a handle this instance has not re-bound yet). */
-  event: JanusMessage;
-  /**
-   * An attach that had timed out was answered late on the same link (a link that stalled, then
-   * flowed again): the handle it made, which no caller knows, was detached at once (its id).
-   */
-  'late-handle': number;
-}
-
-/** Options of `attach`: re-bind an existing `handleId` without a request, or set an `opaqueId`. */
-export interface AttachOptions {
-  /** Re-bind to a handle that already exists on this (reclaimed) session: no request is sent. */
-  handleId?: number;
-  opaqueId?: string;
-  /**
-   * A token for this attach only (Janus checks that it grants the plugin: 405 otherwise), as
-   * janus.js `attach({ token })`; the handle's later requests carry the session's token.
-   */
-  token?: string;
-}
-
-/** Without a known session timeout: Janus's default one. */
-const DEFAULT_SLEEP_THRESHOLD_MS = 60_000;
 
 /**
  * One Janus session over one transport. `create()` without `sessionId` creates a session; with
@@ -73,7 +28,7 @@ export class JanusSession extends Emitter<SessionEvents> {
   readonly #releaseCredentials: () => void;
   readonly #requestTimeoutMs: number;
   readonly #clock: Clock;
-  #keepAliveTimer: unknown;
+  readonly #keepAlives: KeepAliveLoop;
   #state: SessionState = 'open';
   /** Transactions of attaches that timed out (the newest few). */
   readonly #abandonedAttaches = new Set<string>();
@@ -81,7 +36,7 @@ export class JanusSession extends Emitter<SessionEvents> {
    * While the claim this session was made by is unanswered (see `onClaimSent`): what its answer
    * decided, for the requests sent behind it. Undefined once Janus answered it.
    */
-  #claim: { outcome: Promise<void>; succeeded(): void; failed(error: Error): void } | undefined;
+  #claim: PendingClaim | undefined;
   #response: JanusMessage;
   #keepAliveMs: number;
   #serverTimeouts: ServerTimeouts | undefined;
@@ -106,6 +61,14 @@ export class JanusSession extends Emitter<SessionEvents> {
     this.#requestTimeoutMs = init.requestTimeoutMs;
     this.credentials = init.credentials;
     this.#releaseCredentials = init.credentials.hold();
+    this.#keepAlives = new KeepAliveLoop(init.clock, {
+      isOpen: () => this.#state === 'open',
+      periodMs: () => this.keepAliveMs,
+      lastActivityAt: () => this.#lastActivityAt,
+      sessionTimeoutS: () => this.serverTimeouts?.sessionTimeoutS,
+      send: () => this.keepAlive(),
+      drop: (error) => this.#dropLink(error),
+    });
     init.transport.on('message', (message) => this.#receive(message));
     init.transport.on('close', (error) => this.#onTransportClose(error));
     init.transport.on('late', (message) => this.#late(message));
@@ -116,7 +79,7 @@ export class JanusSession extends Emitter<SessionEvents> {
       this.#keepAliveMs = init.keepAliveMs;
       this.#serverTimeouts = init.serverTimeouts;
       this.#lastActivityAt = init.answeredAt;
-      this.#scheduleKeepAlive();
+      this.#keepAlives.schedule();
       return;
     }
     // A claim on its way: requests may go behind it now; keepalives start once Janus answered it.
@@ -124,14 +87,7 @@ export class JanusSession extends Emitter<SessionEvents> {
     this.#response = { janus: 'claim' };
     this.#keepAliveMs = defaultKeepAlive(undefined);
     this.#lastActivityAt = init.clock.now();
-    let succeeded!: () => void;
-    let failed!: (error: Error) => void;
-    const outcome = new Promise<void>((resolve, reject) => {
-      succeeded = resolve;
-      failed = reject;
-    });
-    outcome.catch(() => {}); // awaited by the requests sent behind the claim, if any
-    this.#claim = { outcome, succeeded, failed };
+    this.#claim = new PendingClaim();
   }
 
   /**
@@ -204,24 +160,15 @@ export class JanusSession extends Emitter<SessionEvents> {
     this.#serverTimeouts = init.serverTimeouts;
     this.#lastActivityAt = Math.max(this.#lastActivityAt, init.answeredAt);
     claim.succeeded();
-    if (this.#state === 'open') this.#scheduleKeepAlive();
+    if (this.#state === 'open') this.#keepAlives.schedule();
   }
 
   /** The claim failed: the requests sent behind it fail as on a lost session (458) or a lost link. */
   #claimFailed(error: unknown): void {
     const claim = this.#claim!;
     this.#claim = undefined;
-    if (error instanceof SessionReclaimException) {
-      claim.failed(new DestroyedError(`the session is gone: Janus refused the claim this request went behind (${error.code})`,
-        { cause: error }));
-      this.#lose(error);
-      return;
-    }
-    // Refused for its token: so were the requests behind it (Janus checks the token first). Else
-    // they may have reached Janus: their outcome is unknown.
-    claim.failed(error instanceof TokenRefusedError || error instanceof TokenProviderError ? error
-      : new TransportError('the claim this request went behind failed: its outcome is unknown', { cause: error }));
-    this.#dropLink(new TransportError('the claim failed', { cause: error }));
+    if (claim.failed(error) === 'lost') this.#lose(error as SessionReclaimException);
+    else this.#dropLink(new TransportError('the claim failed', { cause: error }));
   }
 
   get state(): SessionState {
@@ -417,40 +364,6 @@ export class JanusSession extends Emitter<SessionEvents> {
     else this.emit('event', message);
   }
 
-  #scheduleKeepAlive(): void {
-    this.#keepAliveTimer = this.#clock.setTimeout(() => {
-      if (this.#state !== 'open') return;
-      if (this.#clock.now() - this.#lastActivityAt > this.#sleepThresholdMs()) {
-        // The timer fired far too late (the machine slept): a keepalive would go into a link that
-        // is likely dead, for a session Janus may have expired. Close, so the owner claims at once.
-        this.#dropLink(new TransportError('Woke up after a sleep longer than the session timeout', { local: true }));
-        return;
-      }
-      this.keepAlive().then(
-        () => this.#state === 'open' && this.#scheduleKeepAlive(),
-        (error: unknown) => {
-          if (this.#state !== 'open') return;
-          // Janus answered, refusing the token: the link is alive, and dropping it would start the
-          // reclaim window (0 on stock timers: the end of the session). Keep it; the next keepalive
-          // carries whatever token comes meanwhile (the app is told by the credentials' `failed`).
-          if (error instanceof TokenProviderError || error instanceof TokenRefusedError) {
-            this.#scheduleKeepAlive();
-            return;
-          }
-          // A keepalive with no answer means a dead link: half-open TCP never fires `close`.
-          this.#dropLink(error instanceof TransportError ? error
-            : new TransportError('Keepalive failed: link presumed dead', { cause: error }));
-        },
-      );
-    }, this.keepAliveMs);
-  }
-
-  /** A silence longer than this may have outlived the session on Janus. */
-  #sleepThresholdMs(): number {
-    const timeoutS = this.serverTimeouts?.sessionTimeoutS ?? 0;
-    return timeoutS > 0 ? timeoutS * 1000 : DEFAULT_SLEEP_THRESHOLD_MS;
-  }
-
   /** Closes the link and reports it, even when the transport had closed already (no event then). */
   #dropLink(error: TransportError): void {
     this.#transport.close(error);
@@ -480,7 +393,7 @@ export class JanusSession extends Emitter<SessionEvents> {
 
   #stop(reason: TransportError): void {
     this.#releaseCredentials();
-    this.#clock.clearTimeout(this.#keepAliveTimer);
+    this.#keepAlives.stop();
     this.#events.rejectAll(reason);
   }
 }

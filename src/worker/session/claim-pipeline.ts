@@ -6,16 +6,18 @@ import type { SessionMachine } from './session-machine.js';
 
 export class ClaimPipeline {
   #pipeline: { epoch: number; session: JanusSession } | undefined;
+  readonly #machine: SessionMachine;
+  readonly #handles: HandleTable;
 
-  constructor(
-    private readonly machine: SessionMachine,
-    private readonly handles: HandleTable,
-  ) {}
+  constructor(machine: SessionMachine, handles: HandleTable) {
+    this.#machine = machine;
+    this.#handles = handles;
+  }
 
   /** The claim of the current generation that went out, unanswered, on an open WebSocket. */
   get session(): JanusSession | undefined {
     const pipeline = this.#pipeline;
-    if (!pipeline || !this.machine.isCurrent(pipeline.epoch) || pipeline.session.state !== 'open') return undefined;
+    if (!pipeline || !this.#machine.isCurrent(pipeline.epoch) || pipeline.session.state !== 'open') return undefined;
     return pipeline.session;
   }
 
@@ -24,9 +26,9 @@ export class ClaimPipeline {
    * waiting for the session go now, right behind the claim on its link.
    */
   sent(epoch: number, session: JanusSession): void {
-    const { machine } = this;
+    const machine = this.#machine;
     if (!machine.isCurrent(epoch)) return;
-    this.handles.bindAll(session);
+    this.#handles.bindAll(session);
     this.#pipeline = { epoch, session };
     // The same state told again: a reloaded tab learns now which of its handles the claim carries,
     // so that its first call can go right behind the claim too.
@@ -42,6 +44,6 @@ export class ClaimPipeline {
     const pipeline = this.#pipeline;
     if (pipeline?.epoch !== epoch) return;
     this.#pipeline = undefined;
-    if (pipeline.session !== answered && this.machine.isCurrent(epoch)) this.handles.unbindAll();
+    if (pipeline.session !== answered && this.#machine.isCurrent(epoch)) this.#handles.unbindAll();
   }
 }

@@ -17,19 +17,20 @@ export class ServerKnowledge {
   /** This keeper outlives its pages (Node, or a SharedWorker Chromium keeps): a reload cannot end its link. */
   readonly outlivesPages: boolean;
 
-  constructor(
-    private readonly servers: readonly string[],
-    standalone: boolean,
-    /** Told once per keeper when the server ends WebSocket sessions with their socket (for `debug`). */
-    private readonly note?: (line: string) => void,
-  ) {
+  readonly #servers: readonly string[];
+  readonly #note: ((line: string) => void) | undefined;
+
+  /** `note`: told once per keeper when the server ends WebSocket sessions with their socket (for `debug`). */
+  constructor(servers: readonly string[], standalone: boolean, note?: (line: string) => void) {
+    this.#servers = servers;
+    this.#note = note;
     this.outlivesPages = keeperOutlivesPages(standalone);
   }
 
   /** What the server of the last session allows it to survive (see `ServerAllows`); undefined until Janus told. */
   get allows(): ServerAllows | undefined {
     const known = this.#timers;
-    return known && serverAllows(known.server, this.servers, known.timers, this.outlivesPages);
+    return known && serverAllows(known.server, this.#servers, known.timers, this.outlivesPages);
   }
 
   /** Learned: the WebSocket server of this list ends a session with its socket (reclaim window 0). */
@@ -43,7 +44,7 @@ export class ServerKnowledge {
     this.#timers = { server, timers };
     if (!endsWithItsLink(server, timers) || this.#wsEndsSessions) return;
     this.#wsEndsSessions = true;
-    this.note?.(this.allows?.note ?? RECLAIM_ZERO_CAUSE);
+    this.#note?.(this.allows?.note ?? RECLAIM_ZERO_CAUSE);
   }
 
   /**
@@ -57,7 +58,7 @@ export class ServerKnowledge {
     stillCurrent: () => void): Promise<Opened> {
     if (!endsWithItsLink(opened.server, opened.session.serverTimeouts)) return opened;
     this.learn(opened.server, opened.session.serverTimeouts);
-    const http = httpAlternative(this.servers);
+    const http = httpAlternative(this.#servers);
     if (this.outlivesPages || http === undefined) return opened;
     try {
       const session = await create(http);
