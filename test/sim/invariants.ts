@@ -5,6 +5,7 @@ import type { AttachRequest, HandleInfo, KeeperState, TabEvent } from '../../src
 import type { JanusMessage } from '../../src/janus/index.js';
 import type { SimSocket } from './fake-websocket.js';
 import { JanusInvariants } from './janus-invariants.js';
+import { RestoreOwed } from './restore-owed.js';
 import type { Call, FakePort, SimTab, World } from './world.js';
 
 /** The attempt limit may hold one attempt back for up to a minute. */
@@ -28,15 +29,8 @@ export class Invariants {
   /** A claim went out for a session already reported lost. */
   #reclaimedReported = false;
   #destroying = 0;
-  /**
-   * autoRecreate: handles whose session was lost, each owed a `restore` to the page of its tab that
-   * was open then (handle id -> tab and page lock; a page loaded later reads the handles afresh).
-   */
-  readonly #restoreOwed = new Map<number, { tab: string; lockName: string }>();
-  /** The worker restarts and store load failures when the owed restores were last added. */
-  #owedSince = { restarts: 0, loadFailures: 0 };
-  /** The handles the running keeper listed for the tabs at the last check (those it can owe a restore). */
-  #keeperListed = new Set<number>();
+  /** autoRecreate: handles whose session was lost, each owed a `restore` (see restore-owed.ts). */
+  readonly #restoreOwed: RestoreOwed;
   #lastTabCall = 0;
   /** Set once a destroy() resolved; cleared by the next tab call. */
   #quietAfterDestroy = false;
@@ -65,6 +59,7 @@ export class Invariants {
     this.#state.since = world.awake;
     const { net, store } = world;
     this.janus = new JanusInvariants(world, (invariant, detail) => this.#fail(invariant, detail));
+    this.#restoreOwed = new RestoreOwed(world, (invariant, detail) => this.#fail(invariant, detail));
     this.#watch();
     net.observer = {
       sent: (socket, request) => {
@@ -189,7 +184,7 @@ export class Invariants {
     if (port.closed) this.#fail('post-after-close', `${tab.id}: ${event.type} posted on a closed port`);
     this.janus.posted(tab.id, event);
     if (event.type === 'handle-moved' as string) this.#toldMoved.add((event as unknown as { handleId: number }).handleId);
-    if (event.type === 'restore') this.#restoreOwed.delete(event.handle.handleId);
+    if (event.type === 'restore') this.#restoreOwed.restored(event.handle.handleId);
   }
 
   /** The checks that look at the whole state; run after every step, once it settled. */
@@ -197,19 +192,7 @@ export class Invariants {
     const { world } = this;
     const { keeper, clock, options } = world;
     const snapshot = keeper.snapshot();
-    // autoRecreate: once a new session is ready, each tab with a page has heard `restore` for every
-    // handle the lost one took, whichever keeper made it (the one that lost it may have died).
-    // (A new worker that could not read the record, or a record not written, cannot know them.)
-    const restarted = world.restarts > this.#owedSince.restarts;
-    if (restarted && (world.store.loadFailures > this.#owedSince.loadFailures || world.store.staleSinceWrite)) this.#restoreOwed.clear();
-    if (snapshot.state === 'ready' && this.#destroying === 0) {
-      for (const [handleId, { tab, lockName }] of this.#restoreOwed) {
-        if (world.tabs.get(tab)?.page?.lockName !== lockName) continue;
-        this.#restoreOwed.delete(handleId);
-        this.#fail('restore-owed', `${tab} was never told to restore handle ${handleId} on the new session`);
-      }
-    }
-    this.#keeperListed = new Set([...world.tabs.keys()].flatMap((tab) => keeper.snapshot(tab).handles.map((handle) => handle.handleId)));
+    this.#restoreOwed.check(snapshot.state === 'ready' && this.#destroying === 0);
     const settledTime = !clock.overdue;
     const awake = world.awake;
     const R = options.requestTimeoutMs;
@@ -316,14 +299,7 @@ export class Invariants {
 
   #onLost(event: { reason: string; code?: number }): void {
     this.world.log(`keeper: session-lost (${event.reason}${event.code ? `, ${event.code}` : ''})`);
-    if (this.world.options.autoRecreate && this.#destroying === 0) {
-      for (const [handleId, { tab }] of this.world.handles) {
-        if (!this.#keeperListed.has(handleId)) continue;
-        const lockName = this.world.tabs.get(tab)?.page?.lockName;
-        if (lockName !== undefined) this.#restoreOwed.set(handleId, { tab, lockName });
-      }
-      this.#owedSince = { restarts: this.world.restarts, loadFailures: this.world.store.loadFailures };
-    }
+    if (this.world.options.autoRecreate && this.#destroying === 0) this.#restoreOwed.lost();
     // Every loss is reported once: a second report (or one with no session) makes tabs drop handles twice.
     if (this.#held === undefined && this.#claimed === undefined && this.#destroying === 0) {
       this.#fail('loss-twice', this.#reclaimedReported
