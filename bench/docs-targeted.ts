@@ -24,6 +24,14 @@ hello answered 191 (the worker's start, ~58 ms), claimed and \`ready\` 209 (reco
 ~16 ms), first echo 216. Next steps, not done: starting the worker before the page's bundle loads,
 and opening the socket while the record is read.
 
+**A new worker's start: the engine's share** (a scratch page making 15 \`new SharedWorker\` one after
+the other, medians of the last 12, the machine loaded by a test run): an empty module SharedWorker
+answers its first message 47 ms after \`new SharedWorker\` in Firefox ESR (38 ms in Chromium); the
+keeper worker answers its first call (a \`hello\` it refuses) after 61 ms (75 ms). A lone tab's reload
+in Firefox pays those ~47 ms before any keeper code runs, whatever the bundle's size; the keeper
+bundle's fetch, parse and start add ~14 ms. A smaller worker (lazy chunks) could win part of those
+14 ms, not the engine's 47.
+
 **The keeper's own cost** (\`npx tsx bench/index.ts --only=11\`, three runs each, and \`--only=2\`,
 alternating the build before the lean \`hello\` and the one after; load average 10-19):
 
