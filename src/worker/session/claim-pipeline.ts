@@ -32,7 +32,7 @@ export class ClaimPipeline {
     this.#pipeline = { epoch, session };
     // The same state told again: a reloaded tab learns now which of its handles the claim carries,
     // so that its first call can go right behind the claim too.
-    if (machine.state === 'connecting' || machine.state === 'reconnecting') machine.go(machine.state, machine.cause ?? 'claim');
+    if (machine.state === 'connecting' || machine.state === 'reconnecting') machine.retell();
     else machine.notify();
   }
 

@@ -104,6 +104,12 @@ export class SessionMachine {
     for (const waiter of [...this.#waiters]) waiter();
   }
 
+  /** Tells everyone the same state again, with its cause and retry time: more is known about it. */
+  retell(): void {
+    this.notify();
+    this.onChange();
+  }
+
   /**
    * Resolves once `ready`, or once `usable()` says a session can take calls already (a claim that
    * went out, for calls to go right behind it); rejects on `idle` or `lost` (nothing is coming) or
