@@ -3,7 +3,7 @@
 // session left on Janus.
 import { startFaultProxy } from '../e2e/fixtures/fault-proxy.js';
 import { startJanus, STOCK_TIMERS } from '../e2e/fixtures/janus-launcher.js';
-import { DEFAULT_BACKOFF } from '../src/worker/session/backoff.js';
+import { DEFAULT_BACKOFF } from '../src/worker/recovery/backoff.js';
 import { launchEngine, type Engine } from './browser.js';
 import { Faults } from './faults.js';
 import { boundsOf, handleDiff, notConverged, sessionsInUse, type Config } from './invariants.js';

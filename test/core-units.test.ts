@@ -7,10 +7,10 @@ import { describe, it } from 'node:test';
 import 'fake-indexeddb/auto';
 import { deserializeError, serializeError } from '../src/bridge/errors.js';
 import { DestroyedError, Emitter, TransportError } from '../src/janus/index.js';
-import { Recovery } from '../src/worker/session/recovery.js';
+import { Recovery } from '../src/worker/recovery/recovery.js';
 import { IllegalTransitionError, SessionMachine } from '../src/worker/session/session-machine.js';
 import { indexedDbStore, STORE_VERSION, type StoredSession } from '../src/worker/record/store.js';
-import { DEFAULT_BACKOFF } from '../src/worker/session/backoff.js';
+import { DEFAULT_BACKOFF } from '../src/worker/recovery/backoff.js';
 import { FakeClock } from './fake-clock.js';
 
 describe('SessionMachine', () => {

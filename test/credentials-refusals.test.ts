@@ -1,4 +1,4 @@
-// Units of `Credentials` and `sendAuthorized` (src/janus/credentials.ts) on a fake clock: setToken and
+// Units of `Credentials` and `sendAuthorized` (src/janus/credentials/credentials.ts) on a fake clock: setToken and
 // offer, refused tokens, a 403 answered by one fresh token, and no token in any message.
 //
 // `sendAuthorized` runs here against a FAKE transport (an object whose `send` returns scripted
@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Credentials, InvalidArgumentError, TokenProviderError, TokenRefusedError } from '../src/janus/index.js';
-import { sendAuthorized } from '../src/janus/credentials.js';
+import { sendAuthorized } from '../src/janus/credentials/credentials.js';
 import type { JanusMessage, JanusRequest } from '../src/janus/protocol.js';
 import { signed, flush, track, record, rejection, scripted, fakeTransport, FORBIDDEN, SUCCESS, assertNoToken, rejectionOf } from './credentials-fakes.js';
 import { FakeClock } from './fake-clock.js';

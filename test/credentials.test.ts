@@ -1,4 +1,4 @@
-// Units of `Credentials` (src/janus/credentials.ts) on a fake clock: the ahead-of-expiry renewal of a
+// Units of `Credentials` (src/janus/credentials/credentials.ts) on a fake clock: the ahead-of-expiry renewal of a
 // signed token while held, `ready()`, single flight, the provider's failures and their backoff.
 // Times are counted on the fake clock only (no real sleep, no timed assertion). setToken/offer,
 // refused tokens, `sendAuthorized` and no token in any message: test/credentials-refusals.test.ts.

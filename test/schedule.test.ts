@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { startFaultProxy } from '../e2e/fixtures/fault-proxy.js';
 import { JanusSession } from '../src/janus/index.js';
-import { DEFAULT_BACKOFF, retryDelay } from '../src/worker/session/backoff.js';
+import { DEFAULT_BACKOFF, retryDelay } from '../src/worker/recovery/backoff.js';
 import { Keeper } from '../src/worker/keeper.js';
 import { memoryStore } from '../src/worker/record/store.js';
 import { FakeClock, seeded } from './fake-clock.js';

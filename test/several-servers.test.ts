@@ -10,7 +10,7 @@ import type { HandleInfo, KeeperConfig } from '../src/bridge/api.js';
 import { checkConfig, keeperKey } from '../src/bridge/config.js';
 import { InvalidArgumentError, JanusSession, type WebSocketConstructor } from '../src/janus/index.js';
 import { Keeper } from '../src/worker/keeper.js';
-import { creationOrder } from '../src/worker/session/servers.js';
+import { creationOrder } from '../src/worker/servers/servers.js';
 import { memoryStore, parseStoredSession, STORE_VERSION, type SessionStore } from '../src/worker/record/store.js';
 import { nodeOptions, quietLogger, unusedPort, waitFor } from './helpers.js';
 

@@ -16,7 +16,7 @@ import {
   preferLinkThatOutlives,
   RECLAIM_ZERO_CAUSE,
   serverAllows,
-} from '../src/worker/session/server-allows.js';
+} from '../src/worker/servers/server-allows.js';
 import { quietLogger, useJanus, waitFor } from './helpers.js';
 
 const Ws = WebSocket as unknown as WebSocketConstructor;

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { JanusSession, systemClock, TimeoutError, TransportError, type FetchLike } from '../src/janus/index.js';
-import type { WebSocketConstructor, WebSocketLike } from '../src/janus/transport.js';
-import { WebSocketTransport } from '../src/janus/websocket-transport.js';
+import type { WebSocketConstructor, WebSocketLike } from '../src/janus/transport/transport.js';
+import { WebSocketTransport } from '../src/janus/transport/websocket-transport.js';
 import { quietLogger, waitFor } from './helpers.js';
 
 class FakeJanusSocket implements WebSocketLike {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { AttemptLimit } from '../src/worker/session/attempt-limit.js';
+import { AttemptLimit } from '../src/worker/recovery/attempt-limit.js';
 import { describe, it } from 'node:test';
 import { deserializeError, serializeError } from '../src/bridge/errors.js';
 import { JanusError, SessionReclaimException, TimeoutError, TransportError } from '../src/janus/index.js';

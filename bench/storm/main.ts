@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFaultProxy, type FaultProxy } from '../../e2e/fixtures/fault-proxy.js';
 import { startJanus, type RunningJanus } from '../../e2e/fixtures/janus-launcher.js';
-import { DEFAULT_BACKOFF, type BackoffPolicy } from '../../src/worker/session/backoff.js';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from '../../src/worker/recovery/backoff.js';
 import type { ClientResult, FromWorker, ToWorker } from './protocol.js';
 import { figures, plot, table, type ScenarioFigures } from './report.js';
 import { scheduleFor, type ScheduleName } from './schedules.js';

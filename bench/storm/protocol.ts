@@ -1,5 +1,5 @@
 // Messages between the storm's parent (bench/storm/main.ts) and its client processes (worker.ts).
-import type { BackoffPolicy } from '../../src/worker/session/backoff.js';
+import type { BackoffPolicy } from '../../src/worker/recovery/backoff.js';
 import type { ScheduleName } from './schedules.js';
 
 export interface StartMessage {

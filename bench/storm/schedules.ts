@@ -1,6 +1,6 @@
 // Reconnection schedules of other clients, written from their documented defaults (see the
 // reliability anchors), as `RetrySchedule`s so the same keeper can run them. Bench-only.
-import { DEFAULT_BACKOFF, fullJitter, type BackoffPolicy, type RetrySchedule } from '../../src/worker/session/backoff.js';
+import { DEFAULT_BACKOFF, fullJitter, type BackoffPolicy, type RetrySchedule } from '../../src/worker/recovery/backoff.js';
 
 /**
  * socket.io-client's `Backoff`: 1 s x 2^n, +-50 % randomization applied before the 5 s cap (at the

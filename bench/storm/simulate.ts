@@ -1,7 +1,7 @@
 // The schedule alone, without sockets or a loaded machine: N clients that lost their links at the
 // same instant each draw their first retry delay (in scenario A the first claim succeeds). Over many
 // trials: how full the busiest 100 ms window gets, and when the last client retries.
-import type { RetrySchedule } from '../../src/worker/session/backoff.js';
+import type { RetrySchedule } from '../../src/worker/recovery/backoff.js';
 import { WINDOW_MS } from './report.js';
 
 export interface Simulated {

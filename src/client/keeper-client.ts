@@ -13,7 +13,7 @@ import type {
 } from '../bridge/api.js';
 import { DestroyedError, Emitter, type Jsep, type MessageOptions, type TokenProvider,
   type TrickleCandidate } from '../janus/index.js';
-import { checkToken } from '../janus/token.js';
+import { checkToken } from '../janus/credentials/token.js';
 import type { EventPort } from './local-port.js';
 
 type EventOf<T extends TabEvent['type']> = Omit<Extract<TabEvent, { type: T }>, 'type'>;

@@ -1,13 +1,13 @@
 // The options of a session, their defaults and their checks: one list, used by `JanusSession`,
 // by the keeper's config (which passes the tunable ones through) and by its validation.
 import type { Clock } from './clock.js';
-import type { JanusSession } from './session.js';
-import type { Credentials, TokenSource } from './credentials.js';
-import { checkToken } from './token.js';
+import type { JanusSession } from './session/session.js';
+import type { Credentials, TokenSource } from './credentials/credentials.js';
+import { checkToken } from './credentials/token.js';
 import type { Logger } from './emitter.js';
 import { InvalidArgumentError, JanusErrorCode, SessionReclaimException } from './errors.js';
 import { describeBadId, isJanusId, requireNonEmptyString } from './protocol.js';
-import { transportKindOf, type FetchLike, type TransportKind, type WebSocketConstructor } from './transport.js';
+import { transportKindOf, type FetchLike, type TransportKind, type WebSocketConstructor } from './transport/transport.js';
 
 /** What a session does on the wire: plain values, so a tab can send them to the keeper's worker. */
 export interface SessionTuning {

@@ -3,8 +3,8 @@
 import type { HandleEvent } from '../bridge/api.js';
 import { connect, type ConnectOptions } from '../client/connect.js';
 import type { KeeperClient } from '../client/keeper-client.js';
-import type { TokenSource } from '../janus/credentials.js';
-import { signedTokenExpiry } from '../janus/token.js';
+import type { TokenSource } from '../janus/credentials/credentials.js';
+import { signedTokenExpiry } from '../janus/credentials/token.js';
 import { FrameSession, type Frame } from './frames.js';
 import { HttpRoute, type HttpCallOptions } from './keeper-http.js';
 import { KeeperSocket } from './keeper-socket.js';

@@ -7,7 +7,7 @@ export { RelayServer, type RelayChannel } from './host/relay-server.js';
 export { checkConfig } from '../bridge/config.js';
 export { indexedDbStore, memoryStore, parseStoredSession, STORE_VERSION } from './record/store.js';
 export type { SessionStore, StoredHandle, StoredSession } from './record/store.js';
-export { DEFAULT_BACKOFF, fullJitter, retryDelay, type BackoffPolicy, type RetryCause, type RetrySchedule } from './session/backoff.js';
+export { DEFAULT_BACKOFF, fullJitter, retryDelay, type BackoffPolicy, type RetryCause, type RetrySchedule } from './recovery/backoff.js';
 export { TabRegistry, webLocksLiveness, type LivenessWatch } from './host/tabs.js';
 export { installErrorTransfer } from '../bridge/comlink-errors.js';
 export { exposeKeeper } from '../bridge/port-calls.js';

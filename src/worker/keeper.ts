@@ -38,10 +38,10 @@ import {
   type WebSocketConstructor,
 } from '../janus/index.js';
 import { checkConfig, keeperKey, serverList } from '../bridge/config.js';
-import { DEFAULT_BACKOFF, type BackoffPolicy, type RetrySchedule } from './session/backoff.js';
+import { DEFAULT_BACKOFF, type BackoffPolicy, type RetrySchedule } from './recovery/backoff.js';
 import { HandleTable } from './handles/handle-table.js';
 import { SessionRecord } from './record/record.js';
-import { DEFAULT_MAX_ATTEMPTS_PER_MINUTE, Recovery } from './session/recovery.js';
+import { DEFAULT_MAX_ATTEMPTS_PER_MINUTE, Recovery } from './recovery/recovery.js';
 import { SessionMachine } from './session/session-machine.js';
 import { sessionOptionsFor } from './session/session-options.js';
 import type { SessionStore } from './record/store.js';
@@ -52,7 +52,7 @@ import { PageTokens } from './host/page-tokens.js';
 
 const DEFAULT_TOKEN_TIMEOUT_MS = 10_000;
 
-export { surelyExpired } from './session/servers.js';
+export { surelyExpired } from './servers/servers.js';
 
 /** After a minute without events a keeper checks that its session was not claimed elsewhere. */
 const DEFAULT_OWNERSHIP_PROBE_MS = 60_000;

@@ -1,7 +1,7 @@
 // The keeper's stored record: one write queue, the claimability rules, and a store that fails
 // (IndexedDB blocked, over quota, terminated) behaving as "no record" instead of stopping the keeper.
 import { rateLimited, type Clock, type JanusSession, type Logger } from '../../janus/index.js';
-import { unclaimable, withExpiry } from '../session/servers.js';
+import { unclaimable, withExpiry } from '../servers/servers.js';
 import { STORE_VERSION, type DoomedHandle, type SessionStore, type StoredHandle, type StoredSession } from './store.js';
 
 export interface RecordContents {

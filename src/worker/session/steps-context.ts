@@ -5,7 +5,7 @@ import type { Clock, JanusSession } from '../../janus/index.js';
 import type { HandleTable } from '../handles/handle-table.js';
 import type { TabRegistry } from '../host/tabs.js';
 import type { SessionRecord } from '../record/record.js';
-import type { Recovery } from './recovery.js';
+import type { Recovery } from '../recovery/recovery.js';
 import type { SessionMachine } from './session-machine.js';
 
 export interface StepsContext {

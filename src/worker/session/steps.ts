@@ -14,13 +14,13 @@ import {
 import { fromStored, toStored, type Orphan } from '../handles/handle-table.js';
 import { openAttempt } from './attempt.js';
 import { ClaimPipeline } from './claim-pipeline.js';
-import { ExpiryWatch } from './expiry-watch.js';
-import { describe, isFatal, isTokenFailure, redactIds } from './failures.js';
+import { ExpiryWatch } from '../recovery/expiry-watch.js';
+import { describe, isFatal, isTokenFailure, redactIds } from '../recovery/failures.js';
 import { announceMissedEvents, announceRestores } from './handle-notices.js';
 import { OwnershipWatch } from './ownership-watch.js';
-import { closedUnderUs, endsWithItsLink, preferLinkThatOutlives, RECLAIM_ZERO_CAUSE } from './server-allows.js';
-import { ServerKnowledge } from './server-knowledge.js';
-import { creationOrder, firstThatAnswers, ownerOf } from './servers.js';
+import { closedUnderUs, endsWithItsLink, preferLinkThatOutlives, RECLAIM_ZERO_CAUSE } from '../servers/server-allows.js';
+import { ServerKnowledge } from '../servers/server-knowledge.js';
+import { creationOrder, firstThatAnswers, ownerOf } from '../servers/servers.js';
 import type { StepsContext } from './steps-context.js';
 
 export class SessionSteps {

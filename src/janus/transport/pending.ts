@@ -1,6 +1,6 @@
-import { systemClock, type Clock } from './clock.js';
-import { TimeoutError, TransportError } from './errors.js';
-import type { JanusMessage } from './protocol.js';
+import { systemClock, type Clock } from '../clock.js';
+import { TimeoutError, TransportError } from '../errors.js';
+import type { JanusMessage } from '../protocol.js';
 
 interface Pending {
   resolve(message: JanusMessage): void;

@@ -1,6 +1,6 @@
-import { Emitter } from './emitter.js';
-import { JanusError, JanusErrorCode, TimeoutError, TransportError } from './errors.js';
-import { isMessage, type JanusMessage, type JanusRequest } from './protocol.js';
+import { Emitter } from '../emitter.js';
+import { JanusError, JanusErrorCode, TimeoutError, TransportError } from '../errors.js';
+import { isMessage, type JanusMessage, type JanusRequest } from '../protocol.js';
 import type { FetchLike, Transport, TransportEvents, TransportOptions } from './transport.js';
 
 /** Janus answers an idle long-poll after 30 s; wait a little longer before calling it stalled. */

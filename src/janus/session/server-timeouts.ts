@@ -1,4 +1,4 @@
-import type { JanusMessage } from './protocol.js';
+import type { JanusMessage } from '../protocol.js';
 
 /** The server's session timers, from its `info` answer (seconds; 0 = disabled). */
 export interface ServerTimeouts {

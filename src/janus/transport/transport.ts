@@ -1,8 +1,8 @@
-import type { Clock } from './clock.js';
-import type { Credentials } from './credentials.js';
-import type { Emitter } from './emitter.js';
-import type { TransportError } from './errors.js';
-import type { JanusMessage, JanusRequest } from './protocol.js';
+import type { Clock } from '../clock.js';
+import type { Credentials } from '../credentials/credentials.js';
+import type { Emitter } from '../emitter.js';
+import type { TransportError } from '../errors.js';
+import type { JanusMessage, JanusRequest } from '../protocol.js';
 
 /** `ws` (WebSocket) or `http` (REST with long-poll). */
 export type TransportKind = 'ws' | 'http';

@@ -1,7 +1,7 @@
-import { Emitter } from './emitter.js';
-import { TimeoutError, TransportError } from './errors.js';
+import { Emitter } from '../emitter.js';
+import { TimeoutError, TransportError } from '../errors.js';
 import { PendingTransactions } from './pending.js';
-import { isResponse, parseFrame, type JanusMessage, type JanusRequest } from './protocol.js';
+import { isResponse, parseFrame, type JanusMessage, type JanusRequest } from '../protocol.js';
 import type { Transport, TransportEvents, TransportOptions, WebSocketLike } from './transport.js';
 
 const OPEN = 1;

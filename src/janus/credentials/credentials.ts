@@ -2,11 +2,11 @@
 // fresh one (before create and claim, after a 403, and ahead of a signed token's expiry), and
 // backing off when the provider or Janus keeps refusing. A token is a credential: it lives in
 // memory here only, and no message, error or log ever carries it.
-import { systemClock, type Clock } from './clock.js';
-import { Emitter } from './emitter.js';
-import { InvalidArgumentError, JanusErrorCode, TokenProviderError, TokenRefusedError, TransportError } from './errors.js';
-import type { JanusMessage, JanusRequest } from './protocol.js';
-import type { Transport } from './transport.js';
+import { systemClock, type Clock } from '../clock.js';
+import { Emitter } from '../emitter.js';
+import { InvalidArgumentError, JanusErrorCode, TokenProviderError, TokenRefusedError, TransportError } from '../errors.js';
+import type { JanusMessage, JanusRequest } from '../protocol.js';
+import type { Transport } from '../transport/transport.js';
 import { checkToken, isToken, signedTokenExpiry } from './token.js';
 
 /** Gives a Janus token: a string, or a promise of one (e.g. fetched from the app's backend). */

@@ -1,19 +1,19 @@
-import type { Clock } from './clock.js';
-import { sendAuthorized, type Credentials } from './credentials.js';
-import { checkToken } from './token.js';
-import { Emitter } from './emitter.js';
-import { DestroyedError, JanusError, JanusErrorCode, SessionReclaimException, TimeoutError, TransportError } from './errors.js';
-import { PluginHandle } from './handle.js';
-import { PendingTransactions } from './pending.js';
-import type { JanusSessionOptions } from './options.js';
+import type { Clock } from '../clock.js';
+import { sendAuthorized, type Credentials } from '../credentials/credentials.js';
+import { checkToken } from '../credentials/token.js';
+import { Emitter } from '../emitter.js';
+import { DestroyedError, JanusError, JanusErrorCode, SessionReclaimException, TimeoutError, TransportError } from '../errors.js';
+import { PluginHandle } from '../handle.js';
+import { PendingTransactions } from '../transport/pending.js';
+import type { JanusSessionOptions } from '../options.js';
 import { defaultKeepAlive, type ServerTimeouts } from './server-timeouts.js';
 import { KeepAliveLoop } from './keepalive-loop.js';
 import { PendingClaim } from './pending-claim.js';
 import type { AttachOptions, SessionEvents, SessionState } from './session-events.js';
 import { openSession, type ClaimSent, type SessionInit } from './session-open.js';
 import { janusErrorOf, isJanusId, newTransaction, requireId, requireNonEmptyString, type JanusMessage,
-  type JanusRequest } from './protocol.js';
-import type { Transport, TransportKind } from './transport.js';
+  type JanusRequest } from '../protocol.js';
+import type { Transport, TransportKind } from '../transport/transport.js';
 
 const MAX_ABANDONED_ATTACHES = 16;
 

@@ -1,6 +1,6 @@
 // What a Janus token is, read without any I/O: small, so that a page checks one without the keeper's
 // credentials code.
-import { InvalidArgumentError } from './errors.js';
+import { InvalidArgumentError } from '../errors.js';
 
 const SIGNED = /^(\d{9,12}),janus[,:]/;
 

@@ -1,6 +1,6 @@
 // A JanusSession's public shapes: its states, its events and the options of `attach`.
-import type { JanusError, TransportError } from './errors.js';
-import type { JanusMessage } from './protocol.js';
+import type { JanusError, TransportError } from '../errors.js';
+import type { JanusMessage } from '../protocol.js';
 
 /** A session's life: open, disconnected, lost or destroyed. */
 export type SessionState = 'open' | 'disconnected' | 'lost' | 'destroyed';

@@ -1,7 +1,7 @@
 // Ends a reconnection at the instant Janus has surely dropped the session, even while no claim
 // attempt fails to tell (one may wait for the per-minute attempt limit, or on a slow connect).
 import type { Clock, JanusSession } from '../../janus/index.js';
-import { lastReachOf, surelyExpired, surelyExpiredAt } from './servers.js';
+import { lastReachOf, surelyExpired, surelyExpiredAt } from '../servers/servers.js';
 
 export class ExpiryWatch {
   #timer: unknown;

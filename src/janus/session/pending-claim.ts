@@ -1,6 +1,6 @@
 // A claim handed out before Janus answered it (`onClaimSent`): what its answer decides for the
 // requests sent right behind it on its link.
-import { DestroyedError, SessionReclaimException, TokenProviderError, TokenRefusedError, TransportError } from './errors.js';
+import { DestroyedError, SessionReclaimException, TokenProviderError, TokenRefusedError, TransportError } from '../errors.js';
 
 export class PendingClaim {
   /** Settles with the claim's answer: the requests behind it await it. */

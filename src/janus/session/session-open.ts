@@ -1,16 +1,16 @@
 // Opening a session: the link, then `create` (or `claim`) and `info` on it. What `JanusSession`
 // is built from once Janus answered.
-import { systemClock, type Clock } from './clock.js';
-import { Credentials, sendAuthorized } from './credentials.js';
-import { consoleLogger, rateLimited } from './emitter.js';
-import { JanusError, JanusErrorCode, SessionReclaimException, TransportError } from './errors.js';
-import { HttpTransport } from './http-transport.js';
-import { markMayHaveReached } from './reach.js';
-import { validateSessionOptions, type JanusSessionOptions } from './options.js';
-import { isJanusId, janusErrorOf, newTransaction, type JanusMessage } from './protocol.js';
+import { systemClock, type Clock } from '../clock.js';
+import { Credentials, sendAuthorized } from '../credentials/credentials.js';
+import { consoleLogger, rateLimited } from '../emitter.js';
+import { JanusError, JanusErrorCode, SessionReclaimException, TransportError } from '../errors.js';
+import { HttpTransport } from '../transport/http-transport.js';
+import { markMayHaveReached } from '../transport/reach.js';
+import { validateSessionOptions, type JanusSessionOptions } from '../options.js';
+import { isJanusId, janusErrorOf, newTransaction, type JanusMessage } from '../protocol.js';
 import { defaultKeepAlive, timeoutsFromInfo, type ServerTimeouts } from './server-timeouts.js';
-import type { Transport } from './transport.js';
-import { WebSocketTransport } from './websocket-transport.js';
+import type { Transport } from '../transport/transport.js';
+import { WebSocketTransport } from '../transport/websocket-transport.js';
 
 export interface SessionInit {
   transport: Transport;

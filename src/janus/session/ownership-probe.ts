@@ -2,7 +2,7 @@
 // another client claims its session (its keepalives still get acks), but it sends every event to
 // the link that claimed last: attach a throwaway handle, detach it, and see whether its `detached`
 // event comes back here. Both requests answered and no event within the deadline: claimed elsewhere.
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 import type { JanusSession } from './session.js';
 
 /** Whether this link still owns its session: a throwaway handle's `detached` event comes back only to the session's last claimer. */

@@ -1,8 +1,8 @@
 // A session's keepalives: one every period while the session is open. A keepalive with no answer
 // means a dead link (half-open TCP never fires \`close\`); a timer that fires far too late (the
 // machine slept) drops the link without one, so that the owner claims at once.
-import type { Clock } from './clock.js';
-import { TokenProviderError, TokenRefusedError, TransportError } from './errors.js';
+import type { Clock } from '../clock.js';
+import { TokenProviderError, TokenRefusedError, TransportError } from '../errors.js';
 
 /** Without a known session timeout: Janus's default one. */
 const DEFAULT_SLEEP_THRESHOLD_MS = 60_000;
