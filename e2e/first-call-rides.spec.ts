@@ -37,14 +37,11 @@ test('a reloaded lone tab\'s first message on its stored handle goes right behin
       return `${data.result}, reclaimed ${reclaimed}`;
     }, ECHO);
     expect(answer).toBe('ok, reclaimed true');
-    const claim = wire.find((frame) => frame.direction === 'up' && frame.janus === 'claim', from);
-    expect(claim, 'a claim on the wire').toBeDefined();
-    const onLink = wire.frames.filter((frame) => frame.connection === claim!.connection);
-    const order = onLink.map((frame) => `${frame.direction === 'up' ? '>' : '<'} ${frame.janus}`).join(', ');
-    const claimAnswer = onLink.findIndex((frame) => frame.direction === 'down' && frame.transaction === claim!.transaction);
-    const message = onLink.findIndex((frame) => frame.direction === 'up' && frame.janus === 'message');
-    expect(message, `the message left before Janus answered the claim: ${order}`).toBeGreaterThan(-1);
-    expect(message, `the message left before Janus answered the claim: ${order}`).toBeLessThan(claimAnswer);
+    const link = wire.claimLink(from);
+    expect(link, 'a claim on the wire').toBeDefined();
+    const said = `the message left before Janus answered the claim: ${link!.order.join(', ')}`;
+    expect(link!.firstSent('message'), said).toBeGreaterThan(-1);
+    expect(link!.firstSent('message'), said).toBeLessThan(link!.claimAnswer);
   } finally {
     proxy.setLatency(0);
     await proxy.close();

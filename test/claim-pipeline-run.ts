@@ -77,16 +77,11 @@ export async function claimThenMessage(janus: RunningJanus, oneWayMs: number, ho
     await answered;
     const doneAt = performance.now();
     const claim = wire.find((frame) => frame.direction === 'up' && frame.janus === 'claim', from);
-    if (!claim) throw new Error('no claim on the wire');
-    const onLink = wire.frames.filter((frame) => frame.connection === claim.connection);
-    const claimAnswer = onLink.findIndex((frame) => frame.direction === 'down' && frame.transaction === claim.transaction);
-    const message = onLink.findIndex((frame) => frame.direction === 'up' && frame.janus === 'message');
-    if (claimAnswer < 0 || message < 0) throw new Error(`claim answer or message missing: ${onLink.map((f) => f.janus).join(', ')}`);
-    return {
-      claimToAnswerMs: doneAt - claim.at,
-      pipelined: message < claimAnswer,
-      order: onLink.map((frame) => `${frame.direction === 'up' ? '>' : '<'} ${frame.janus}`),
-    };
+    const link = wire.claimLink(from);
+    if (!claim || !link) throw new Error('no claim on the wire');
+    const message = link.firstSent('message');
+    if (link.claimAnswer < 0 || message < 0) throw new Error(`claim answer or message missing: ${link.order.join(', ')}`);
+    return { claimToAnswerMs: doneAt - claim.at, pipelined: message < link.claimAnswer, order: link.order };
   } finally {
     proxy.setLatency(0);
     await keeper.destroy().catch(() => {});

@@ -7,10 +7,11 @@ import { after, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import type { HandleEvent } from '../src/bridge/api.js';
 import type { WebSocketConstructor } from '../src/janus/index.js';
-import { FrameSession, type Frame, type KeeperCallsForFrames } from '../src/janusjs/frames.js';
+import { FrameSession, type Frame } from '../src/janusjs/frames.js';
 import { Keeper } from '../src/worker/keeper.js';
 import { memoryStore } from '../src/worker/record/store.js';
 import { quietLogger, useJanus, waitFor } from './helpers.js';
+import { keeperForFrames } from './keeper-frames.js';
 
 const ROOM = 1234;
 const JOIN = { request: 'join', room: ROOM, ptype: 'publisher', display: 'frames' };
@@ -35,16 +36,7 @@ function tappedWebSocket(wire: { sent: Frame[]; received: Frame[] }): WebSocketC
 
 /** The same steps through a FrameSession on a keeper (one tab). */
 async function keeperFrames(keeper: Keeper, steps: (send: (frame: Frame) => Promise<Frame>) => Promise<void>) {
-  const tab = 'tab';
-  const calls: KeeperCallsForFrames = {
-    create: () => keeper.create(),
-    attach: (plugin, options) => keeper.attach(tab, plugin, options),
-    message: (handleId, body, jsep, options) => keeper.message(tab, handleId, body, jsep, options),
-    trickle: (handleId, candidate) => keeper.trickle(tab, handleId, candidate),
-    hangup: (handleId) => keeper.hangup(tab, handleId),
-    detach: (handleId) => keeper.detach(tab, handleId),
-    info: () => keeper.info(),
-  };
+  const calls = keeperForFrames(keeper, 'tab');
   const frames: Frame[] = [];
   const waiting = new Map<unknown, (frame: Frame) => void>();
   const session = new FrameSession(async () => calls, (frame) => {

@@ -69,6 +69,21 @@ export class WireLog {
     return this.frames.slice(from).find(match);
   }
 
+  /**
+   * The link of the first claim sent from index `from`: its frames as `> request` / `< answer`, the
+   * index there of the claim's answer, and of the first request of a kind (-1: none).
+   */
+  claimLink(from = 0): { order: string[]; claimAnswer: number; firstSent(janus: string): number } | undefined {
+    const claim = this.find((frame) => frame.direction === 'up' && frame.janus === 'claim', from);
+    if (!claim) return undefined;
+    const onLink = this.frames.filter((frame, index) => index >= from && frame.connection === claim.connection);
+    return {
+      order: onLink.map((frame) => `${frame.direction === 'up' ? '>' : '<'} ${frame.janus}`),
+      claimAnswer: onLink.findIndex((frame) => frame.direction === 'down' && frame.transaction === claim.transaction),
+      firstSent: (janus) => onLink.findIndex((frame) => frame.direction === 'up' && frame.janus === janus),
+    };
+  }
+
   /** Index of the first frame that matches (-1: none). */
   indexOf(match: (frame: WireFrame) => boolean, from = 0): number {
     const index = this.frames.slice(from).findIndex(match);

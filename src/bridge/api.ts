@@ -78,6 +78,11 @@ export interface KeeperState {
   mode?: KeeperMode;
   /** The session this keeper holds, when it holds one. Shown by the demo; a credential. */
   sessionId?: number;
+  /**
+   * While `connecting` with no session held: the stored session its claim asks for, once the claim is
+   * on its way (a reloaded page may take it as its own: the janus.js adapter does). A credential.
+   */
+  claiming?: number;
   /** The server that owns the session (the one to claim it on); with no session, the first to try. */
   server: string;
   /** Every server of the config, in order (one for a single URL). */

@@ -1,7 +1,7 @@
 // janus.js's request frames -> the keeper's calls, and the keeper's answers and events -> the
 // frames janus.js expects back, in Janus's own shapes. janus.js's code stays its own: it talks to
 // this as to a Janus WebSocket.
-import type { HandleEvent, HandleInfo, MessageResult } from '../bridge/api.js';
+import type { HandleEvent, HandleInfo, KeeperState, MessageResult } from '../bridge/api.js';
 import { JanusError, PluginError, type Jsep, type MessageOptions, type TrickleCandidate } from '../janus/index.js';
 
 /** What the frames need of the keeper: a `KeeperClient` is one (and so is a Node `Keeper` bound to a tab). */
@@ -13,6 +13,8 @@ export interface KeeperCallsForFrames {
   hangup(handleId: number): Promise<void>;
   detach(handleId: number): Promise<void>;
   info(): Promise<Record<string, unknown>>;
+  /** A page's keeper client tells its states: `create` is then answered once a claim went out. */
+  on?(type: 'state', listener: (state: KeeperState) => void): () => void;
 }
 
 /** A Janus JSON frame as janus.js sends and receives it. */
@@ -27,6 +29,8 @@ export class FrameSession {
   /** This janus.js session's handles, with their plugins. */
   readonly handles = new Map<number, string>();
   #sessionId: number | undefined;
+  /** The session a create answered early ends on, while its claim is unanswered. */
+  #claimEnds: Promise<number> | undefined;
 
   constructor(
     private readonly keeper: () => Promise<KeeperCallsForFrames>,
@@ -90,9 +94,11 @@ export class FrameSession {
     const handleId = frame['handle_id'];
     switch (frame.janus) {
       case 'create':
+        this.#sessionId = await this.#create(await this.keeper());
+        return { janus: 'success', data: { id: this.#sessionId } };
       case 'claim': {
         this.#sessionId = (await (await this.keeper()).create()).sessionId;
-        if (frame.janus === 'claim') this.onClaim(this);
+        this.onClaim(this);
         return { janus: 'success', data: { id: this.#sessionId } };
       }
       case 'keepalive':
@@ -103,8 +109,17 @@ export class FrameSession {
         const opaqueId = frame['opaque_id'];
         const token = frame['token'];
         const own = typeof token === 'string' && token !== '' && token !== this.sessionToken() ? { token } : {};
-        const handle = await (await this.keeper()).attach(String(frame['plugin']),
+        const attach = async () => (await this.keeper()).attach(String(frame['plugin']),
           typeof opaqueId === 'string' && opaqueId !== '' ? { opaqueId, ...own } : own);
+        const claimEnds = this.#claimEnds;
+        let handle: HandleInfo;
+        try {
+          handle = await attach();
+        } catch (error) {
+          // It went behind a claim that Janus refused: the keeper goes on on a new session; it goes again there.
+          if (!claimEnds || await claimEnds.catch(() => this.#sessionId) === this.#sessionId) throw error;
+          handle = await attach();
+        }
         this.handles.set(handle.handleId, handle.plugin);
         return { janus: 'success', data: { id: handle.handleId } };
       }
@@ -132,6 +147,26 @@ export class FrameSession {
       default:
         return errorFrame(new JanusError(453, `unknown request '${frame.janus}'`));
     }
+  }
+
+  /**
+   * A reloaded page's session: the stored one, as soon as the keeper's claim of it went out, so that
+   * janus.js's attach goes right behind the claim (one round trip for both); else once created.
+   * janus.js keeps that id when Janus refuses the claim (its attach then goes again on the new session).
+   */
+  #create(keeper: KeeperCallsForFrames): Promise<number> {
+    let off = () => {};
+    const ends: Promise<number> = keeper.create().then(({ sessionId }) => sessionId).finally(() => {
+      off();
+      if (this.#claimEnds === ends) this.#claimEnds = undefined;
+    });
+    return Promise.race([ends, new Promise<number>((resolve) => {
+      off = keeper.on?.('state', ({ state, claiming }) => {
+        if (state !== 'connecting' || claiming === undefined) return;
+        this.#claimEnds = ends;
+        resolve(claiming);
+      }) ?? off;
+    })]);
   }
 
   async #message(keeper: KeeperCallsForFrames, handleId: number, frame: Frame): Promise<Frame> {

@@ -213,6 +213,7 @@ export class Keeper extends Emitter<KeeperEvents> {
       stats: { ...this.#stats, tokensAsked: this.credentials.providerCalls, tokensRefused: this.credentials.refusals },
     };
     if (session) snapshot.sessionId = session.id;
+    else if (this.#steps.claiming) snapshot.claiming = this.#steps.claiming.id;
     const allows = this.#steps.serverAllows;
     if (allows) snapshot.serverAllows = allows;
     const cause = this.#waitCause ?? this.#tokenCause ?? this.#machine.cause;

@@ -67,6 +67,11 @@ export class SessionSteps {
     return this.#session;
   }
 
+  /** The session a claim on its way asks for, once the claim went out (until it is answered). */
+  get claiming(): JanusSession | undefined {
+    return this.#pipeline.session;
+  }
+
   /** What the server of the last session allows it to survive (see `ServerAllows`); undefined until Janus told. */
   get serverAllows(): ServerAllows | undefined {
     return this.#known.allows;
