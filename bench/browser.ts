@@ -12,8 +12,8 @@ export type Lib = 'ours' | 'janus.js';
 export type PageKind = Lib | 'floor' | 'janus.js+keeper' | KeeperVariant;
 /**
  * The keeper's page with its worker not kept past its last page (`extendedLifetime: false`: every
- * lone-tab reload starts a new worker, as in Firefox and WebKit), and with the worker started by an
- * inline script before the page's bundle (`prestart`), and the page that takes its stored handle from
+ * lone-tab reload starts a new worker, as in Firefox and WebKit), and with the worker started by the
+ * keeper-prestart script in the page's head (`prestart`), and the page that takes its stored handle from
  * the state the keeper sends once its claim went out, so that its first call rides the claim.
  */
 export type KeeperVariant = 'ours, worker not kept' | 'ours, prestart' | 'ours, worker not kept, prestart'

@@ -26,7 +26,7 @@ export function reloadAcrossEngines(rows: Row[]): string {
       found = true;
       const adapter = engine.start === 'worker not kept' ? undefined : find(delayMs, `${engine.prefix}janus.js with the keeper`);
       const start = engine.start && find(delayMs, `${engine.prefix}a new keeper worker's start on a reload, ${engine.start}`);
-      const prestart = engine.start && find(delayMs, `${engine.prefix}the worker started by an inline script`);
+      const prestart = engine.start && find(delayMs, `${engine.prefix}the worker started by the keeper-prestart script`);
       const rides = engine.start && find(delayMs, `${engine.prefix}the first call rides the claim`);
       const ratio = keeper.ours && keeper.janusjs !== null ? `${(keeper.janusjs / keeper.ours).toFixed(2)}×` : 'n/a';
       lines.push(`| ${engine.label} | ${delayMs === 0 ? 'loopback' : `${delayMs} ms`} | ${ms(keeper.ours)} | ${ms(rides ? rides.ours : undefined)} | ${
@@ -40,8 +40,8 @@ export function reloadAcrossEngines(rows: Row[]): string {
 Row 2 (reload -> the handle answers again, medians) in each engine of the same run. Where the
 keeper's worker dies with its page (Firefox, WebKit, Chromium without \`extendedLifetime\`) each
 reload starts a new worker, which claims the stored session: its start (created -> its script run
--> the page's hello taken) is split out. "With prestart" starts that worker from an inline script
-before the page's bundle loads (\`bench/pages/keeper.html?prestart=1\`). "First call rides the claim"
+-> the page's hello taken) is split out. "With prestart" starts that worker from the page's head with the keeper-prestart
+script, before the page's bundle loads (\`bench/pages/keeper.html?prestart=1\`; docs/adding-to-your-app.md). "First call rides the claim"
 is the page that takes its stored handle from the state the keeper sends once its claim is on the
 socket and makes its first call at once (\`?early=1\`; docs/reconnection.md): the claim and that call
 in one round trip. WebKit is Debian's WebKitGTK

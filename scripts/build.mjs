@@ -65,10 +65,11 @@ await build({
   minify: production,
 });
 
-// The classic script an existing janus.js page loads right after janus.js (an export too).
+// The classic scripts: the one an existing janus.js page loads right after janus.js, and the one that
+// starts the keeper worker from a page's <head> (exports too).
 await build({
   ...common,
-  entryPoints: { 'janus-keeper-janusjs': 'src/janusjs/classic.ts' },
+  entryPoints: { 'janus-keeper-janusjs': 'src/janusjs/classic.ts', 'keeper-prestart': 'src/client/prestart-script.ts' },
   outdir: 'dist/browser',
   sourcemap: 'external',
   format: 'iife',

@@ -18,7 +18,7 @@ prefix=$(printf '%s\n' "$prefix" | tail -1)
 export JANUS_PREFIX=$prefix
 echo "janus14: Janus $("$prefix/bin/janus" --version 2>/dev/null | head -1) at JANUS_PREFIX"
 status=0
-node --import tsx --test --test-concurrency=2 test/session.test.ts test/keeper-*.test.ts test/stock-timers.test.ts || status=1
+node --import tsx --test --test-force-exit --test-concurrency=2 test/session.test.ts test/keeper-*.test.ts test/stock-timers.test.ts || status=1
 # Chromium (with the demo pages' calls) and Firefox side by side, as scripts/e2e.sh does on 1.1.2.
 (npx playwright test --project=chromium-janus14 --project=media-janus14 --output=test-results/janus14-chromium "$@" 2>&1 \
   | sed -u 's/^/[chromium 1.4.1] /') &

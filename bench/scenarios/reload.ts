@@ -102,7 +102,7 @@ export async function reloadRows(ctx: Pick<BenchContext, 'janus' | 'quick' | 'de
       ours: freshTiming.value, janusjs: theirs.value, oursText: freshTiming.text, janusjsText: theirs.text, floor,
       samples: { ours: freshTiming.summary, janusjs: theirs.summary }, note: 'each lone-tab reload starts a new keeper worker, which claims the stored session' }] : []),
     startRow(fresh, workerKept ? 'worker not kept' : 'lone tab'),
-    { scenario: '2', metric: `the worker started by an inline script before the page's bundle (prestart${workerKept ? ', worker not kept' : ''}): reload -> handle usable`, unit: 'ms',
+    { scenario: '2', metric: `the worker started by the keeper-prestart script in the page's head (prestart${workerKept ? ', worker not kept' : ''}): reload -> handle usable`, unit: 'ms',
       ours: prestartTiming.value, janusjs: theirs.value, oursText: prestartTiming.text, janusjsText: theirs.text, floor,
       samples: { ours: prestartTiming.summary, janusjs: theirs.summary },
       note: `the same page without the prestart: ${timing(of(fresh, (t) => t.ms)).value.toFixed(1)} ms` },

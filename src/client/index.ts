@@ -1,4 +1,5 @@
-export { connect, keeperWorkerName, type ConnectMode, type ConnectOptions } from './connect.js';
+export { connect, type ConnectMode, type ConnectOptions } from './connect.js';
+export { keeperWorkerName } from './keeper-name.js';
 export { LeaderGoneError } from '../bridge/leader-gone.js';
 export { KeeperClient, type KeeperClientEvents } from './keeper-client.js';
 export type {

@@ -2,7 +2,9 @@
 //   <script src="janus-keeper-janusjs.js" data-worker-url="keeper-worker.js"></script>
 // The worker URL defaults to `keeper-worker.js` in this script's own folder. With
 // `data-token-url="/janus-token"` the keeper's token comes from that URL (fetched with the page's
-// cookies, its body the token) whenever the keeper needs a fresh one.
+// cookies, its body the token) whenever the keeper needs a fresh one. The keeper worker starts here,
+// before the app's first `new Janus` (which then joins it).
+import { prestartKeeper } from '../client/prestart.js';
 import { useKeeper, type JanusGlobal } from './use-keeper.js';
 
 const script = document.currentScript as HTMLScriptElement | null;
@@ -18,5 +20,7 @@ const token = tokenUrl === undefined ? {} : {
   },
 };
 const Janus = (globalThis as { Janus?: JanusGlobal }).Janus;
-if (Janus) useKeeper(Janus, { workerUrl, ...token, ...(script?.dataset['debug'] !== undefined ? { connect: { debug: true } } : {}) });
-else console.error('[janus-keeper] janus-keeper-janusjs.js must be loaded after janus.js (no global Janus)');
+if (Janus) {
+  prestartKeeper(workerUrl);
+  useKeeper(Janus, { workerUrl, ...token, ...(script?.dataset['debug'] !== undefined ? { connect: { debug: true } } : {}) });
+} else console.error('[janus-keeper] janus-keeper-janusjs.js must be loaded after janus.js (no global Janus)');

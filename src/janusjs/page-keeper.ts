@@ -37,9 +37,10 @@ export class PageKeeper {
   constructor(private readonly options: PageKeeperOptions) {
     globalThis.addEventListener?.('pagehide', (event) => {
       if ((event as PageTransitionEvent).persisted) return;
-      // A janus.js page's handles end with it (the next page attaches its own): leave at once.
+      // A janus.js page's handles end with it (the next page attaches its own). The keeper keeps the
+      // session, as for any page that goes: a reload's next page finds it ready.
       for (const route of this.#routes.values()) route.close();
-      for (const link of this.#links.values()) void link.client.then((client) => client.close()).catch(() => {});
+      for (const link of this.#links.values()) for (const session of link.sessions) void session.release().catch(() => {});
     });
   }
 
