@@ -40,8 +40,10 @@ export function reloadAcrossEngines(rows: Row[]): string {
 Row 2 (reload -> the handle answers again, medians) in each engine of the same run. Where the
 keeper's worker dies with its page (Firefox, WebKit, Chromium without \`extendedLifetime\`) each
 reload starts a new worker, which claims the stored session: its start (created -> its script run
--> the page's hello taken) is split out. "With prestart" starts that worker from the page's head with the keeper-prestart
-script, before the page's bundle loads (\`bench/pages/keeper.html?prestart=1\`; docs/adding-to-your-app.md). "First call rides the claim"
+-> the page's hello taken) is split out. "With prestart" starts that worker from the page's head with a small async script
+(\`src/client/prestart-script.ts\`), before the page's bundle loads (\`bench/pages/keeper.html?prestart=1\`); not
+offered to apps, as it saved nothing measurable here (the janus.js script tag starts its worker the
+same way, as it loads). "First call rides the claim"
 is the page that takes its stored handle from the state the keeper sends once its claim is on the
 socket and makes its first call at once (\`?early=1\`; docs/reconnection.md): the claim and that call
 in one round trip. WebKit is Debian's WebKitGTK

@@ -4,7 +4,8 @@
 // trip for both, not two). Where the worker is kept (Chromium), the page that goes does not say
 // goodbye: the keeper keeps the session and its link for the next page, nothing is claimed, and
 // the old page's handle is detached. Seen on the wire through the fault proxy (40 ms each way),
-// asserted on the order of the frames, never on times.
+// asserted on the order of the frames, never on times. And the script tag starts the keeper worker
+// as it loads, before the app's first `new Janus` joins it.
 import type { Page } from '@playwright/test';
 import type { RunningJanus } from './fixtures/janus-launcher.js';
 import { serveStatic, type StaticServer } from './fixtures/static-server.js';
@@ -58,4 +59,13 @@ test('a reloaded janus.js tab whose keeper worker is kept finds the session read
     .map((frame) => frame.janus);
   expect(sent, 'the kept link carries on: no claim, the old handle detached, a new one attached').toEqual(['detach', 'attach', 'message']);
   expect(await janus.listHandles(sessionId)).toHaveLength(1);
+});
+
+test('the janus.js script tag starts the keeper worker before the app\'s new Janus, which joins it', async ({ page, janus }) => {
+  await page.goto(`${app.url}/e2e/pages/janusjs-prestart.html?server=${encodeURIComponent(janus.wsUrl)}`);
+  await page.waitForFunction(() => (window as unknown as { started?: unknown }).started !== undefined);
+  const started = await page.evaluate(() => (window as unknown as { started: { before: string[]; after: string[]; echo: string } }).started);
+  expect(started.echo).toBe('ok');
+  expect(started.before, 'the keeper worker, running before new Janus').toEqual(['janus-keeper:shared-worker:janus-keeper/v3/extended']);
+  expect(started.after, 'new Janus joined it: no second keeper worker').toEqual(started.before);
 });

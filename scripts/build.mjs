@@ -65,8 +65,9 @@ await build({
   minify: production,
 });
 
-// The classic scripts: the one an existing janus.js page loads right after janus.js, and the one that
-// starts the keeper worker from a page's <head> (exports too).
+// The classic scripts: the one an existing janus.js page loads right after janus.js (an export too),
+// and the one the bench's reload row loads in its page's <head> to start the keeper worker early
+// (measured there: no gain as an async script, so not offered; docs/benchmarks.md).
 await build({
   ...common,
   entryPoints: { 'janus-keeper-janusjs': 'src/janusjs/classic.ts', 'keeper-prestart': 'src/client/prestart-script.ts' },

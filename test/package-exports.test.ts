@@ -71,12 +71,6 @@ describe('package entries in Node', () => {
     assert.ok(!/^\s*(import|export)\b/m.test(classic), 'a classic script: no module syntax');
   });
 
-  it('the keeper-prestart classic script is in the package', () => {
-    const prestart = readFileSync(fileURLToPath(import.meta.resolve('janus-keeper/keeper-prestart.js')), 'utf8');
-    assert.ok(!/^\s*(import|export)\b/m.test(prestart), 'a classic script: no module syntax');
-    assert.ok(prestart.length < 1_024, `a few hundred bytes, for a page's <head> (${prestart.length} B)`);
-  });
-
   it('every module entry resolves for import and require alike (a "default" condition, never "import" alone)', async () => {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
     for (const [entry, target] of Object.entries(pkg.exports as Record<string, unknown>)) {
@@ -88,7 +82,7 @@ describe('package entries in Node', () => {
   });
 
   it('the browser bundles name no source map: a copy under another name must not point at a missing file', () => {
-    for (const entry of ['janus-keeper/keeper-worker.js', 'janus-keeper/janus-keeper-janusjs.js', 'janus-keeper/keeper-prestart.js']) {
+    for (const entry of ['janus-keeper/keeper-worker.js', 'janus-keeper/janus-keeper-janusjs.js']) {
       const path = fileURLToPath(import.meta.resolve(entry));
       assert.ok(!readFileSync(path, 'utf8').includes('sourceMappingURL'), `${entry} links its map`);
       assert.ok(existsSync(`${path}.map`), `${entry}'s map ships beside it`);

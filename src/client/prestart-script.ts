@@ -1,9 +1,7 @@
-// The classic script (`janus-keeper/keeper-prestart.js`) that starts the keeper worker from the
-// page's <head>, before the app's bundle has loaded; `connect()` then joins that worker (the same
-// URL and name) instead of starting it, and the worker's start runs while the bundle loads:
-//   <script src="/keeper-prestart.js" data-worker-url="/keeper-worker.js" async></script>
-// `data-name` and `data-extended-lifetime="false"` as given to `connect()`. Only where the worker's
-// URL is fixed (a static copy): a URL that differs from `connect()`'s `workerUrl` starts a second worker.
+// A classic script that starts the keeper worker from a page's <head>, before the page's bundle has
+// loaded; `connect()` then joins that worker (the same URL and name):
+//   <script src="keeper-prestart.js" data-worker-url="/keeper-worker.js" async></script>
+// Built for the bench's reload row only (`?prestart=1`), which found no gain in it: not an export.
 import { prestartKeeper } from './prestart.js';
 
 const script = document.currentScript as HTMLScriptElement | null;

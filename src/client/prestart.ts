@@ -1,5 +1,5 @@
 // Starting the keeper worker before `connect()`: where the page knows the worker's URL before its
-// bundle has loaded (the keeper-prestart script, the janus.js adapter's script tag).
+// bundle has loaded (the janus.js adapter's script tag; the bench's keeper-prestart script).
 import { keeperWorkerName } from './keeper-name.js';
 
 /** Starts (or finds) the keeper SharedWorker that `connect()` with these options will join. */
